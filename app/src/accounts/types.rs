@@ -1,0 +1,148 @@
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+
+/// Names nobody may register because they would look official.
+const RESERVED: &[&str] = &[
+    "abuse", "admin", "administrator", "anonymous", "api", "help", "hostmaster", "info",
+    "mod", "moderator", "moderators", "noreply", "no-reply", "official", "portal", "postmaster",
+    "privacy", "root", "security", "staff", "support", "system", "team", "webmaster",
+];
+
+/// A username: 3–30 letters, digits, `_`, `-` or `.`, after Unicode NFKC
+/// normalisation; not a reserved name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub const MIN: usize = 3;
+    pub const MAX: usize = 30;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let name: String = input.trim().nfkc().collect();
+        let length = name.chars().count();
+        if length < Self::MIN {
+            return Err(format!("Use at least {} characters.", Self::MIN));
+        }
+        if length > Self::MAX {
+            return Err(format!("Use at most {} characters.", Self::MAX));
+        }
+        if let Some(bad) = name
+            .chars()
+            .find(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        {
+            return Err(format!(
+                "“{bad}” is not allowed; use letters, digits, “_”, “-” or “.”."
+            ));
+        }
+        let username = Self(name);
+        if RESERVED.contains(&username.key().as_str()) {
+            return Err("This name is reserved; please choose another.".to_owned());
+        }
+        Ok(username)
+    }
+
+    /// The form used for uniqueness: normalised and lower-cased.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase().nfkc().collect()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Username {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An email address, checked for shape (the confirmation mail checks the rest).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub const MAX: usize = 254;
+
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let email = input.trim();
+        let invalid = || Err("Enter an email address like name@example.org.".to_owned());
+        if email.len() > Self::MAX {
+            return Err(format!("Use at most {} characters.", Self::MAX));
+        }
+        if email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return invalid();
+        }
+        let Some((local, domain)) = email.rsplit_once('@') else {
+            return invalid();
+        };
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..");
+        if local.is_empty() || local.contains('@') || !domain_ok {
+            return invalid();
+        }
+        Ok(Self(email.to_owned()))
+    }
+
+    /// The form used for uniqueness.
+    pub fn key(&self) -> String {
+        self.0.to_lowercase()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Staff roles; every account is a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Moderator,
+    Recruiter,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Moderator => "moderator",
+            Self::Recruiter => "recruiter",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_normalised_and_keyed_case_insensitively() {
+        let name = Username::parse("  Ｆｅｒｒｉｓ_42 ").ok();
+        assert_eq!(name.as_ref().map(Username::as_str), Some("Ferris_42"));
+        assert_eq!(name.map(|n| n.key()), Some("ferris_42".to_owned()));
+    }
+
+    #[test]
+    fn usernames_outside_the_rules_are_refused_with_a_reason() {
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse(&"x".repeat(31)).is_err());
+        assert!(Username::parse("<script>").is_err());
+        assert!(Username::parse("Admin").is_err());
+        assert!(Username::parse("ferris").is_ok());
+    }
+
+    #[test]
+    fn email_addresses_need_a_plausible_shape() {
+        assert!(Email::parse("name@example.org").is_ok());
+        for bad in ["", "name", "name@", "@example.org", "a@b", "a b@example.org", "a@.example.org"] {
+            assert!(Email::parse(bad).is_err(), "{bad} accepted");
+        }
+        assert!(Email::parse("x@example.org\r\nBcc: victim@example.org").is_err());
+    }
+}

@@ -1,0 +1,89 @@
+//! The root component and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::{
+    error::AppError, error_page::ErrorPage, home_page::HomePage, layout::Layout,
+    privacy::PolicyPage, upcoming_page::UpcomingPage,
+};
+
+/// The whole site: layout around the routed page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="portal" href="/pkg/portal.css" />
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
+        <Title formatter=|title: String| {
+            if title.is_empty() {
+                "Community Portal".to_owned()
+            } else {
+                format!("{title} · Community Portal")
+            }
+        } />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("privacy") view=PolicyPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("forum")
+                        view=|| {
+                            view! {
+                                <UpcomingPage
+                                    title="Forum"
+                                    lead="Ask questions, share what you built and help each other."
+                                    body="Anyone can read the forum without an account. Members post under the username they choose — the only personal detail shown with a post."
+                                />
+                            }
+                        }
+                    />
+                    <Route
+                        path=path!("jobs")
+                        view=|| {
+                            view! {
+                                <UpcomingPage
+                                    title="Jobs"
+                                    lead="Work with us on the software this community uses."
+                                    body="Applying needs no account. An application asks for your name, postal address, phone number, an email address for replies and a résumé — nothing else — and is erased on a fixed schedule after a decision."
+                                />
+                            }
+                        }
+                    />
+                    <Route
+                        path=path!("contribute")
+                        view=|| {
+                            view! {
+                                <UpcomingPage
+                                    title="Contribute"
+                                    lead="Send us code: sign the Contributor License Agreement once, online."
+                                    body="Signing asks for your name, your contact details and your signature. Continuous-integration checks ask this portal whether a contributor is covered; they learn nothing else about you."
+                                />
+                            }
+                        }
+                    />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// Marks the document once the browser has hydrated it, so that browser
+/// tests can tell a hydrated page from a server-rendered one. Effects never
+/// run on the server.
+fn mark_hydrated() {
+    Effect::new(|_| {
+        if let Some(root) = document().document_element() {
+            // Failing to set a data attribute changes nothing for the reader.
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
+}

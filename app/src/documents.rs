@@ -1,0 +1,14 @@
+//! Versioned documents: the privacy policy, terms and contributor
+//! agreements (DESIGN P14). Each version has an effective date and the
+//! SHA-256 of its exact text.
+
+mod api;
+mod document_view;
+mod types;
+
+pub use api::*;
+pub use document_view::DocumentView;
+pub use types::*;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;

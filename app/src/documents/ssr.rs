@@ -1,0 +1,81 @@
+//! Queries over the `documents` table.
+
+use sea_orm::{entity::prelude::*, QueryOrder};
+use time::{OffsetDateTime, macros::format_description};
+
+use super::types::{DocumentKind, PublishedDocument};
+use crate::{error::AppError, ssr::markdown};
+
+pub mod document {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub kind: String,
+        pub version: i32,
+        pub title: String,
+        #[sea_orm(column_type = "Text")]
+        pub body: String,
+        pub sha256: String,
+        pub effective_at: TimeDateTimeWithTimeZone,
+        pub material: bool,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The newest version of `kind` whose effective date has been reached.
+pub async fn current(
+    db: &DatabaseConnection,
+    kind: DocumentKind,
+    now: OffsetDateTime,
+) -> Result<PublishedDocument, AppError> {
+    let found = document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::EffectiveAt.lte(now))
+        .order_by_desc(document::Column::Version)
+        .one(db)
+        .await
+        .map_err(|error| crate::ssr::db_error("load current document", error))?;
+    let model = found.ok_or(AppError::NotFound)?;
+    Ok(PublishedDocument {
+        html: markdown::to_safe_html(&model.body),
+        effective_date: format_date(model.effective_at, false),
+        effective_date_label: format_date(model.effective_at, true),
+        title: model.title,
+        version: model.version,
+        sha256: model.sha256,
+    })
+}
+
+fn format_date(at: OffsetDateTime, for_people: bool) -> String {
+    let result = if for_people {
+        at.format(format_description!("[day padding:none] [month repr:long] [year]"))
+    } else {
+        at.format(format_description!("[year]-[month]-[day]"))
+    };
+    // Formatting a valid date with a static description cannot fail; fall
+    // back to the ISO form rather than panic if it ever does.
+    result.unwrap_or_else(|_| at.date().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn dates_are_formatted_for_machines_and_people() {
+        let at = datetime!(2026-11-09 00:00 UTC);
+        assert_eq!(format_date(at, false), "2026-11-09");
+        assert_eq!(format_date(at, true), "9 November 2026");
+    }
+}

@@ -1,0 +1,28 @@
+//! Community Portal: pages, server functions and domain logic.
+//!
+//! Built twice: with `ssr` it is linked into the `portal` server; with
+//! `hydrate` it is compiled to WebAssembly and hydrates the server-rendered
+//! pages in the browser. One folder per feature; server-only code lives in
+//! each feature's `ssr` module and in the crate-wide [`ssr`] module.
+
+pub mod accounts;
+pub mod app;
+pub mod documents;
+pub mod error;
+pub mod privacy;
+
+mod error_page;
+mod home_page;
+mod layout;
+mod upcoming_page;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+/// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

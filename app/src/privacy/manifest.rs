@@ -1,0 +1,330 @@
+//! The data manifest (DESIGN P6): every column of every table, classified.
+//!
+//! A column is either personal — with the feature that collects it, its
+//! purpose, whether it is required, who may see it and how long it is kept —
+//! or not personal, with the reason why. The privacy page, the data export
+//! and the retention purge are driven by this table, and the test suite
+//! fails on any column of the live schema that is missing here, or any entry
+//! here that the schema no longer has.
+
+use std::fmt;
+
+/// The feature a personal field belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Feature {
+    Accounts,
+    Forum,
+    Contributing,
+    Jobs,
+    Newsletter,
+    Insights,
+    PrivacyRequests,
+    Moderation,
+}
+
+impl fmt::Display for Feature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Accounts => "Account",
+            Self::Forum => "Forum",
+            Self::Contributing => "Contributing (CLA)",
+            Self::Jobs => "Job applications",
+            Self::Newsletter => "Newsletter",
+            Self::Insights => "Site statistics",
+            Self::PrivacyRequests => "Privacy requests",
+            Self::Moderation => "Moderation",
+        })
+    }
+}
+
+/// Who may see a personal field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone, including visitors without an account.
+    Public,
+    /// The person the field is about.
+    Owner,
+    Moderators,
+    Recruiters,
+    Admins,
+    /// Only the software itself (hashes, normalised keys).
+    NoOne,
+}
+
+impl fmt::Display for Audience {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Public => "everyone",
+            Self::Owner => "you",
+            Self::Moderators => "moderators",
+            Self::Recruiters => "recruiters",
+            Self::Admins => "administrators",
+            Self::NoOne => "no one (used by the software only)",
+        })
+    }
+}
+
+/// How long a personal field is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Until the member deletes the account (or it is deleted for them).
+    UntilAccountDeleted,
+    /// Replaced whenever the member changes it; gone with the account.
+    UntilChangedOrAccountDeleted,
+    /// A number of days after the event named.
+    DaysAfter(u32, &'static str),
+    /// As long as the project exists (legal records such as signed CLAs).
+    LifeOfProject,
+}
+
+impl fmt::Display for Retention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UntilAccountDeleted => f.write_str("until you delete your account"),
+            Self::UntilChangedOrAccountDeleted => {
+                f.write_str("until you change it or delete your account")
+            }
+            Self::DaysAfter(days, event) => write!(f, "{days} days after {event}"),
+            Self::LifeOfProject => f.write_str("for the life of the project"),
+        }
+    }
+}
+
+/// A personal field: why it exists and how it is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Personal {
+    pub feature: Feature,
+    /// A name for people, e.g. "Email address".
+    pub label: &'static str,
+    pub purpose: &'static str,
+    pub required: bool,
+    pub visible_to: &'static [Audience],
+    pub retention: Retention,
+}
+
+/// How one column is classified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    Personal(Personal),
+    /// Not about a person; the text says why.
+    NotPersonal(&'static str),
+}
+
+/// One column of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub table: &'static str,
+    pub column: &'static str,
+    pub class: Class,
+}
+
+const fn not_personal(table: &'static str, column: &'static str, why: &'static str) -> Column {
+    Column {
+        table,
+        column,
+        class: Class::NotPersonal(why),
+    }
+}
+
+const fn personal(table: &'static str, column: &'static str, field: Personal) -> Column {
+    Column {
+        table,
+        column,
+        class: Class::Personal(field),
+    }
+}
+
+const INTERNAL_KEY: &str = "internal identifier, meaningless outside the database";
+const SCHEMA: &str = "schema bookkeeping";
+const PUBLISHED: &str = "published document text and metadata";
+
+/// Every column of every table.
+pub const MANIFEST: &[Column] = &[
+    // Migration bookkeeping.
+    not_personal("seaql_migrations", "version", SCHEMA),
+    not_personal("seaql_migrations", "applied_at", SCHEMA),
+    // Versioned documents.
+    not_personal("documents", "id", INTERNAL_KEY),
+    not_personal("documents", "kind", PUBLISHED),
+    not_personal("documents", "version", PUBLISHED),
+    not_personal("documents", "title", PUBLISHED),
+    not_personal("documents", "body", PUBLISHED),
+    not_personal("documents", "sha256", PUBLISHED),
+    not_personal("documents", "effective_at", PUBLISHED),
+    not_personal("documents", "material", PUBLISHED),
+    not_personal("documents", "created_at", PUBLISHED),
+    // Accounts.
+    not_personal("accounts", "id", INTERNAL_KEY),
+    personal(
+        "accounts",
+        "username",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Username",
+            purpose: "Identifies you to other members and is shown with your posts.",
+            required: true,
+            visible_to: &[Audience::Public],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "username_key",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Username (normalised)",
+            purpose: "Keeps usernames unique regardless of case and look-alike characters.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "email",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Email address",
+            purpose: "Signing in, confirming your account, password resets and the mail you choose to receive.",
+            required: true,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "email_key",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Email address (normalised)",
+            purpose: "Keeps one account per email address.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "email_verified_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Email confirmation time",
+            purpose: "Shows that you own the address before you can post or sign.",
+            required: false,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "password_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Password (as an Argon2id hash)",
+            purpose: "Checks your password at sign-in; the password itself is never stored.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "age_confirmed_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you confirmed being 13 or older",
+            purpose: "Records that you confirmed your age; no birth date is ever asked or stored.",
+            required: true,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "accounts",
+        "created_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Registration time",
+            purpose: "Account administration, such as holding back a new member's first posts for review.",
+            required: true,
+            visible_to: &[Audience::Owner, Audience::Moderators, Audience::Admins],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    not_personal("account_roles", "account_id", INTERNAL_KEY),
+    personal(
+        "account_roles",
+        "role",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Staff role",
+            purpose: "Grants moderators, recruiters and administrators their permissions.",
+            required: false,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "account_roles",
+        "granted_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time a staff role was granted",
+            purpose: "Accountability for who holds which permission since when.",
+            required: false,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+];
+
+/// The classification of `table.column`, if the manifest has one.
+pub fn lookup(table: &str, column: &str) -> Option<&'static Column> {
+    MANIFEST
+        .iter()
+        .find(|entry| entry.table == table && entry.column == column)
+}
+
+/// The personal fields, in manifest order.
+pub fn personal_fields() -> impl Iterator<Item = (&'static Column, &'static Personal)> {
+    MANIFEST.iter().filter_map(|entry| match &entry.class {
+        Class::Personal(field) => Some((entry, field)),
+        Class::NotPersonal(_) => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn no_column_is_classified_twice() {
+        let mut seen = HashSet::new();
+        for entry in MANIFEST {
+            assert!(
+                seen.insert((entry.table, entry.column)),
+                "{}.{} appears twice",
+                entry.table,
+                entry.column
+            );
+        }
+    }
+
+    #[test]
+    fn every_personal_field_says_who_sees_it_and_why() {
+        for (entry, field) in personal_fields() {
+            let name = format!("{}.{}", entry.table, entry.column);
+            assert!(!field.visible_to.is_empty(), "{name} has no audience");
+            assert!(field.purpose.ends_with('.'), "{name} needs a purpose sentence");
+            assert!(!field.label.is_empty(), "{name} needs a label");
+        }
+    }
+
+    #[test]
+    fn lookup_finds_classified_columns_only() {
+        assert!(lookup("accounts", "email").is_some());
+        assert!(lookup("accounts", "birth_date").is_none());
+    }
+}

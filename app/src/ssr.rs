@@ -1,0 +1,39 @@
+//! Server-only infrastructure shared by every feature: state, database,
+//! clock, Markdown, the HTML shell and its Content-Security-Policy.
+
+mod clock;
+pub mod db;
+pub mod markdown;
+mod shell;
+mod state;
+
+pub use clock::Clock;
+pub use shell::{content_security_policy, shell};
+pub use state::{AppState, SiteSettings};
+
+use crate::error::AppError;
+
+/// Logs a database error with what was being done, and returns the error
+/// the browser may see. The database's own text never leaves the server.
+pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
+    let unavailable = matches!(
+        error,
+        sea_orm::DbErr::Conn(_) | sea_orm::DbErr::ConnectionAcquire(_)
+    );
+    tracing::error!(action, error = %error, "database error");
+    if unavailable {
+        AppError::Unavailable
+    } else {
+        AppError::Internal
+    }
+}
+
+/// Sets the status code of the page being rendered.
+pub fn set_response_status(status: u16) {
+    if let (Some(response), Ok(code)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        axum::http::StatusCode::from_u16(status),
+    ) {
+        response.set_status(code);
+    }
+}

@@ -1,0 +1,134 @@
+//! Connecting to SQLite (the embedded default) or PostgreSQL.
+
+use std::{str::FromStr, time::Duration};
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+};
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the database URL must start with sqlite:, postgres: or postgresql: (got {0})")]
+    UnsupportedScheme(String),
+    #[error("the SQLite URL {url} is not valid: {reason}")]
+    BadSqliteUrl { url: String, reason: String },
+    #[error("could not create the folder {folder} for the SQLite database: {source}")]
+    CreateFolder {
+        folder: String,
+        source: std::io::Error,
+    },
+    #[error("could not connect to the database at {url}: {source}")]
+    Connect { url: String, source: sea_orm::DbErr },
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Self, ConnectError> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            Err(ConnectError::UnsupportedScheme(redact(url)))
+        }
+    }
+}
+
+/// Opens a connection pool. SQLite gets WAL, a busy timeout, foreign keys
+/// and its folder created; by default it uses one connection, so writes
+/// never race each other into `SQLITE_BUSY`.
+pub async fn connect(
+    url: &str,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection, ConnectError> {
+    let backend = Backend::of(url)?;
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    match backend {
+        Backend::Sqlite => {
+            prepare_sqlite_folder(url)?;
+            options
+                .max_connections(max_connections.unwrap_or(1))
+                .map_sqlx_sqlite_opts(|sqlite| {
+                    sqlite
+                        .create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .busy_timeout(Duration::from_secs(5))
+                        .foreign_keys(true)
+                });
+        }
+        Backend::Postgres => {
+            options.max_connections(max_connections.unwrap_or(10));
+        }
+    }
+    Database::connect(options)
+        .await
+        .map_err(|source| ConnectError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
+fn prepare_sqlite_folder(url: &str) -> Result<(), ConnectError> {
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|error| ConnectError::BadSqliteUrl {
+            url: redact(url),
+            reason: error.to_string(),
+        })?;
+    match options.get_filename().parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => {
+            std::fs::create_dir_all(folder).map_err(|source| ConnectError::CreateFolder {
+                folder: folder.display().to_string(),
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The URL without user name, password or query, safe for a log line.
+pub fn redact(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.split('?').next().unwrap_or_default().to_owned();
+    };
+    let rest = rest.split('?').next().unwrap_or_default();
+    let host_and_path = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
+    format!("{scheme}://{host_and_path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_removes_credentials_and_options() {
+        assert_eq!(
+            redact("postgres://portal:s3cret@db.internal:5432/portal?sslmode=require"),
+            "postgres://db.internal:5432/portal"
+        );
+        assert_eq!(redact("sqlite://data/portal.db?mode=rwc"), "sqlite://data/portal.db");
+        assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
+    }
+
+    #[test]
+    fn only_sqlite_and_postgres_are_accepted() {
+        assert_eq!(Backend::of("sqlite://x.db").ok(), Some(Backend::Sqlite));
+        assert_eq!(Backend::of("postgresql://h/db").ok(), Some(Backend::Postgres));
+        let error = Backend::of("mysql://root:pw@h/db").err().map(|e| e.to_string());
+        assert_eq!(
+            error.as_deref(),
+            Some("the database URL must start with sqlite:, postgres: or postgresql: (got mysql://h/db)")
+        );
+    }
+}

@@ -1,0 +1,60 @@
+//! Markdown to HTML that is safe to put in a page: rendered by
+//! `pulldown-cmark`, then cleaned by `ammonia` so that no script, event
+//! handler, `javascript:` URL, inline style or remote image survives.
+
+use std::sync::LazyLock;
+
+use ammonia::Builder;
+use pulldown_cmark::{Options, Parser, html};
+
+static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
+    let mut builder = Builder::default();
+    builder
+        .link_rel(Some("nofollow ugc noopener"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .rm_tags(["img"]);
+    builder
+});
+
+/// Renders `markdown` to sanitised HTML.
+pub fn to_safe_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut rendered, Parser::new_ext(markdown, options));
+    CLEANER.clean(&rendered).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_becomes_html() {
+        assert_eq!(to_safe_html("## Hello *you*"), "<h2>Hello <em>you</em></h2>\n");
+    }
+
+    #[test]
+    fn scripts_and_handlers_are_removed() {
+        let html = to_safe_html("<script>alert(1)</script><p onclick=\"x()\">hi</p>");
+        assert!(!html.contains("script"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+    }
+
+    #[test]
+    fn javascript_links_lose_their_target() {
+        let html = to_safe_html("[click](javascript:alert(1))");
+        assert!(!html.contains("javascript"), "{html}");
+    }
+
+    #[test]
+    fn links_are_marked_as_user_content() {
+        let html = to_safe_html("[site](https://example.org)");
+        assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
+    }
+
+    #[test]
+    fn remote_images_are_dropped() {
+        let html = to_safe_html("![tracker](https://tracker.example/p.gif)");
+        assert!(!html.contains("<img"), "{html}");
+    }
+}

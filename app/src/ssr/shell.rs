@@ -1,0 +1,68 @@
+//! The HTML document around the app, and the Content-Security-Policy that
+//! goes with it: scripts run only from our origin or with this response's
+//! nonce (Leptos puts it on its hydration script).
+
+use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+use leptos::{nonce::use_nonce, prelude::*};
+use leptos_axum::ResponseOptions;
+use leptos_meta::MetaTags;
+
+use crate::app::App;
+
+/// The full page for server-side rendering.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let nonce = use_nonce().map(|nonce| nonce.to_string());
+    if let Some(response) = use_context::<ResponseOptions>()
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(nonce.as_deref()))
+    {
+        response.insert_header(CONTENT_SECURITY_POLICY, policy);
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The policy for an HTML page. Without a nonce no script may run at all;
+/// `'wasm-unsafe-eval'` lets the browser compile our WebAssembly, nothing
+/// more.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let scripts = match nonce {
+        Some(nonce) => format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
+        None => "script-src 'none'".to_owned(),
+    };
+    format!(
+        "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_need_the_nonce() {
+        let policy = content_security_policy(Some("abc"));
+        assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
+        assert!(!policy.contains("unsafe-inline"));
+        assert!(policy.contains("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn without_a_nonce_no_script_runs() {
+        assert!(content_security_policy(None).contains("script-src 'none'"));
+    }
+}

@@ -1,0 +1,48 @@
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::prelude::*;
+use sea_orm::DatabaseConnection;
+
+use super::Clock;
+use crate::error::AppError;
+
+/// Settings the features need at run time.
+#[derive(Clone, Debug)]
+pub struct SiteSettings {
+    /// The address people use to reach the site, e.g. `https://community.example.org`.
+    pub base_url: String,
+}
+
+impl SiteSettings {
+    /// Whether the site is served over TLS (secure cookies, `__Host-` prefix).
+    pub fn is_https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Everything a request handler or server function shares: provided once
+/// at start-up, cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+    pub site: Arc<SiteSettings>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl AppState {
+    /// The state provided to server functions and pages.
+    pub fn from_context() -> Result<Self, AppError> {
+        use_context::<Self>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

@@ -1,0 +1,25 @@
+//! Database schema for Community Portal.
+//!
+//! Every migration has an `up` and a `down` and runs on both SQLite and
+//! PostgreSQL. This crate never imports the application: the schema is
+//! described here on its own, and the application's data manifest is checked
+//! against the live schema by the test suite.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_documents;
+mod m20261129_000002_accounts;
+mod m20261129_000003_seed_privacy_policy;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261129_000001_documents::Migration),
+            Box::new(m20261129_000002_accounts::Migration),
+            Box::new(m20261129_000003_seed_privacy_policy::Migration),
+        ]
+    }
+}

@@ -1,0 +1,61 @@
+//! Seeds version 1 of the privacy policy. Its SHA-256 is computed from the
+//! exact text stored, so the fingerprint shown on the site always matches.
+
+use sea_orm_migration::prelude::*;
+use sha2::{Digest, Sha256};
+use time::macros::datetime;
+
+use crate::m20261129_000001_documents::Documents;
+
+const KIND: &str = "privacy_policy";
+const VERSION: i32 = 1;
+const TITLE: &str = "Privacy policy";
+const BODY: &str = include_str!("policy/privacy-v1.md");
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let effective = datetime!(2026-11-29 00:00 UTC);
+        let sha256 = hex::encode(Sha256::digest(BODY.as_bytes()));
+        let insert = Query::insert()
+            .into_table(Documents::Table)
+            .columns([
+                Documents::Kind,
+                Documents::Version,
+                Documents::Title,
+                Documents::Body,
+                Documents::Sha256,
+                Documents::EffectiveAt,
+                Documents::Material,
+                Documents::CreatedAt,
+            ])
+            .values_panic([
+                KIND.into(),
+                VERSION.into(),
+                TITLE.into(),
+                BODY.into(),
+                sha256.into(),
+                effective.into(),
+                true.into(),
+                effective.into(),
+            ])
+            .to_owned();
+        manager.exec_stmt(insert).await
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        let delete = Query::delete()
+            .from_table(Documents::Table)
+            .and_where(Expr::col(Documents::Kind).eq(KIND))
+            .and_where(Expr::col(Documents::Version).eq(VERSION))
+            .to_owned();
+        manager.exec_stmt(delete).await
+    }
+
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+}

@@ -1,0 +1,272 @@
+//! Configuration: built-in defaults, then an optional TOML file, then
+//! `PORTAL_*` environment variables (and `DATABASE_URL`). Secrets are
+//! `SecretString`s and never appear in a log line or a summary.
+
+use std::{collections::HashMap, fmt::Write as _, net::SocketAddr, path::Path};
+
+use app::ssr::db::{Backend, redact};
+use config::{Environment, File, FileFormat};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/portal.db?mode=rwc";
+
+#[derive(Debug, Deserialize)]
+pub struct Config {
+    /// Address and port the server listens on.
+    #[serde(default = "defaults::listen")]
+    pub listen: SocketAddr,
+    /// The address people use to reach the site (no trailing slash).
+    #[serde(default = "defaults::base_url")]
+    pub base_url: String,
+    /// `sqlite://…` or `postgres://…`; may hold a password.
+    #[serde(default = "defaults::database_url")]
+    pub database_url: SecretString,
+    /// Pool size; 1 for SQLite and 10 for PostgreSQL when unset.
+    #[serde(default)]
+    pub database_max_connections: Option<u32>,
+    /// Apply pending migrations when `serve` starts.
+    #[serde(default = "defaults::yes")]
+    pub auto_migrate: bool,
+    /// `pretty` for people, `json` for log collectors.
+    #[serde(default)]
+    pub log_format: LogFormat,
+    /// A tracing filter such as `info` or `info,portal=debug`; `RUST_LOG` wins.
+    #[serde(default = "defaults::log")]
+    pub log: String,
+    /// Requests taking longer are answered with 503.
+    #[serde(default = "defaults::request_timeout_secs")]
+    pub request_timeout_secs: u64,
+    /// Largest request body accepted, in bytes.
+    #[serde(default = "defaults::body_limit_bytes")]
+    pub body_limit_bytes: usize,
+    /// Folder with the compiled site (CSS, WebAssembly, static files).
+    #[serde(default = "defaults::site_root")]
+    pub site_root: String,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Pretty,
+    Json,
+}
+
+mod defaults {
+    use std::net::SocketAddr;
+
+    use secrecy::SecretString;
+
+    pub fn listen() -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], 3000))
+    }
+    pub fn base_url() -> String {
+        "http://127.0.0.1:3000".to_owned()
+    }
+    pub fn database_url() -> SecretString {
+        SecretString::from(super::DEFAULT_DATABASE_URL)
+    }
+    pub fn yes() -> bool {
+        true
+    }
+    pub fn log() -> String {
+        "info".to_owned()
+    }
+    pub fn request_timeout_secs() -> u64 {
+        30
+    }
+    pub fn body_limit_bytes() -> usize {
+        2 * 1024 * 1024
+    }
+    pub fn site_root() -> String {
+        "target/site".to_owned()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    #[error("{setting}: {problem}")]
+    Invalid {
+        setting: &'static str,
+        problem: String,
+    },
+}
+
+impl Config {
+    /// Loads the configuration from `file` (if given, it must exist) and the
+    /// variables in `env`.
+    pub fn load(file: Option<&Path>, env: &HashMap<String, String>) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder();
+        if let Some(path) = file {
+            builder = builder.add_source(File::from(path).format(FileFormat::Toml).required(true));
+        }
+        builder = builder.add_source(
+            Environment::with_prefix("PORTAL")
+                .prefix_separator("_")
+                .try_parsing(true)
+                .source(Some(
+                    env.iter()
+                        .filter(|(key, _)| key.starts_with("PORTAL_") && key.as_str() != "PORTAL_CONFIG")
+                        .map(|(key, value)| (key.clone(), value.clone()))
+                        .collect(),
+                )),
+        );
+        // Hosting platforms commonly hand out `DATABASE_URL`; the prefixed
+        // variable still wins. `LEPTOS_*` are set by the build tool.
+        let fallbacks = [
+            ("database_url", "PORTAL_DATABASE_URL", "DATABASE_URL"),
+            ("site_root", "PORTAL_SITE_ROOT", "LEPTOS_SITE_ROOT"),
+            ("listen", "PORTAL_LISTEN", "LEPTOS_SITE_ADDR"),
+        ];
+        for (key, preferred, fallback) in fallbacks {
+            if !env.contains_key(preferred)
+                && let Some(value) = env.get(fallback)
+            {
+                builder = builder.set_override(key, value.as_str())?;
+            }
+        }
+        let mut config: Self = builder.build()?.try_deserialize()?;
+        config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |setting, problem: &str| ConfigError::Invalid {
+            setting,
+            problem: problem.to_owned(),
+        };
+        let scheme_ok = self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
+        if !scheme_ok || self.base_url.len() <= "https://".len() {
+            return Err(invalid(
+                "PORTAL_BASE_URL",
+                "must be an http:// or https:// address, e.g. https://community.example.org",
+            ));
+        }
+        Backend::of(self.database_url.expose_secret()).map_err(|error| ConfigError::Invalid {
+            setting: "DATABASE_URL",
+            problem: error.to_string(),
+        })?;
+        if self.request_timeout_secs == 0 {
+            return Err(invalid("PORTAL_REQUEST_TIMEOUT_SECS", "must be at least 1"));
+        }
+        if self.body_limit_bytes < 1024 {
+            return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
+        }
+        Ok(())
+    }
+
+    /// A summary that is safe to print: no password, no secret.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let database = redact(self.database_url.expose_secret());
+        let pool = self
+            .database_max_connections
+            .map_or_else(|| "default".to_owned(), |n| n.to_string());
+        // Writing to a String cannot fail.
+        let _ = writeln!(out, "listen            {}", self.listen);
+        let _ = writeln!(out, "base_url          {}", self.base_url);
+        let _ = writeln!(out, "database          {database} (pool: {pool})");
+        let _ = writeln!(out, "auto_migrate      {}", self.auto_migrate);
+        let _ = writeln!(out, "log               {} ({:?})", self.log, self.log_format);
+        let _ = writeln!(out, "request_timeout   {} s", self.request_timeout_secs);
+        let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
+        let _ = writeln!(out, "site_root         {}", self.site_root);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_need_no_configuration() -> Result<(), ConfigError> {
+        let config = Config::load(None, &env(&[]))?;
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.database_url.expose_secret(), DEFAULT_DATABASE_URL);
+        assert!(config.auto_migrate);
+        Ok(())
+    }
+
+    #[test]
+    fn prefixed_variables_override_defaults() -> Result<(), ConfigError> {
+        let config = Config::load(
+            None,
+            &env(&[
+                ("PORTAL_LISTEN", "0.0.0.0:8080"),
+                ("PORTAL_BASE_URL", "https://community.example.org/"),
+                ("PORTAL_LOG_FORMAT", "json"),
+                ("PORTAL_REQUEST_TIMEOUT_SECS", "5"),
+                ("PORTAL_AUTO_MIGRATE", "false"),
+            ]),
+        )?;
+        assert_eq!(config.listen.port(), 8080);
+        assert_eq!(config.base_url, "https://community.example.org");
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert_eq!(config.request_timeout_secs, 5);
+        assert!(!config.auto_migrate);
+        Ok(())
+    }
+
+    #[test]
+    fn database_url_is_read_without_prefix_but_the_prefixed_one_wins() -> Result<(), ConfigError> {
+        let plain = Config::load(None, &env(&[("DATABASE_URL", "postgres://h/db")]))?;
+        assert_eq!(plain.database_url.expose_secret(), "postgres://h/db");
+        let both = Config::load(
+            None,
+            &env(&[("DATABASE_URL", "postgres://h/db"), ("PORTAL_DATABASE_URL", "sqlite://x.db")]),
+        )?;
+        assert_eq!(both.database_url.expose_secret(), "sqlite://x.db");
+        Ok(())
+    }
+
+    #[test]
+    fn an_unsupported_database_is_refused_with_a_clear_message() {
+        let error = Config::load(None, &env(&[("DATABASE_URL", "mysql://root:hunter2@h/db")]))
+            .err()
+            .map(|error| error.to_string())
+            .unwrap_or_default();
+        assert!(error.starts_with("DATABASE_URL: the database URL must start with sqlite:"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+    }
+
+    #[test]
+    fn the_summary_never_shows_the_database_password() -> Result<(), ConfigError> {
+        let config = Config::load(None, &env(&[("DATABASE_URL", "postgres://portal:hunter2@db:5432/portal")]))?;
+        let summary = config.summary();
+        assert!(summary.contains("postgres://db:5432/portal"), "{summary}");
+        assert!(!summary.contains("hunter2"));
+        assert!(!format!("{config:?}").contains("hunter2"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_config_file_is_read_and_the_environment_overrides_it() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("portal-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("portal.toml");
+        std::fs::write(&path, "base_url = \"https://from-file.example\"\nlog = \"debug\"\n")?;
+        let config = Config::load(Some(&path), &env(&[("PORTAL_LOG", "warn")]))?;
+        std::fs::remove_dir_all(&dir)?;
+        assert_eq!(config.base_url, "https://from-file.example");
+        assert_eq!(config.log, "warn");
+        Ok(())
+    }
+
+    #[test]
+    fn a_missing_config_file_is_an_error() {
+        let result = Config::load(Some(Path::new("/nonexistent/portal.toml")), &env(&[]));
+        assert!(result.is_err());
+    }
+}

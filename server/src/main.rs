@@ -1,0 +1,170 @@
+//! `portal`: the Community Portal server and its administration commands.
+
+use std::{
+    collections::HashMap,
+    io::{BufRead, IsTerminal},
+    path::PathBuf,
+    process::ExitCode,
+};
+
+use anyhow::Context;
+use app::{
+    accounts::ssr::{NewAdmin, create_admin},
+    ssr::Clock,
+};
+use clap::{Parser, Subcommand};
+use migrations::{Migrator, MigratorTrait};
+use secrecy::SecretString;
+use server::{
+    config::Config,
+    startup::{Application, connect, shutdown_signal},
+    telemetry,
+};
+
+#[derive(Debug, Parser)]
+#[command(name = "portal", version, about = "Community Portal: forum, CLA, jobs and privacy centre")]
+struct Cli {
+    /// A TOML configuration file; environment variables override it.
+    #[arg(long, short, env = "PORTAL_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the site (the default).
+    Serve,
+    /// Apply, roll back or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Create an administrator account. The password is read from standard
+    /// input (or asked for, without echo, on a terminal).
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        email: String,
+    },
+    /// Check the configuration and the database connection, then exit.
+    CheckConfig,
+}
+
+#[derive(Debug, Subcommand)]
+enum MigrateAction {
+    /// Apply pending migrations (all, or `--steps N`).
+    Up {
+        #[arg(long)]
+        steps: Option<u32>,
+    },
+    /// Roll back the newest migrations (one, or `--steps N`).
+    Down {
+        #[arg(long, default_value_t = 1)]
+        steps: u32,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+/// Exit codes: 0 success, 1 failure at run time, 2 bad configuration.
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let config = match Config::load(cli.config.as_deref(), &env) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("portal: configuration error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(config.log_format, &config.log);
+    match run(cli.command.unwrap_or(Command::Serve), &config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error:#}");
+            eprintln!("portal: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => serve(config).await,
+        Command::Migrate { action } => migrate(config, action).await,
+        Command::CreateAdmin { username, email } => {
+            let password = read_password()?;
+            let db = connect(config).await?;
+            Migrator::up(&db, None).await.context("applying migrations")?;
+            let input = NewAdmin {
+                username,
+                email,
+                password,
+            };
+            let id = create_admin(&db, &Clock::system(), input).await?;
+            say(&format!("Administrator account {id} created."));
+            Ok(())
+        }
+        Command::CheckConfig => {
+            say(&config.summary());
+            let db = connect(config).await?;
+            db.ping().await.context("pinging the database")?;
+            let pending = Migrator::get_pending_migrations(&db).await?.len();
+            say(&format!("Database reachable; {pending} migration(s) pending.\nConfiguration OK."));
+            Ok(())
+        }
+    }
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let application = Application::build(config, Clock::system()).await?;
+    tracing::info!(
+        address = %config.listen,
+        base_url = %config.base_url,
+        "Community Portal is listening"
+    );
+    application.run_until_stopped(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn migrate(config: &Config, action: MigrateAction) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    match action {
+        MigrateAction::Up { steps } => {
+            Migrator::up(&db, steps).await.context("applying migrations")?;
+            say("Migrations applied.");
+        }
+        MigrateAction::Down { steps } => {
+            Migrator::down(&db, Some(steps)).await.context("rolling back migrations")?;
+            say(&format!("Rolled back {steps} migration(s)."));
+        }
+        MigrateAction::Status => {
+            for migration in Migrator::get_migration_with_status(&db).await? {
+                say(&format!("{:<8} {}", migration.status().to_string(), migration.name()));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the new administrator's password without echoing it.
+fn read_password() -> anyhow::Result<SecretString> {
+    let stdin = std::io::stdin();
+    let password = if stdin.is_terminal() {
+        rpassword::prompt_password("Password for the new administrator: ")?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line)?;
+        line.trim_end_matches(['\r', '\n']).to_owned()
+    };
+    Ok(SecretString::from(password))
+}
+
+#[expect(clippy::print_stdout, reason = "command-line output")]
+fn say(text: &str) {
+    println!("{text}");
+}

@@ -1,0 +1,251 @@
+//! Builds the application: database, migrations, state, router, listener.
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use app::{
+    app::App,
+    ssr::{AppState, Clock, SiteSettings, content_security_policy, db, shell},
+};
+use axum::{
+    Router,
+    extract::State,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware::from_fn_with_state,
+    response::IntoResponse,
+    routing::get,
+};
+use leptos::{config::LeptosOptions, nonce::provide_nonce};
+use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::{
+    ServiceBuilderExt,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::MakeRequestUuid,
+    set_header::SetResponseHeaderLayer,
+    timeout::TimeoutLayer,
+    trace::{DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+use crate::{
+    config::Config,
+    middleware::{RequestSpan, SiteOrigin, refuse_cross_site_writes},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] db::ConnectError),
+    #[error("could not apply the database migrations: {0}")]
+    Migrate(sea_orm::DbErr),
+    #[error("could not listen on {address}: {source}")]
+    Listen {
+        address: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+/// A built application, bound to its port, ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
+        let db = connect(config).await?;
+        if config.auto_migrate {
+            Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+        }
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| StartupError::Listen {
+                address: config.listen,
+                source,
+            })?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(config.listen)
+            .build();
+        let state = AppState {
+            db,
+            clock,
+            site: Arc::new(SiteSettings {
+                base_url: config.base_url.clone(),
+            }),
+            leptos_options,
+        };
+        let router = router(state.clone(), config);
+        Ok(Self {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    /// The port actually bound (useful when the configuration asked for 0).
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        if let Err(error) = self.state.db.close().await {
+            tracing::warn!(%error, "closing the database pool");
+        }
+        Ok(())
+    }
+}
+
+/// Opens the configured database.
+pub async fn connect(config: &Config) -> Result<DatabaseConnection, db::ConnectError> {
+    db::connect(
+        config.database_url.expose_secret(),
+        config.database_max_connections,
+    )
+    .await
+}
+
+fn router(state: AppState, config: &Config) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let site_origin = SiteOrigin(origin_of(&config.base_url));
+    let router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .leptos_routes_with_context(&state, routes, provide_nonce, move || {
+            shell(leptos_options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            provide_nonce,
+            shell,
+        ))
+        .with_state(state)
+        .layer(from_fn_with_state(site_origin, refuse_cross_site_writes));
+    with_security_headers(router, config.base_url.starts_with("https://")).layer(
+            ServiceBuilder::new()
+                .set_x_request_id(MakeRequestUuid)
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(RequestSpan)
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .propagate_x_request_id()
+                .layer(CompressionLayer::new())
+                .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+                .layer(TimeoutLayer::with_status_code(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    Duration::from_secs(config.request_timeout_secs),
+                )),
+        )
+}
+
+/// Headers on every response. HTML pages set their own
+/// Content-Security-Policy with a fresh nonce; everything else gets the
+/// strictest one.
+fn with_security_headers(router: Router, https: bool) -> Router {
+    let fixed = HeaderValue::from_static;
+    let fallback_csp = HeaderValue::from_str(&content_security_policy(None))
+        .unwrap_or_else(|_| fixed("default-src 'none'; frame-ancestors 'none'"));
+    let permissions = fixed(
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \
+         interest-cohort=(), browsing-topics=()",
+    );
+    router
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            fallback_csp,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            fixed("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            fixed("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            fixed("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("permissions-policy"),
+            permissions,
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::STRICT_TRANSPORT_SECURITY,
+            https.then(|| fixed("max-age=31536000; includeSubDomains")),
+        ))
+}
+
+fn origin_of(base_url: &str) -> String {
+    let (scheme, rest) = base_url.split_once("://").unwrap_or(("http", base_url));
+    let host = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
+/// The process is up.
+async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// The process can serve: its database answers.
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(error) => {
+            tracing::warn!(%error, "readiness check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -131,4 +131,29 @@ mod tests {
             Some("the database URL must start with sqlite:, postgres: or postgresql: (got mysql://h/db)")
         );
     }
+
+    #[tokio::test]
+    async fn sqlite_gets_wal_a_busy_timeout_and_foreign_keys() -> Result<(), Box<dyn std::error::Error>> {
+        use sea_orm::{ConnectionTrait, Statement};
+
+        let folder = std::env::temp_dir().join(format!("portal-db-test-{}", std::process::id()));
+        let url = format!("sqlite://{}/nested/portal.db?mode=rwc", folder.display());
+        let db = connect(&url, None).await?;
+        let pragma = async |name: &str| -> Result<String, sea_orm::DbErr> {
+            let statement = Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"));
+            let row = db.query_one_raw(statement).await?;
+            match row {
+                Some(row) => row
+                    .try_get_by_index::<String>(0)
+                    .or_else(|_| row.try_get_by_index::<i64>(0).map(|n| n.to_string())),
+                None => Ok(String::new()),
+            }
+        };
+        assert_eq!(pragma("journal_mode").await?, "wal");
+        assert_eq!(pragma("foreign_keys").await?, "1");
+        assert_eq!(pragma("busy_timeout").await?, "5000");
+        db.close().await?;
+        std::fs::remove_dir_all(&folder)?;
+        Ok(())
+    }
 }

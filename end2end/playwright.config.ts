@@ -1,0 +1,104 @@
+// Browser tests for Community Portal.
+//
+// Every test runs twice: `js-on` (the hydrated Leptos app) and `js-off`
+// (plain server-rendered HTML and forms). The server under test is the
+// already-built release binary, started with a fresh SQLite database per run.
+//
+//   cargo leptos build --release       # builds target/release/portal + target/site
+//   cd end2end && npm ci && npm test
+//
+// Environment:
+//   PORTAL_BIN     server binary; a relative path is resolved against this
+//                  directory (default ../target/release/portal)
+//   E2E_PORT       port for the server (default 3100)
+//   E2E_KEEP_DB    keep the temporary database directory after the run
+//   E2E_NO_SERVER  do not start the server (only for `--list` or when pointing
+//                  the suite at a server you started yourself on E2E_PORT)
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const workspaceRoot = path.resolve(__dirname, "..");
+const portalBin = path.resolve(
+  __dirname,
+  process.env.PORTAL_BIN ?? "../target/release/portal",
+);
+
+// The config is evaluated by the runner and again by every worker; the
+// runner creates the directory and workers inherit it through the environment.
+function freshDatabaseDir(): string {
+  const existing = process.env.PORTAL_E2E_DB_DIR;
+  if (existing) return existing;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "portal-e2e-"));
+  process.env.PORTAL_E2E_DB_DIR = dir;
+  if (!process.env.E2E_KEEP_DB) {
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return dir;
+}
+
+function shellQuote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+const startServer = !process.env.E2E_NO_SERVER;
+
+export default defineConfig({
+  testDir: "./tests",
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  workers: 1, // 2-core machine: the server and Chromium already share them
+  reporter: "list",
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: "/usr/bin/chromium", // Debian package; never `playwright install`
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    },
+  },
+
+  projects: [
+    { name: "js-on", use: { browserName: "chromium", javaScriptEnabled: true } },
+    { name: "js-off", use: { browserName: "chromium", javaScriptEnabled: false } },
+  ],
+
+  webServer: startServer
+    ? {
+        name: "portal",
+        command:
+          `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
+          `run 'cargo leptos build --release' first, or set PORTAL_BIN"; exit 127; }; ` +
+          `exec ${shellQuote(portalBin)} serve`,
+        cwd: workspaceRoot,
+        env: {
+          PORTAL_LISTEN: `127.0.0.1:${port}`,
+          PORTAL_BASE_URL: baseURL,
+          DATABASE_URL: `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`,
+          LEPTOS_SITE_ROOT: "target/site",
+          RUST_LOG: "warn",
+        },
+        url: `${baseURL}/readyz`,
+        timeout: 120_000,
+        reuseExistingServer: false,
+        stdout: "pipe",
+        stderr: "pipe",
+        gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+      }
+    : undefined,
+});

@@ -1,0 +1,159 @@
+//! The `portal` binary: configuration errors, commands, shutdown.
+
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::helpers::{TestDatabase, TestResult};
+
+const PORTAL: &str = env!("CARGO_BIN_EXE_portal");
+
+fn portal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::io::Result<Output> {
+    let mut child = Command::new(PORTAL)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    if let Some(mut input) = child.stdin.take() {
+        input.write_all(stdin.as_bytes())?;
+    }
+    child.wait_with_output()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn an_unsupported_database_url_exits_with_a_clear_message() -> TestResult {
+    let output = portal(&["check-config"], &[("DATABASE_URL", "mysql://root:hunter2@db/portal")], "")?;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("DATABASE_URL: the database URL must start with sqlite:"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn an_unreachable_database_exits_non_zero_without_a_panic() -> TestResult {
+    let output = portal(
+        &["serve"],
+        &[("DATABASE_URL", "postgres://portal:hunter2@127.0.0.1:1/portal"), ("PORTAL_LISTEN", "127.0.0.1:0")],
+        "",
+    )?;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("could not connect to the database at postgres://127.0.0.1:1/portal"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    Ok(())
+}
+
+#[test]
+fn a_malformed_setting_is_reported_by_name() -> TestResult {
+    let output = portal(&["check-config"], &[("PORTAL_LISTEN", "not-an-address")], "")?;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("listen"), "{stderr}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn check_config_summarises_and_reaches_the_database() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let output = portal(&["check-config"], &[("DATABASE_URL", &database.url)], "")?;
+    let stdout = text(&output.stdout);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(stdout.contains("Configuration OK."), "{stdout}");
+    assert!(stdout.contains("migration(s) pending"), "{stdout}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn migrate_applies_lists_and_rolls_back() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let env = [("DATABASE_URL", database.url.as_str())];
+    assert!(portal(&["migrate", "up"], &env, "")?.status.success());
+    let status = text(&portal(&["migrate", "status"], &env, "")?.stdout);
+    assert!(status.lines().all(|line| line.starts_with("Applied")), "{status}");
+    assert!(portal(&["migrate", "down", "--steps", "1"], &env, "")?.status.success());
+    let status = text(&portal(&["migrate", "status"], &env, "")?.stdout);
+    assert_eq!(status.lines().filter(|line| line.starts_with("Pending")).count(), 1, "{status}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn create_admin_makes_one_administrator_and_refuses_a_duplicate() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let env = [("DATABASE_URL", database.url.as_str())];
+    let args = ["create-admin", "--username", "Ferris", "--email", "ferris@example.org"];
+    let first = portal(&args, &env, "correct horse battery staple\n")?;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(text(&first.stdout).contains("Administrator account"));
+    let second = portal(&args, &env, "correct horse battery staple\n")?;
+    assert_eq!(second.status.code(), Some(1));
+    assert!(text(&second.stderr).contains("already exists"));
+    let logs = text(&first.stderr) + &text(&second.stderr);
+    assert!(!logs.contains("correct horse"), "the password reached a log line");
+    assert!(!logs.contains("ferris@example.org"), "the email reached a log line");
+    Ok(())
+}
+
+#[tokio::test]
+async fn create_admin_refuses_a_short_password() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let env = [("DATABASE_URL", database.url.as_str())];
+    let output = portal(
+        &["create-admin", "--username", "Ferris", "--email", "ferris@example.org"],
+        &env,
+        "short\n",
+    )?;
+    assert_eq!(output.status.code(), Some(1));
+    assert!(text(&output.stderr).contains("password: Use at least 12 characters."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn serve_stops_cleanly_on_sigterm() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = Command::new(PORTAL)
+        .arg("serve")
+        .env("DATABASE_URL", &database.url)
+        .env("PORTAL_LISTEN", &listen)
+        .env("PORTAL_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let started = Instant::now();
+    let client = reqwest::Client::new();
+    loop {
+        if let Ok(response) = client.get(format!("http://{listen}/readyz")).send().await
+            && response.status() == 200
+        {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "server did not become ready");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+    assert!(killed.success());
+    let stopping = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        assert!(stopping.elapsed() < Duration::from_secs(10), "server did not stop");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "exit status {status}");
+    Ok(())
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real router on a random port, against a fresh
+//! SQLite file or a fresh PostgreSQL database (`PORTAL_TEST_BACKEND`).
+
+mod cli;
+mod health;
+mod helpers;
+mod manifest;
+mod migrations;
+mod pages;
+mod security;

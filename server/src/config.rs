@@ -109,7 +109,9 @@ impl Config {
                 .try_parsing(true)
                 .source(Some(
                     env.iter()
-                        .filter(|(key, _)| key.starts_with("PORTAL_") && key.as_str() != "PORTAL_CONFIG")
+                        .filter(|(key, _)| {
+                            key.starts_with("PORTAL_") && key.as_str() != "PORTAL_CONFIG"
+                        })
                         .map(|(key, value)| (key.clone(), value.clone()))
                         .collect(),
                 )),
@@ -139,7 +141,8 @@ impl Config {
             setting,
             problem: problem.to_owned(),
         };
-        let scheme_ok = self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
+        let scheme_ok =
+            self.base_url.starts_with("http://") || self.base_url.starts_with("https://");
         if !scheme_ok || self.base_url.len() <= "https://".len() {
             return Err(invalid(
                 "PORTAL_BASE_URL",
@@ -171,7 +174,11 @@ impl Config {
         let _ = writeln!(out, "base_url          {}", self.base_url);
         let _ = writeln!(out, "database          {database} (pool: {pool})");
         let _ = writeln!(out, "auto_migrate      {}", self.auto_migrate);
-        let _ = writeln!(out, "log               {} ({:?})", self.log, self.log_format);
+        let _ = writeln!(
+            out,
+            "log               {} ({:?})",
+            self.log, self.log_format
+        );
         let _ = writeln!(out, "request_timeout   {} s", self.request_timeout_secs);
         let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
         let _ = writeln!(out, "site_root         {}", self.site_root);
@@ -225,7 +232,10 @@ mod tests {
         assert_eq!(plain.database_url.expose_secret(), "postgres://h/db");
         let both = Config::load(
             None,
-            &env(&[("DATABASE_URL", "postgres://h/db"), ("PORTAL_DATABASE_URL", "sqlite://x.db")]),
+            &env(&[
+                ("DATABASE_URL", "postgres://h/db"),
+                ("PORTAL_DATABASE_URL", "sqlite://x.db"),
+            ]),
         )?;
         assert_eq!(both.database_url.expose_secret(), "sqlite://x.db");
         Ok(())
@@ -237,13 +247,19 @@ mod tests {
             .err()
             .map(|error| error.to_string())
             .unwrap_or_default();
-        assert!(error.starts_with("DATABASE_URL: the database URL must start with sqlite:"), "{error}");
+        assert!(
+            error.starts_with("DATABASE_URL: the database URL must start with sqlite:"),
+            "{error}"
+        );
         assert!(!error.contains("hunter2"), "{error}");
     }
 
     #[test]
     fn the_summary_never_shows_the_database_password() -> Result<(), ConfigError> {
-        let config = Config::load(None, &env(&[("DATABASE_URL", "postgres://portal:hunter2@db:5432/portal")]))?;
+        let config = Config::load(
+            None,
+            &env(&[("DATABASE_URL", "postgres://portal:hunter2@db:5432/portal")]),
+        )?;
         let summary = config.summary();
         assert!(summary.contains("postgres://db:5432/portal"), "{summary}");
         assert!(!summary.contains("hunter2"));
@@ -252,11 +268,15 @@ mod tests {
     }
 
     #[test]
-    fn a_config_file_is_read_and_the_environment_overrides_it() -> Result<(), Box<dyn std::error::Error>> {
+    fn a_config_file_is_read_and_the_environment_overrides_it()
+    -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::env::temp_dir().join(format!("portal-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;
         let path = dir.join("portal.toml");
-        std::fs::write(&path, "base_url = \"https://from-file.example\"\nlog = \"debug\"\n")?;
+        std::fs::write(
+            &path,
+            "base_url = \"https://from-file.example\"\nlog = \"debug\"\n",
+        )?;
         let config = Config::load(Some(&path), &env(&[("PORTAL_LOG", "warn")]))?;
         std::fs::remove_dir_all(&dir)?;
         assert_eq!(config.base_url, "https://from-file.example");

@@ -22,7 +22,11 @@ use server::{
 };
 
 #[derive(Debug, Parser)]
-#[command(name = "portal", version, about = "Community Portal: forum, CLA, jobs and privacy centre")]
+#[command(
+    name = "portal",
+    version,
+    about = "Community Portal: forum, CLA, jobs and privacy centre"
+)]
 struct Cli {
     /// A TOML configuration file; environment variables override it.
     #[arg(long, short, env = "PORTAL_CONFIG", global = true)]
@@ -98,7 +102,9 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         Command::CreateAdmin { username, email } => {
             let password = read_password()?;
             let db = connect(config).await?;
-            Migrator::up(&db, None).await.context("applying migrations")?;
+            Migrator::up(&db, None)
+                .await
+                .context("applying migrations")?;
             let input = NewAdmin {
                 username,
                 email,
@@ -113,7 +119,9 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             let db = connect(config).await?;
             db.ping().await.context("pinging the database")?;
             let pending = Migrator::get_pending_migrations(&db).await?.len();
-            say(&format!("Database reachable; {pending} migration(s) pending.\nConfiguration OK."));
+            say(&format!(
+                "Database reachable; {pending} migration(s) pending.\nConfiguration OK."
+            ));
             Ok(())
         }
     }
@@ -135,16 +143,24 @@ async fn migrate(config: &Config, action: MigrateAction) -> anyhow::Result<()> {
     let db = connect(config).await?;
     match action {
         MigrateAction::Up { steps } => {
-            Migrator::up(&db, steps).await.context("applying migrations")?;
+            Migrator::up(&db, steps)
+                .await
+                .context("applying migrations")?;
             say("Migrations applied.");
         }
         MigrateAction::Down { steps } => {
-            Migrator::down(&db, Some(steps)).await.context("rolling back migrations")?;
+            Migrator::down(&db, Some(steps))
+                .await
+                .context("rolling back migrations")?;
             say(&format!("Rolled back {steps} migration(s)."));
         }
         MigrateAction::Status => {
             for migration in Migrator::get_migration_with_status(&db).await? {
-                say(&format!("{:<8} {}", migration.status().to_string(), migration.name()));
+                say(&format!(
+                    "{:<8} {}",
+                    migration.status().to_string(),
+                    migration.name()
+                ));
             }
         }
     }

@@ -90,15 +90,27 @@ mod tests {
 
     #[test]
     fn same_origin_requests_pass() {
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), SITE));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            SITE
+        ));
         assert!(!is_cross_site(&headers(&[("origin", SITE)]), SITE));
         assert!(!is_cross_site(&headers(&[]), SITE));
     }
 
     #[test]
     fn cross_site_requests_are_caught() {
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), SITE));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), SITE));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example")]), SITE));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            SITE
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "https://evil.example")]),
+            SITE
+        ));
     }
 }

@@ -61,14 +61,17 @@ impl Application {
     pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
         let db = connect(config).await?;
         if config.auto_migrate {
-            Migrator::up(&db, None).await.map_err(StartupError::Migrate)?;
+            Migrator::up(&db, None)
+                .await
+                .map_err(StartupError::Migrate)?;
         }
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| StartupError::Listen {
-                address: config.listen,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartupError::Listen {
+                    address: config.listen,
+                    source,
+                })?;
         let leptos_options = LeptosOptions::builder()
             .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
             .site_root(config.site_root.as_str())
@@ -93,7 +96,10 @@ impl Application {
 
     /// The port actually bound (useful when the configuration asked for 0).
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     pub fn state(&self) -> &AppState {
@@ -144,21 +150,21 @@ fn router(state: AppState, config: &Config) -> Router {
         .with_state(state)
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
-            ServiceBuilder::new()
-                .set_x_request_id(MakeRequestUuid)
-                .layer(
-                    TraceLayer::new_for_http()
-                        .make_span_with(RequestSpan)
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
-                )
-                .propagate_x_request_id()
-                .layer(CompressionLayer::new())
-                .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
-                .layer(TimeoutLayer::with_status_code(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    Duration::from_secs(config.request_timeout_secs),
-                )),
-        )
+        ServiceBuilder::new()
+            .set_x_request_id(MakeRequestUuid)
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(RequestSpan)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .propagate_x_request_id()
+            .layer(CompressionLayer::new())
+            .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+            .layer(TimeoutLayer::with_status_code(
+                StatusCode::SERVICE_UNAVAILABLE,
+                Duration::from_secs(config.request_timeout_secs),
+            )),
+    )
 }
 
 /// Headers on every response. HTML pages set their own

@@ -137,7 +137,10 @@ pub async fn create_admin(
     let now = clock.now();
 
     let db_error = |action| move |source| AccountError::Db { action, source };
-    let txn = db.begin().await.map_err(db_error("starting a transaction"))?;
+    let txn = db
+        .begin()
+        .await
+        .map_err(db_error("starting a transaction"))?;
     let existing = account::Entity::find()
         .filter(
             Condition::any()
@@ -191,10 +194,18 @@ mod tests {
 
     #[tokio::test]
     async fn hashes_are_argon2id_with_owasp_parameters() -> Result<(), AccountError> {
-        let password = Password::parse(SecretString::from("correct horse battery"))
-            .map_err(|message| AccountError::Invalid { field: "password", message })?;
+        let password =
+            Password::parse(SecretString::from("correct horse battery")).map_err(|message| {
+                AccountError::Invalid {
+                    field: "password",
+                    message,
+                }
+            })?;
         let hash = hash_password(password).await?;
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         Ok(())
     }
 }

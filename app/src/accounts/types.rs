@@ -5,9 +5,30 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Names nobody may register because they would look official.
 const RESERVED: &[&str] = &[
-    "abuse", "admin", "administrator", "anonymous", "api", "help", "hostmaster", "info",
-    "mod", "moderator", "moderators", "noreply", "no-reply", "official", "portal", "postmaster",
-    "privacy", "root", "security", "staff", "support", "system", "team", "webmaster",
+    "abuse",
+    "admin",
+    "administrator",
+    "anonymous",
+    "api",
+    "help",
+    "hostmaster",
+    "info",
+    "mod",
+    "moderator",
+    "moderators",
+    "noreply",
+    "no-reply",
+    "official",
+    "portal",
+    "postmaster",
+    "privacy",
+    "root",
+    "security",
+    "staff",
+    "support",
+    "system",
+    "team",
+    "webmaster",
 ];
 
 /// A username: 3–30 letters, digits, `_`, `-` or `.`, after Unicode NFKC
@@ -140,7 +161,15 @@ mod tests {
     #[test]
     fn email_addresses_need_a_plausible_shape() {
         assert!(Email::parse("name@example.org").is_ok());
-        for bad in ["", "name", "name@", "@example.org", "a@b", "a b@example.org", "a@.example.org"] {
+        for bad in [
+            "",
+            "name",
+            "name@",
+            "@example.org",
+            "a@b",
+            "a b@example.org",
+            "a@.example.org",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
         assert!(Email::parse("x@example.org\r\nBcc: victim@example.org").is_err());

@@ -17,9 +17,8 @@ pub fn DocumentView(document: PublishedDocument) -> impl IntoView {
                     <div>
                         <dt>"Effective"</dt>
                         <dd>
-                            <time datetime=document.effective_date>
-                                {document.effective_date_label}
-                            </time>
+                            <time datetime=document
+                                .effective_date>{document.effective_date_label}</time>
                         </dd>
                     </div>
                     <div>

@@ -1,6 +1,6 @@
 //! Queries over the `documents` table.
 
-use sea_orm::{entity::prelude::*, QueryOrder};
+use sea_orm::{QueryOrder, entity::prelude::*};
 use time::{OffsetDateTime, macros::format_description};
 
 use super::types::{DocumentKind, PublishedDocument};
@@ -57,7 +57,9 @@ pub async fn current(
 
 fn format_date(at: OffsetDateTime, for_people: bool) -> String {
     let result = if for_people {
-        at.format(format_description!("[day padding:none] [month repr:long] [year]"))
+        at.format(format_description!(
+            "[day padding:none] [month repr:long] [year]"
+        ))
     } else {
         at.format(format_description!("[year]-[month]-[day]"))
     };

@@ -317,7 +317,10 @@ mod tests {
         for (entry, field) in personal_fields() {
             let name = format!("{}.{}", entry.table, entry.column);
             assert!(!field.visible_to.is_empty(), "{name} has no audience");
-            assert!(field.purpose.ends_with('.'), "{name} needs a purpose sentence");
+            assert!(
+                field.purpose.ends_with('.'),
+                "{name} needs a purpose sentence"
+            );
             assert!(!field.label.is_empty(), "{name} needs a label");
         }
     }

@@ -14,7 +14,9 @@ pub fn PolicyPage() -> impl IntoView {
     let policy = Resource::new(|| (), |()| current_document(DocumentKind::PrivacyPolicy));
     view! {
         <Title text="Privacy policy" />
-        <Suspense fallback=|| view! { <p>"Loading the policy…"</p> }>
+        <Suspense fallback=|| {
+            view! { <p>"Loading the policy…"</p> }
+        }>
             {move || Suspend::new(async move {
                 match policy.await {
                     Ok(document) => {

@@ -45,7 +45,10 @@ impl Clock {
     }
 }
 
-#[expect(clippy::disallowed_methods, reason = "the one reader of the system clock")]
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the one reader of the system clock"
+)]
 fn system_now() -> OffsetDateTime {
     OffsetDateTime::now_utc()
 }

@@ -117,30 +117,42 @@ mod tests {
             redact("postgres://portal:s3cret@db.internal:5432/portal?sslmode=require"),
             "postgres://db.internal:5432/portal"
         );
-        assert_eq!(redact("sqlite://data/portal.db?mode=rwc"), "sqlite://data/portal.db");
+        assert_eq!(
+            redact("sqlite://data/portal.db?mode=rwc"),
+            "sqlite://data/portal.db"
+        );
         assert_eq!(redact("sqlite::memory:"), "sqlite::memory:");
     }
 
     #[test]
     fn only_sqlite_and_postgres_are_accepted() {
         assert_eq!(Backend::of("sqlite://x.db").ok(), Some(Backend::Sqlite));
-        assert_eq!(Backend::of("postgresql://h/db").ok(), Some(Backend::Postgres));
-        let error = Backend::of("mysql://root:pw@h/db").err().map(|e| e.to_string());
+        assert_eq!(
+            Backend::of("postgresql://h/db").ok(),
+            Some(Backend::Postgres)
+        );
+        let error = Backend::of("mysql://root:pw@h/db")
+            .err()
+            .map(|e| e.to_string());
         assert_eq!(
             error.as_deref(),
-            Some("the database URL must start with sqlite:, postgres: or postgresql: (got mysql://h/db)")
+            Some(
+                "the database URL must start with sqlite:, postgres: or postgresql: (got mysql://h/db)"
+            )
         );
     }
 
     #[tokio::test]
-    async fn sqlite_gets_wal_a_busy_timeout_and_foreign_keys() -> Result<(), Box<dyn std::error::Error>> {
+    async fn sqlite_gets_wal_a_busy_timeout_and_foreign_keys()
+    -> Result<(), Box<dyn std::error::Error>> {
         use sea_orm::{ConnectionTrait, Statement};
 
         let folder = std::env::temp_dir().join(format!("portal-db-test-{}", std::process::id()));
         let url = format!("sqlite://{}/nested/portal.db?mode=rwc", folder.display());
         let db = connect(&url, None).await?;
         let pragma = async |name: &str| -> Result<String, sea_orm::DbErr> {
-            let statement = Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"));
+            let statement =
+                Statement::from_string(db.get_database_backend(), format!("PRAGMA {name}"));
             let row = db.query_one_raw(statement).await?;
             match row {
                 Some(row) => row

@@ -30,7 +30,10 @@ mod tests {
 
     #[test]
     fn markdown_becomes_html() {
-        assert_eq!(to_safe_html("## Hello *you*"), "<h2>Hello <em>you</em></h2>\n");
+        assert_eq!(
+            to_safe_html("## Hello *you*"),
+            "<h2>Hello <em>you</em></h2>\n"
+        );
     }
 
     #[test]

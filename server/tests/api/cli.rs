@@ -32,10 +32,17 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn an_unsupported_database_url_exits_with_a_clear_message() -> TestResult {
-    let output = portal(&["check-config"], &[("DATABASE_URL", "mysql://root:hunter2@db/portal")], "")?;
+    let output = portal(
+        &["check-config"],
+        &[("DATABASE_URL", "mysql://root:hunter2@db/portal")],
+        "",
+    )?;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("DATABASE_URL: the database URL must start with sqlite:"), "{stderr}");
+    assert!(
+        stderr.contains("DATABASE_URL: the database URL must start with sqlite:"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     Ok(())
@@ -45,12 +52,21 @@ fn an_unsupported_database_url_exits_with_a_clear_message() -> TestResult {
 fn an_unreachable_database_exits_non_zero_without_a_panic() -> TestResult {
     let output = portal(
         &["serve"],
-        &[("DATABASE_URL", "postgres://portal:hunter2@127.0.0.1:1/portal"), ("PORTAL_LISTEN", "127.0.0.1:0")],
+        &[
+            (
+                "DATABASE_URL",
+                "postgres://portal:hunter2@127.0.0.1:1/portal",
+            ),
+            ("PORTAL_LISTEN", "127.0.0.1:0"),
+        ],
         "",
     )?;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("could not connect to the database at postgres://127.0.0.1:1/portal"), "{stderr}");
+    assert!(
+        stderr.contains("could not connect to the database at postgres://127.0.0.1:1/portal"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     Ok(())
@@ -58,7 +74,11 @@ fn an_unreachable_database_exits_non_zero_without_a_panic() -> TestResult {
 
 #[test]
 fn a_malformed_setting_is_reported_by_name() -> TestResult {
-    let output = portal(&["check-config"], &[("PORTAL_LISTEN", "not-an-address")], "")?;
+    let output = portal(
+        &["check-config"],
+        &[("PORTAL_LISTEN", "not-an-address")],
+        "",
+    )?;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("listen"), "{stderr}");
@@ -82,10 +102,24 @@ async fn migrate_applies_lists_and_rolls_back() -> TestResult {
     let env = [("DATABASE_URL", database.url.as_str())];
     assert!(portal(&["migrate", "up"], &env, "")?.status.success());
     let status = text(&portal(&["migrate", "status"], &env, "")?.stdout);
-    assert!(status.lines().all(|line| line.starts_with("Applied")), "{status}");
-    assert!(portal(&["migrate", "down", "--steps", "1"], &env, "")?.status.success());
+    assert!(
+        status.lines().all(|line| line.starts_with("Applied")),
+        "{status}"
+    );
+    assert!(
+        portal(&["migrate", "down", "--steps", "1"], &env, "")?
+            .status
+            .success()
+    );
     let status = text(&portal(&["migrate", "status"], &env, "")?.stdout);
-    assert_eq!(status.lines().filter(|line| line.starts_with("Pending")).count(), 1, "{status}");
+    assert_eq!(
+        status
+            .lines()
+            .filter(|line| line.starts_with("Pending"))
+            .count(),
+        1,
+        "{status}"
+    );
     Ok(())
 }
 
@@ -93,7 +127,13 @@ async fn migrate_applies_lists_and_rolls_back() -> TestResult {
 async fn create_admin_makes_one_administrator_and_refuses_a_duplicate() -> TestResult {
     let database = TestDatabase::create().await?;
     let env = [("DATABASE_URL", database.url.as_str())];
-    let args = ["create-admin", "--username", "Ferris", "--email", "ferris@example.org"];
+    let args = [
+        "create-admin",
+        "--username",
+        "Ferris",
+        "--email",
+        "ferris@example.org",
+    ];
     let first = portal(&args, &env, "correct horse battery staple\n")?;
     assert!(first.status.success(), "{}", text(&first.stderr));
     assert!(text(&first.stdout).contains("Administrator account"));
@@ -101,8 +141,14 @@ async fn create_admin_makes_one_administrator_and_refuses_a_duplicate() -> TestR
     assert_eq!(second.status.code(), Some(1));
     assert!(text(&second.stderr).contains("already exists"));
     let logs = text(&first.stderr) + &text(&second.stderr);
-    assert!(!logs.contains("correct horse"), "the password reached a log line");
-    assert!(!logs.contains("ferris@example.org"), "the email reached a log line");
+    assert!(
+        !logs.contains("correct horse"),
+        "the password reached a log line"
+    );
+    assert!(
+        !logs.contains("ferris@example.org"),
+        "the email reached a log line"
+    );
     Ok(())
 }
 
@@ -111,7 +157,13 @@ async fn create_admin_refuses_a_short_password() -> TestResult {
     let database = TestDatabase::create().await?;
     let env = [("DATABASE_URL", database.url.as_str())];
     let output = portal(
-        &["create-admin", "--username", "Ferris", "--email", "ferris@example.org"],
+        &[
+            "create-admin",
+            "--username",
+            "Ferris",
+            "--email",
+            "ferris@example.org",
+        ],
         &env,
         "short\n",
     )?;
@@ -123,7 +175,9 @@ async fn create_admin_refuses_a_short_password() -> TestResult {
 #[tokio::test]
 async fn serve_stops_cleanly_on_sigterm() -> TestResult {
     let database = TestDatabase::create().await?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = Command::new(PORTAL)
         .arg("serve")
@@ -141,17 +195,25 @@ async fn serve_stops_cleanly_on_sigterm() -> TestResult {
         {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(30), "server did not become ready");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not become ready"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status()?;
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()?;
     assert!(killed.success());
     let stopping = Instant::now();
     let status = loop {
         if let Some(status) = child.try_wait()? {
             break status;
         }
-        assert!(stopping.elapsed() < Duration::from_secs(10), "server did not stop");
+        assert!(
+            stopping.elapsed() < Duration::from_secs(10),
+            "server did not stop"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(status.success(), "exit status {status}");

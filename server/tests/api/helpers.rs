@@ -125,7 +125,10 @@ impl TestApp {
 }
 
 /// The configuration a test server runs with, from `env`-style pairs.
-pub fn test_config(database_url: &str, extra: &[(&str, &str)]) -> Result<Config, server::config::ConfigError> {
+pub fn test_config(
+    database_url: &str,
+    extra: &[(&str, &str)],
+) -> Result<Config, server::config::ConfigError> {
     let mut env: HashMap<String, String> = [
         ("PORTAL_LISTEN", "127.0.0.1:0"),
         ("PORTAL_DATABASE_URL", database_url),

@@ -8,7 +8,9 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use crate::helpers::{TestResult, spawn_app};
 
-async fn live_columns(db: &DatabaseConnection) -> Result<BTreeSet<(String, String)>, sea_orm::DbErr> {
+async fn live_columns(
+    db: &DatabaseConnection,
+) -> Result<BTreeSet<(String, String)>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
     let sql = match backend {
         DbBackend::Sqlite => {
@@ -21,9 +23,16 @@ async fn live_columns(db: &DatabaseConnection) -> Result<BTreeSet<(String, Strin
              FROM information_schema.columns WHERE table_schema = current_schema()"
         }
     };
-    let rows = db.query_all_raw(Statement::from_string(backend, sql)).await?;
+    let rows = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await?;
     rows.iter()
-        .map(|row| Ok((row.try_get("", "table_name")?, row.try_get("", "column_name")?)))
+        .map(|row| {
+            Ok((
+                row.try_get("", "table_name")?,
+                row.try_get("", "column_name")?,
+            ))
+        })
         .collect()
 }
 
@@ -42,7 +51,10 @@ async fn every_column_of_the_schema_is_classified_by_the_manifest() -> TestResul
         "columns missing from the data manifest (app/src/privacy/manifest.rs): {unclassified:?}"
     );
     let stale: Vec<_> = classified.difference(&live).collect();
-    assert!(stale.is_empty(), "manifest entries for columns that do not exist: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "manifest entries for columns that do not exist: {stale:?}"
+    );
     Ok(())
 }
 

@@ -39,7 +39,10 @@ async fn an_unknown_address_answers_404_with_a_stable_code() -> TestResult {
     assert_eq!(select(&html, "h1"), ["Page not found"]);
     assert_eq!(select(&html, ".error-code code"), ["not_found"]);
     for internal in ["panic", "sqlx", "thread", "backtrace"] {
-        assert!(!body.to_lowercase().contains(internal), "page mentions {internal}");
+        assert!(
+            !body.to_lowercase().contains(internal),
+            "page mentions {internal}"
+        );
     }
     Ok(())
 }
@@ -87,7 +90,14 @@ async fn a_policy_not_yet_in_force_is_not_shown() -> TestResult {
 #[tokio::test]
 async fn browsing_public_pages_sets_no_cookie() -> TestResult {
     let app = spawn_app().await?;
-    for path in ["/", "/privacy", "/forum", "/jobs", "/contribute", "/missing"] {
+    for path in [
+        "/",
+        "/privacy",
+        "/forum",
+        "/jobs",
+        "/contribute",
+        "/missing",
+    ] {
         let response = app.get(path).await?;
         assert!(
             response.headers().get("set-cookie").is_none(),
@@ -100,7 +110,11 @@ async fn browsing_public_pages_sets_no_cookie() -> TestResult {
 #[tokio::test]
 async fn section_pages_render_without_javascript() -> TestResult {
     let app = spawn_app().await?;
-    for (path, title) in [("/forum", "Forum"), ("/jobs", "Jobs"), ("/contribute", "Contribute")] {
+    for (path, title) in [
+        ("/forum", "Forum"),
+        ("/jobs", "Jobs"),
+        ("/contribute", "Contribute"),
+    ] {
         let response = app.get(path).await?;
         assert_eq!(response.status(), 200, "{path}");
         let html = Html::parse_document(&response.text().await?);

@@ -58,14 +58,33 @@ async fn responses_carry_the_security_headers() -> TestResult {
     let app = spawn_app().await?;
     for path in ["/", "/healthz", "/missing"] {
         let response = app.get(path).await?;
-        assert_eq!(header(&response, "x-content-type-options"), "nosniff", "{path}");
-        assert_eq!(header(&response, "referrer-policy"), "same-origin", "{path}");
+        assert_eq!(
+            header(&response, "x-content-type-options"),
+            "nosniff",
+            "{path}"
+        );
+        assert_eq!(
+            header(&response, "referrer-policy"),
+            "same-origin",
+            "{path}"
+        );
         assert_eq!(header(&response, "x-frame-options"), "DENY", "{path}");
-        assert!(header(&response, "permissions-policy").contains("camera=()"), "{path}");
-        assert!(!header(&response, "content-security-policy").is_empty(), "{path}");
+        assert!(
+            header(&response, "permissions-policy").contains("camera=()"),
+            "{path}"
+        );
+        assert!(
+            !header(&response, "content-security-policy").is_empty(),
+            "{path}"
+        );
         assert!(!header(&response, "x-request-id").is_empty(), "{path}");
         // Plain http here, so no HSTS.
-        assert!(response.headers().get("strict-transport-security").is_none());
+        assert!(
+            response
+                .headers()
+                .get("strict-transport-security")
+                .is_none()
+        );
     }
     Ok(())
 }

@@ -4,7 +4,7 @@ import { expect, gotoReady, test } from "./fixtures";
 function fact(page: import("@playwright/test").Page, term: string) {
   return page.locator(
     `xpath=//dl[contains(concat(" ", normalize-space(@class), " "), " document-facts ")]` +
-      `/dt[normalize-space()="${term}"]/following-sibling::dd[1]`,
+      `//dt[normalize-space()="${term}"]/following-sibling::dd[1]`,
   );
 }
 

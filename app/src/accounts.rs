@@ -1,9 +1,20 @@
-//! Member accounts. This foundation holds the account types and what the
-//! `portal create-admin` command needs; registration and sign-in build on it.
+//! Member accounts: registration with double opt-in, sign-in and sessions.
 
+mod account_nav;
+mod api;
+mod notice_pages;
+mod register_page;
+mod sign_in_page;
 mod types;
+mod verify_page;
 
+pub use account_nav::AccountNav;
+pub use api::*;
+pub use notice_pages::{CheckMailPage, VerifiedPage, WelcomePage};
+pub use register_page::RegisterPage;
+pub use sign_in_page::SignInPage;
 pub use types::*;
+pub use verify_page::VerifyPage;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -9,8 +9,13 @@ use leptos_router::{
 };
 
 use crate::{
-    error::AppError, error_page::ErrorPage, home_page::HomePage, layout::Layout,
-    privacy::PolicyPage, upcoming_page::UpcomingPage,
+    accounts::{CheckMailPage, RegisterPage, SignInPage, VerifiedPage, VerifyPage, WelcomePage},
+    error::AppError,
+    error_page::ErrorPage,
+    home_page::HomePage,
+    layout::Layout,
+    privacy::PolicyPage,
+    upcoming_page::UpcomingPage,
 };
 
 /// The whole site: layout around the routed page.
@@ -32,10 +37,17 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
-                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("privacy") view=PolicyPage ssr=SsrMode::Async />
+                    <Route path=path!("account/register") view=RegisterPage ssr=SsrMode::Async />
+                    <Route path=path!("account/check-mail") view=CheckMailPage ssr=SsrMode::Async />
+                    <Route path=path!("account/verify") view=VerifyPage ssr=SsrMode::Async />
+                    <Route path=path!("account/verified") view=VerifiedPage ssr=SsrMode::Async />
+                    <Route path=path!("account/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route
                         path=path!("forum")
+                        ssr=SsrMode::Async
                         view=|| {
                             view! {
                                 <UpcomingPage
@@ -48,6 +60,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("jobs")
+                        ssr=SsrMode::Async
                         view=|| {
                             view! {
                                 <UpcomingPage
@@ -60,6 +73,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route
                         path=path!("contribute")
+                        ssr=SsrMode::Async
                         view=|| {
                             view! {
                                 <UpcomingPage

@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::accounts::AccountNav;
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     view! {
@@ -33,6 +35,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         </li>
                     </ul>
                 </nav>
+                <AccountNav />
             </div>
         </header>
         <main id="main" class="container site-main" tabindex="-1">

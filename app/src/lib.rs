@@ -12,6 +12,7 @@ pub mod error;
 pub mod privacy;
 
 mod error_page;
+mod forms;
 mod home_page;
 mod layout;
 mod upcoming_page;

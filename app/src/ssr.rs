@@ -3,9 +3,13 @@
 
 mod clock;
 pub mod db;
+pub mod mail;
 pub mod markdown;
+pub mod request;
+pub mod session;
 mod shell;
 mod state;
+pub mod tokens;
 
 pub use clock::Clock;
 pub use shell::{content_security_policy, shell};

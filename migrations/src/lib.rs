@@ -10,6 +10,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_documents;
 mod m20261129_000002_accounts;
 mod m20261129_000003_seed_privacy_policy;
+mod m20261129_000004_sessions_tokens_mail;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_documents::Migration),
             Box::new(m20261129_000002_accounts::Migration),
             Box::new(m20261129_000003_seed_privacy_policy::Migration),
+            Box::new(m20261129_000004_sessions_tokens_mail::Migration),
         ]
     }
 }

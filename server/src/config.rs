@@ -43,6 +43,16 @@ pub struct Config {
     /// Folder with the compiled site (CSS, WebAssembly, static files).
     #[serde(default = "defaults::site_root")]
     pub site_root: String,
+    /// `smtp://…`, `smtps://…` or `smtp://…?tls=required`, with credentials;
+    /// without it, mail is written as `.eml` files to `mail_dir`.
+    #[serde(default)]
+    pub smtp_url: Option<SecretString>,
+    /// The sender of every mail, e.g. `Community Portal <noreply@example.org>`.
+    #[serde(default = "defaults::mail_from")]
+    pub mail_from: String,
+    /// Where mail goes when no SMTP server is configured.
+    #[serde(default = "defaults::mail_dir")]
+    pub mail_dir: String,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -81,6 +91,12 @@ mod defaults {
     }
     pub fn site_root() -> String {
         "target/site".to_owned()
+    }
+    pub fn mail_from() -> String {
+        "Community Portal <noreply@localhost>".to_owned()
+    }
+    pub fn mail_dir() -> String {
+        "data/mail".to_owned()
     }
 }
 
@@ -156,6 +172,12 @@ impl Config {
         if self.request_timeout_secs == 0 {
             return Err(invalid("PORTAL_REQUEST_TIMEOUT_SECS", "must be at least 1"));
         }
+        if self.mail_from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(invalid(
+                "PORTAL_MAIL_FROM",
+                "must be a mailbox such as Community Portal <noreply@example.org>",
+            ));
+        }
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
@@ -182,6 +204,11 @@ impl Config {
         let _ = writeln!(out, "request_timeout   {} s", self.request_timeout_secs);
         let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
         let _ = writeln!(out, "site_root         {}", self.site_root);
+        let mail = match &self.smtp_url {
+            Some(url) => format!("SMTP {}", redact(url.expose_secret())),
+            None => format!("files in {}", self.mail_dir),
+        };
+        let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
         out
     }
 }

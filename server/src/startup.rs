@@ -4,7 +4,11 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
     app::App,
-    ssr::{AppState, Clock, SiteSettings, content_security_policy, db, shell},
+    ssr::{
+        AppState, Clock, SiteSettings, content_security_policy, db,
+        mail::{self, Transport},
+        session, shell,
+    },
 };
 use axum::{
     Router,
@@ -43,6 +47,8 @@ pub enum StartupError {
     Database(#[from] db::ConnectError),
     #[error("could not apply the database migrations: {0}")]
     Migrate(sea_orm::DbErr),
+    #[error("mail: {0}")]
+    Mail(#[from] mail::TransportError),
     #[error("could not listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -55,7 +61,11 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mailer: mail::Worker,
 }
+
+/// How often the mail worker looks for due mail.
+const MAIL_POLL: Duration = Duration::from_secs(2);
 
 impl Application {
     pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
@@ -86,11 +96,22 @@ impl Application {
             }),
             leptos_options,
         };
+        let transport = Transport::new(
+            config.smtp_url.as_ref().map(|url| url.expose_secret()),
+            &config.mail_dir,
+        )?;
+        let mailer = mail::Worker::new(
+            state.db.clone(),
+            state.clock.clone(),
+            transport,
+            &config.mail_from,
+        )?;
         let router = router(state.clone(), config);
         Ok(Self {
             listener,
             router,
             state,
+            mailer,
         })
     }
 
@@ -111,12 +132,16 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let mailer = tokio::spawn(self.mailer.run(MAIL_POLL));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
+        let served = axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
-            .await?;
+            .await;
+        // Unsent mail stays in the outbox for the next start.
+        mailer.abort();
+        served?;
         if let Err(error) = self.state.db.close().await {
             tracing::warn!(%error, "closing the database pool");
         }
@@ -147,7 +172,8 @@ fn router(state: AppState, config: &Config) -> Router {
             provide_nonce,
             shell,
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(from_fn_with_state(state, session::load))
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()

@@ -129,12 +129,33 @@ pub enum Role {
 }
 
 impl Role {
+    pub const ALL: [Self; 3] = [Self::Moderator, Self::Recruiter, Self::Admin];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.as_str() == value)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Moderator => "moderator",
             Self::Recruiter => "recruiter",
             Self::Admin => "admin",
         }
+    }
+}
+
+/// The signed-in member, as pages and server functions see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub email_verified: bool,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
     }
 }
 

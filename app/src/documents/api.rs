@@ -4,7 +4,7 @@ use super::types::{DocumentKind, PublishedDocument};
 use crate::error::AppError;
 
 /// The version of a document in force now.
-#[server]
+#[server(endpoint = "documents/current")]
 pub async fn current_document(kind: DocumentKind) -> Result<PublishedDocument, AppError> {
     use crate::ssr::AppState;
 

@@ -31,17 +31,27 @@ pub mod document {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+/// The row of the newest version of `kind` in force at `now`.
+pub async fn current_version<C: ConnectionTrait>(
+    db: &C,
+    kind: DocumentKind,
+    now: OffsetDateTime,
+) -> Result<Option<document::Model>, DbErr> {
+    document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::EffectiveAt.lte(now))
+        .order_by_desc(document::Column::Version)
+        .one(db)
+        .await
+}
+
 /// The newest version of `kind` whose effective date has been reached.
 pub async fn current(
     db: &DatabaseConnection,
     kind: DocumentKind,
     now: OffsetDateTime,
 ) -> Result<PublishedDocument, AppError> {
-    let found = document::Entity::find()
-        .filter(document::Column::Kind.eq(kind.as_str()))
-        .filter(document::Column::EffectiveAt.lte(now))
-        .order_by_desc(document::Column::Version)
-        .one(db)
+    let found = current_version(db, kind, now)
         .await
         .map_err(|error| crate::ssr::db_error("load current document", error))?;
     let model = found.ok_or(AppError::NotFound)?;

@@ -75,6 +75,8 @@ pub enum Retention {
     DaysAfter(u32, &'static str),
     /// As long as the project exists (legal records such as signed CLAs).
     LifeOfProject,
+    /// Until you sign out or the session expires (at most 30 days).
+    SessionEnd,
 }
 
 impl fmt::Display for Retention {
@@ -86,6 +88,9 @@ impl fmt::Display for Retention {
             }
             Self::DaysAfter(days, event) => write!(f, "{days} days after {event}"),
             Self::LifeOfProject => f.write_str("for the life of the project"),
+            Self::SessionEnd => {
+                f.write_str("until you sign out or the session expires (at most 30 days)")
+            }
         }
     }
 }
@@ -274,6 +279,241 @@ pub const MANIFEST: &[Column] = &[
             required: false,
             visible_to: &[Audience::Owner, Audience::Admins],
             retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    // Sign-in sessions.
+    personal(
+        "sessions",
+        "id_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Session identifier (as a SHA-256 hash)",
+            purpose: "Recognises your signed-in browser; the cookie holds the identifier, we keep only its hash.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::SessionEnd,
+        },
+    ),
+    not_personal("sessions", "account_id", INTERNAL_KEY),
+    personal(
+        "sessions",
+        "remember",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Whether you chose “keep me signed in”",
+            purpose: "Decides how long the session lasts.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::SessionEnd,
+        },
+    ),
+    personal(
+        "sessions",
+        "device",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Browser and system family of a session",
+            purpose: "Lets you recognise and end your sessions, e.g. “Firefox on Linux”; no version, no IP address.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::SessionEnd,
+        },
+    ),
+    personal(
+        "sessions",
+        "created_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Sign-in time",
+            purpose: "Ends sessions after their maximum age.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::SessionEnd,
+        },
+    ),
+    personal(
+        "sessions",
+        "last_seen_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Last use of a session (to within five minutes)",
+            purpose: "Ends sessions left unused.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::SessionEnd,
+        },
+    ),
+    // Single-use links mailed to members.
+    not_personal("account_tokens", "id", INTERNAL_KEY),
+    not_personal("account_tokens", "account_id", INTERNAL_KEY),
+    not_personal(
+        "account_tokens",
+        "purpose",
+        "the kind of link, e.g. email confirmation",
+    ),
+    personal(
+        "account_tokens",
+        "token_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Mailed link code (as a SHA-256 hash)",
+            purpose: "Checks the confirmation or reset link you follow.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "account_tokens",
+        "new_email",
+        Personal {
+            feature: Feature::Accounts,
+            label: "New email address awaiting confirmation",
+            purpose: "Changes your address only once you confirm the new one.",
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "account_tokens",
+        "created_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time a link was mailed",
+            purpose: "Expiry of mailed links.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "account_tokens",
+        "expires_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Expiry of a mailed link",
+            purpose: "A link stops working after 48 hours (confirmation) or one hour (password reset).",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    personal(
+        "account_tokens",
+        "used_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time a link was used",
+            purpose: "Makes every link work only once.",
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    // Acceptance of policy versions.
+    not_personal("consents", "id", INTERNAL_KEY),
+    not_personal("consents", "account_id", INTERNAL_KEY),
+    not_personal(
+        "consents",
+        "document_id",
+        "which published document was accepted",
+    ),
+    not_personal(
+        "consents",
+        "document_version",
+        "which published document was accepted",
+    ),
+    not_personal(
+        "consents",
+        "document_sha256",
+        "which published document was accepted",
+    ),
+    personal(
+        "consents",
+        "accepted_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you accepted a version of the privacy policy",
+            purpose: "Proof of which policy text you agreed to, and when.",
+            required: true,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    // Outgoing mail.
+    not_personal("mail_outbox", "id", INTERNAL_KEY),
+    personal(
+        "mail_outbox",
+        "recipient",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Address a mail is sent to",
+            purpose: "Delivering the mail.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(7, "it is delivered"),
+        },
+    ),
+    personal(
+        "mail_outbox",
+        "subject",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Subject of a mail to you",
+            purpose: "Delivering the mail.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(7, "it is delivered"),
+        },
+    ),
+    personal(
+        "mail_outbox",
+        "body_text",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Text of a mail to you",
+            purpose: "Delivering the mail.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(7, "it is delivered"),
+        },
+    ),
+    personal(
+        "mail_outbox",
+        "body_html",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Text of a mail to you (HTML)",
+            purpose: "Delivering the mail.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(7, "it is delivered"),
+        },
+    ),
+    not_personal("mail_outbox", "created_at", "delivery bookkeeping"),
+    not_personal("mail_outbox", "attempts", "delivery bookkeeping"),
+    not_personal("mail_outbox", "next_attempt_at", "delivery bookkeeping"),
+    not_personal("mail_outbox", "claimed_by", "delivery bookkeeping"),
+    not_personal("mail_outbox", "claimed_until", "delivery bookkeeping"),
+    not_personal("mail_outbox", "sent_at", "delivery bookkeeping"),
+    not_personal("mail_outbox", "last_error", "delivery bookkeeping"),
+    // Audit log of role changes.
+    not_personal("audit_log", "id", INTERNAL_KEY),
+    not_personal("audit_log", "kind", "the kind of change, e.g. role granted"),
+    not_personal("audit_log", "actor_id", INTERNAL_KEY),
+    not_personal("audit_log", "target_id", INTERNAL_KEY),
+    not_personal("audit_log", "detail", "the change itself, e.g. which role"),
+    personal(
+        "audit_log",
+        "at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time your permissions changed",
+            purpose: "Accountability for who was given which permission, and when.",
+            required: true,
+            visible_to: &[Audience::Admins],
+            retention: Retention::LifeOfProject,
         },
     ),
 ];

@@ -114,9 +114,175 @@ pub struct TestApp {
     _database: TestDatabase,
 }
 
+/// What a server function answered.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+    pub set_cookie: Vec<String>,
+}
+
+impl Answer {
+    /// The stable error code and field, if the call failed.
+    pub fn error(&self) -> Option<(String, Option<String>)> {
+        let json: serde_json::Value = serde_json::from_str(&self.body).ok()?;
+        let code = json.get("code")?.as_str()?.to_owned();
+        let field = json
+            .get("field")
+            .and_then(|f| f.as_str())
+            .map(str::to_owned);
+        Some((code, field))
+    }
+}
+
+/// A mail as queued in the outbox.
+#[derive(Debug, Clone)]
+pub struct QueuedMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+}
+
+impl QueuedMail {
+    /// The token in the first link of the mail.
+    pub fn token(&self) -> Option<String> {
+        let start = self.text.find("token=")? + "token=".len();
+        let token: String = self.text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect();
+        Some(token)
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
+    }
+
+    /// Calls a server function the way the browser's script does.
+    pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Result<Answer> {
+        let response = self
+            .client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header(
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
+            )
+            .form(form)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let set_cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|value| value.to_str().ok().map(str::to_owned))
+            .collect();
+        let body = response.text().await?;
+        Ok(Answer {
+            status,
+            location,
+            body,
+            set_cookie,
+        })
+    }
+
+    pub async fn register(&self, username: &str, email: &str) -> reqwest::Result<Answer> {
+        self.call(
+            "account/register",
+            &[
+                ("username", username),
+                ("email", email),
+                ("password", PASSWORD),
+                ("age_confirmed", "on"),
+                ("policy_accepted", "on"),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, login: &str, password: &str) -> reqwest::Result<Answer> {
+        self.call(
+            "account/sign-in",
+            &[("login", login), ("password", password)],
+        )
+        .await
+    }
+
+    /// The signed-in username, according to the server.
+    pub async fn whoami(&self) -> Result<Option<String>, Box<dyn std::error::Error>> {
+        let answer = self.call("account/whoami", &[]).await?;
+        let json: serde_json::Value = serde_json::from_str(&answer.body)?;
+        Ok(json
+            .get("username")
+            .and_then(|name| name.as_str())
+            .map(str::to_owned))
+    }
+
+    /// Every mail in the outbox, oldest first.
+    pub async fn mails(&self) -> Result<Vec<QueuedMail>, sea_orm::DbErr> {
+        use app::ssr::mail::outbox;
+        use sea_orm::{EntityTrait, QueryOrder};
+        Ok(outbox::Entity::find()
+            .order_by_asc(outbox::Column::Id)
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|row| QueuedMail {
+                to: row.recipient,
+                subject: row.subject,
+                text: row.body_text,
+            })
+            .collect())
+    }
+
+    /// Registers, confirms the address and signs in.
+    pub async fn signed_in_member(
+        &self,
+        username: &str,
+        email: &str,
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        self.register(username, email).await?;
+        let mail = self
+            .mails()
+            .await?
+            .into_iter()
+            .rev()
+            .find(|mail| mail.to == email);
+        let token = mail
+            .and_then(|mail| mail.token())
+            .ok_or("no confirmation mail")?;
+        let confirmed = self
+            .call("account/confirm-email", &[("token", &token)])
+            .await?;
+        assert_eq!(confirmed.error(), None, "{confirmed:?}");
+        let signed_in = self.sign_in(username, PASSWORD).await?;
+        assert_eq!(signed_in.error(), None, "{signed_in:?}");
+        Ok(())
+    }
+
+    /// Rows in `table`.
+    pub async fn count(&self, table: &str) -> Result<i64, Box<dyn std::error::Error>> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.db.get_database_backend();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) FROM {table}"),
+            ))
+            .await?
+            .ok_or("no row")?;
+        Ok(row.try_get_by_index::<i64>(0)?)
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
@@ -150,7 +316,11 @@ pub async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn std::error::Error>> {
     let database = TestDatabase::create().await?;
-    let config = test_config(&database.url, extra)?;
+    let mail_dir = std::env::temp_dir().join(format!("portal-test-mail-{}", uuid::Uuid::new_v4()));
+    let mail_dir = mail_dir.display().to_string();
+    let mut settings = vec![("PORTAL_MAIL_DIR", mail_dir.as_str())];
+    settings.extend_from_slice(extra);
+    let config = test_config(&database.url, &settings)?;
     let clock = Clock::manual(datetime!(2026-12-01 12:00 UTC));
     let application = Application::build(&config, clock.clone()).await?;
     let address = format!("http://127.0.0.1:{}", application.port());

@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a random port, against a fresh
 //! SQLite file or a fresh PostgreSQL database (`PORTAL_TEST_BACKEND`).
 
+mod accounts;
 mod cli;
 mod health;
 mod helpers;

@@ -1,0 +1,52 @@
+//! `/account/sign-in`.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+
+use super::api::SignIn;
+use crate::forms::{Checkbox, Field, FormError, error_for, form_error};
+
+const FIELDS: &[&str] = &["login", "password"];
+
+#[component]
+pub fn SignInPage() -> impl IntoView {
+    let action = ServerAction::<SignIn>::new();
+    let value = action.value();
+    let result = move || value.get();
+    view! {
+        <Title text="Sign in" />
+        <article class="page">
+            <h1>"Sign in"</h1>
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <FormError error=form_error(result, FIELDS) />
+                <Field
+                    name="login"
+                    label="Username or email address"
+                    autocomplete="username"
+                    required=true
+                    error=error_for(result, "login")
+                />
+                <Field
+                    name="password"
+                    label="Password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    error=error_for(result, "password")
+                />
+                <Checkbox name="remember">"Keep me signed in on this device for 30 days"</Checkbox>
+                <p class="hint">
+                    "Signing in sets one strictly necessary cookie. It lasts until you close the browser, or 30 days if you tick the box above."
+                </p>
+                <button
+                    type="submit"
+                    class="button"
+                    aria-busy=move || action.pending().get().then_some("true")
+                >
+                    "Sign in"
+                </button>
+            </ActionForm>
+            <p>"New here? " <a href="/account/register">"Create an account"</a></p>
+        </article>
+    }
+}

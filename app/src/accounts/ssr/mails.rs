@@ -1,0 +1,51 @@
+//! The mails of the accounts feature, in plain text and HTML.
+
+use ammonia::clean_text;
+
+use crate::{accounts::Email, ssr::mail::Mail};
+
+fn html(paragraphs: &[String]) -> String {
+    paragraphs
+        .iter()
+        .map(|paragraph| format!("<p>{paragraph}</p>"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn verify_address(to: &Email, username: &str, link: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         please confirm that this is your email address by opening this link \
+         and pressing the button on the page:\n\n{link}\n\n\
+         The link works once and expires in 48 hours. If you did not create an \
+         account, ignore this mail: nothing happens without the confirmation.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", clean_text(username)),
+        "please confirm that this is your email address by opening this link and pressing the button on the page:".to_owned(),
+        format!("<a href=\"{0}\">{0}</a>", clean_text(link)),
+        "The link works once and expires in 48 hours. If you did not create an account, ignore this mail: nothing happens without the confirmation.".to_owned(),
+    ]);
+    Mail::new(to, "Confirm your email address", text, body)
+}
+
+pub fn already_registered(to: &Email, sign_in: &str) -> Mail {
+    let text = format!(
+        "Hello,\n\n\
+         someone just tried to create an account on our community portal with \
+         this email address, which already belongs to an account.\n\n\
+         If it was you, sign in instead: {sign_in}\n\
+         If it was not, you can ignore this mail; your account is unchanged.\n"
+    );
+    let body = html(&[
+        "Hello,".to_owned(),
+        "someone just tried to create an account on our community portal with this email address, which already belongs to an account.".to_owned(),
+        format!("If it was you, <a href=\"{0}\">sign in</a> instead. If it was not, you can ignore this mail; your account is unchanged.", clean_text(sign_in)),
+    ]);
+    Mail::new(
+        to,
+        "Someone tried to register with your address",
+        text,
+        body,
+    )
+}

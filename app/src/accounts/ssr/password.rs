@@ -1,0 +1,126 @@
+//! Password rules and Argon2id hashing (OWASP: m = 19 MiB, t = 2, p = 1),
+//! always off the async runtime.
+
+use std::sync::LazyLock;
+
+use argon2::{
+    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
+    password_hash::{SaltString, rand_core::OsRng},
+};
+use secrecy::{ExposeSecret, SecretString};
+
+use super::AccountError;
+
+/// A password as typed: 12–128 characters, never logged or serialised.
+pub struct Password(SecretString);
+
+impl Password {
+    pub const MIN: usize = 12;
+    pub const MAX: usize = 128;
+
+    pub fn parse(input: SecretString) -> Result<Self, String> {
+        let length = input.expose_secret().chars().count();
+        if length < Self::MIN {
+            return Err(format!("Use at least {} characters.", Self::MIN));
+        }
+        if length > Self::MAX {
+            return Err(format!("Use at most {} characters.", Self::MAX));
+        }
+        Ok(Self(input))
+    }
+}
+
+fn argon2() -> Result<Argon2<'static>, AccountError> {
+    let params = Params::new(19 * 1024, 2, 1, None)
+        .map_err(|error| AccountError::Hash(error.to_string()))?;
+    Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
+}
+
+/// Runs `work` on the blocking pool, inside the current tracing span.
+async fn off_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, AccountError> + Send + 'static,
+) -> Result<T, AccountError> {
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || span.in_scope(work))
+        .await
+        .map_err(|error| AccountError::Hash(error.to_string()))?
+}
+
+/// Hashes a password for storage.
+pub async fn hash_password(password: Password) -> Result<String, AccountError> {
+    off_runtime(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        argon2()?
+            .hash_password(password.0.expose_secret().as_bytes(), &salt)
+            .map(|hash| hash.to_string())
+            .map_err(|error| AccountError::Hash(error.to_string()))
+    })
+    .await
+}
+
+/// A hash of a password nobody knows, so that checking a sign-in for an
+/// account that does not exist costs the same as for one that does.
+static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .ok()?
+        .hash_password(b"no account has this password", &salt)
+        .ok()
+        .map(|hash| hash.to_string())
+});
+
+/// Checks `password` against `stored`, or against a dummy hash when there
+/// is no stored hash, taking the same time either way.
+pub async fn verify_password(
+    password: SecretString,
+    stored: Option<String>,
+) -> Result<bool, AccountError> {
+    off_runtime(move || {
+        let real = stored.is_some();
+        let Some(hash) = stored.or_else(|| DUMMY_HASH.clone()) else {
+            return Err(AccountError::Hash("no dummy hash".to_owned()));
+        };
+        let parsed =
+            PasswordHash::new(&hash).map_err(|error| AccountError::Hash(error.to_string()))?;
+        let matches = argon2()?
+            .verify_password(password.expose_secret().as_bytes(), &parsed)
+            .is_ok();
+        Ok(real && matches)
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_between_12_and_128_characters_are_accepted() {
+        assert!(Password::parse(SecretString::from("short")).is_err());
+        assert!(Password::parse(SecretString::from("correct horse battery")).is_ok());
+        assert!(Password::parse(SecretString::from("x".repeat(129))).is_err());
+    }
+
+    #[tokio::test]
+    async fn hashes_are_argon2id_with_owasp_parameters_and_verify() -> Result<(), AccountError> {
+        let password = Password::parse(SecretString::from("correct horse battery"))
+            .map_err(AccountError::invalid("password"))?;
+        let hash = hash_password(password).await?;
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
+        let right = SecretString::from("correct horse battery");
+        assert!(verify_password(right, Some(hash.clone())).await?);
+        let wrong = SecretString::from("wrong horse battery");
+        assert!(!verify_password(wrong, Some(hash)).await?);
+        Ok(())
+    }
+
+    #[tokio::test]
+    async fn a_missing_account_never_verifies() -> Result<(), AccountError> {
+        let guess = SecretString::from("no account has this password");
+        assert!(!verify_password(guess, None).await?);
+        Ok(())
+    }
+}

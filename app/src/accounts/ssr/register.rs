@@ -1,0 +1,198 @@
+//! Registration (double opt-in) and email confirmation.
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, SqlErr,
+    TransactionTrait, sea_query::Expr,
+};
+use secrecy::SecretString;
+use time::Duration;
+
+use super::{
+    AccountError,
+    entities::{account, account_token, consent},
+    mails,
+    password::{Password, hash_password},
+};
+use crate::{
+    accounts::{Email, Username},
+    documents::{DocumentKind, ssr::current_version},
+    ssr::{Clock, mail, tokens},
+};
+
+/// Confirmation links expire after this long.
+pub const VERIFY_FOR: Duration = Duration::hours(48);
+
+/// What the registration form sends.
+pub struct NewMember {
+    pub username: String,
+    pub email: String,
+    pub password: SecretString,
+    pub age_confirmed: bool,
+    pub policy_accepted: bool,
+}
+
+/// Registers a member and mails a confirmation link.
+///
+/// When the address already has an account, the answer is the same and the
+/// same work is done; the owner of the address gets a mail saying what
+/// happened instead. Only a taken *username* is reported, since usernames
+/// are public anyway.
+pub async fn register(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    base_url: &str,
+    input: NewMember,
+) -> Result<(), AccountError> {
+    let username = Username::parse(&input.username).map_err(AccountError::invalid("username"))?;
+    let email = Email::parse(&input.email).map_err(AccountError::invalid("email"))?;
+    let password = Password::parse(input.password).map_err(AccountError::invalid("password"))?;
+    if !input.age_confirmed {
+        return Err(AccountError::Invalid {
+            field: "age_confirmed",
+            message: "You need to be 13 or older to use this site.".to_owned(),
+        });
+    }
+    if !input.policy_accepted {
+        return Err(AccountError::Invalid {
+            field: "policy_accepted",
+            message: "Please read and accept the privacy policy to create an account.".to_owned(),
+        });
+    }
+    let password_hash = hash_password(password).await?;
+    let now = clock.now();
+
+    let txn = db
+        .begin()
+        .await
+        .map_err(AccountError::db("starting a transaction"))?;
+    let username_taken = account::Entity::find()
+        .filter(account::Column::UsernameKey.eq(username.key()))
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("checking the username"))?
+        .is_some();
+    if username_taken {
+        return Err(AccountError::Taken);
+    }
+    let email_taken = account::Entity::find()
+        .filter(account::Column::EmailKey.eq(email.key()))
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("checking the email address"))?
+        .is_some();
+    if email_taken {
+        let notice = mails::already_registered(&email, &format!("{base_url}/account/sign-in"));
+        mail::enqueue(&txn, clock, notice)
+            .await
+            .map_err(AccountError::db("queueing mail"))?;
+        txn.commit().await.map_err(AccountError::db("committing"))?;
+        tracing::info!("registration for an address that already has an account");
+        return Ok(());
+    }
+    let policy = current_version(&txn, DocumentKind::PrivacyPolicy, now)
+        .await
+        .map_err(AccountError::db("loading the privacy policy"))?
+        .ok_or(AccountError::Db {
+            action: "loading the privacy policy",
+            source: sea_orm::DbErr::RecordNotFound("no privacy policy in force".to_owned()),
+        })?;
+    let inserted = account::Entity::insert(account::ActiveModel {
+        username: Set(username.as_str().to_owned()),
+        username_key: Set(username.key()),
+        email: Set(email.as_str().to_owned()),
+        email_key: Set(email.key()),
+        email_verified_at: Set(None),
+        password_hash: Set(Some(password_hash)),
+        age_confirmed_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await;
+    let account_id = match inserted {
+        Ok(result) => result.last_insert_id,
+        // Someone registered the same name or address a moment ago.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AccountError::Taken);
+        }
+        Err(error) => return Err(AccountError::db("inserting the account")(error)),
+    };
+    consent::Entity::insert(consent::ActiveModel {
+        account_id: Set(account_id),
+        document_id: Set(policy.id),
+        document_version: Set(policy.version),
+        document_sha256: Set(policy.sha256),
+        accepted_at: Set(now),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(AccountError::db("recording consent"))?;
+    let (token, token_hash) = tokens::generate();
+    account_token::Entity::insert(account_token::ActiveModel {
+        account_id: Set(account_id),
+        purpose: Set(account_token::VERIFY_EMAIL.to_owned()),
+        token_hash: Set(token_hash),
+        new_email: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + VERIFY_FOR),
+        used_at: Set(None),
+        ..Default::default()
+    })
+    .exec(&txn)
+    .await
+    .map_err(AccountError::db("storing the confirmation token"))?;
+    let link = format!("{base_url}/account/verify?token={token}");
+    mail::enqueue(
+        &txn,
+        clock,
+        mails::verify_address(&email, username.as_str(), &link),
+    )
+    .await
+    .map_err(AccountError::db("queueing mail"))?;
+    txn.commit().await.map_err(AccountError::db("committing"))?;
+    tracing::info!(account_id, "account registered");
+    Ok(())
+}
+
+/// Confirms an email address with a mailed token: once, before it expires.
+pub async fn confirm_email(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    token: &str,
+) -> Result<i64, AccountError> {
+    let now = clock.now();
+    let txn = db
+        .begin()
+        .await
+        .map_err(AccountError::db("starting a transaction"))?;
+    let found = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(tokens::hash(token)))
+        .filter(account_token::Column::Purpose.eq(account_token::VERIFY_EMAIL))
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("looking up the token"))?;
+    let Some(row) = found.filter(|row| row.used_at.is_none() && row.expires_at > now) else {
+        return Err(AccountError::BadToken);
+    };
+    // Conditional update: of two simultaneous uses, only one wins.
+    let used = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::Id.eq(row.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(AccountError::db("using the token"))?;
+    if used.rows_affected != 1 {
+        return Err(AccountError::BadToken);
+    }
+    account::Entity::update_many()
+        .col_expr(account::Column::EmailVerifiedAt, Expr::value(now))
+        .filter(account::Column::Id.eq(row.account_id))
+        .exec(&txn)
+        .await
+        .map_err(AccountError::db("confirming the address"))?;
+    txn.commit().await.map_err(AccountError::db("committing"))?;
+    tracing::info!(account_id = row.account_id, "email address confirmed");
+    Ok(row.account_id)
+}

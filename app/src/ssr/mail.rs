@@ -1,0 +1,314 @@
+//! Outgoing mail: written to the `mail_outbox` table in the same
+//! transaction as the action that causes it, and delivered by a background
+//! worker over SMTP — or, with no SMTP configured, as `.eml` files.
+//!
+//! Delivery is at least once: a row is claimed with a conditional update
+//! (so two instances never hold it at the same time), sent, then marked.
+//! Only a crash between sending and marking can send it again.
+
+use std::{path::PathBuf, time::Duration as StdDuration};
+
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, MultiPart},
+};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+};
+use time::Duration;
+
+use super::Clock;
+
+pub mod outbox {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub recipient: String,
+        pub subject: String,
+        #[sea_orm(column_type = "Text")]
+        pub body_text: String,
+        #[sea_orm(column_type = "Text")]
+        pub body_html: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub attempts: i32,
+        pub next_attempt_at: TimeDateTimeWithTimeZone,
+        pub claimed_by: Option<String>,
+        pub claimed_until: Option<TimeDateTimeWithTimeZone>,
+        pub sent_at: Option<TimeDateTimeWithTimeZone>,
+        pub last_error: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// A message ready to queue. Build it with [`Mail::new`], which refuses
+/// subjects that could smuggle in extra headers.
+#[derive(Debug, Clone)]
+pub struct Mail {
+    to: String,
+    subject: String,
+    text: String,
+    html: String,
+}
+
+impl Mail {
+    pub fn new(to: &crate::accounts::Email, subject: &str, text: String, html: String) -> Self {
+        // Control characters (CR and LF above all) never reach a header.
+        let subject: String = subject
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(200)
+            .collect();
+        Self {
+            to: to.as_str().to_owned(),
+            subject,
+            text,
+            html,
+        }
+    }
+}
+
+/// Queues `mail` on `db` — pass the transaction of the action that sends it.
+pub async fn enqueue<C: ConnectionTrait>(
+    db: &C,
+    clock: &Clock,
+    mail: Mail,
+) -> Result<(), sea_orm::DbErr> {
+    let now = clock.now();
+    outbox::Entity::insert(outbox::ActiveModel {
+        recipient: Set(mail.to),
+        subject: Set(mail.subject),
+        body_text: Set(mail.text),
+        body_html: Set(mail.html),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        ..Default::default()
+    })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Where mail goes.
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files(PathBuf),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TransportError {
+    #[error("the SMTP URL is not valid: {0}")]
+    SmtpUrl(String),
+    #[error("the sender address {0:?} is not a valid mailbox")]
+    From(String),
+    #[error("could not create the mail folder {0}: {1}")]
+    Folder(String, std::io::Error),
+}
+
+impl Transport {
+    /// SMTP from a URL such as `smtps://user:password@mail.example.org`, or
+    /// files under `folder` when there is none.
+    pub fn new(smtp_url: Option<&str>, folder: &str) -> Result<Self, TransportError> {
+        match smtp_url {
+            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+                .map(|builder| Self::Smtp(builder.build()))
+                .map_err(|error| TransportError::SmtpUrl(error.to_string())),
+            None => {
+                std::fs::create_dir_all(folder)
+                    .map_err(|error| TransportError::Folder(folder.to_owned(), error))?;
+                Ok(Self::Files(PathBuf::from(folder)))
+            }
+        }
+    }
+
+    async fn send(&self, message: Message) -> Result<(), String> {
+        match self {
+            Self::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Self::Files(folder) => AsyncFileTransport::<Tokio1Executor>::new(folder)
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
+/// The background worker: delivers due mail until the process stops.
+pub struct Worker {
+    pub db: DatabaseConnection,
+    pub clock: Clock,
+    pub transport: Transport,
+    pub from: Mailbox,
+    /// Distinguishes this instance's claims from another's.
+    pub instance: String,
+}
+
+const MAX_ATTEMPTS: i32 = 8;
+/// Delivered mail is deleted after this long (the data manifest says so).
+const KEEP_SENT: Duration = Duration::days(7);
+const CLAIM_FOR: Duration = Duration::minutes(5);
+
+impl Worker {
+    pub fn new(
+        db: DatabaseConnection,
+        clock: Clock,
+        transport: Transport,
+        from: &str,
+    ) -> Result<Self, TransportError> {
+        let from = from
+            .parse()
+            .map_err(|_| TransportError::From(from.to_owned()))?;
+        if let Transport::Files(folder) = &transport {
+            tracing::info!(folder = %folder.display(), "no SMTP configured: mail is written as .eml files");
+        }
+        Ok(Self {
+            db,
+            clock,
+            transport,
+            from,
+            instance: uuid::Uuid::new_v4().to_string(),
+        })
+    }
+
+    /// Polls every `interval`; each round delivers everything that is due.
+    pub async fn run(self, interval: StdDuration) {
+        loop {
+            match self.deliver_due().await {
+                Ok(0) => {}
+                Ok(sent) => tracing::info!(sent, "mail delivered"),
+                Err(error) => tracing::warn!(%error, "mail worker round failed"),
+            }
+            tokio::time::sleep(interval).await;
+        }
+    }
+
+    /// Delivers every message that is due now; returns how many were sent.
+    /// Also deletes mail delivered more than a week ago.
+    pub async fn deliver_due(&self) -> Result<usize, sea_orm::DbErr> {
+        outbox::Entity::delete_many()
+            .filter(outbox::Column::SentAt.lt(self.clock.now() - KEEP_SENT))
+            .exec(&self.db)
+            .await?;
+        let mut sent = 0;
+        while let Some(row) = self.claim_next().await? {
+            let id = row.id;
+            match self.build(&row) {
+                Ok(message) => match self.transport.send(message).await {
+                    Ok(()) => {
+                        self.mark_sent(id).await?;
+                        sent += 1;
+                    }
+                    Err(error) => self.mark_failed(&row, &error).await?,
+                },
+                Err(error) => self.mark_failed(&row, &error).await?,
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Claims the oldest due row that nobody holds, with a conditional
+    /// update so that only one instance can win it.
+    async fn claim_next(&self) -> Result<Option<outbox::Model>, sea_orm::DbErr> {
+        let now = self.clock.now();
+        let free = Condition::any()
+            .add(outbox::Column::ClaimedUntil.is_null())
+            .add(outbox::Column::ClaimedUntil.lt(now));
+        let due = Condition::all()
+            .add(outbox::Column::SentAt.is_null())
+            .add(outbox::Column::Attempts.lt(MAX_ATTEMPTS))
+            .add(outbox::Column::NextAttemptAt.lte(now))
+            .add(free.clone());
+        for candidate in outbox::Entity::find()
+            .filter(due.clone())
+            .order_by_asc(outbox::Column::Id)
+            .limit(10)
+            .all(&self.db)
+            .await?
+        {
+            let claimed = outbox::Entity::update_many()
+                .col_expr(
+                    outbox::Column::ClaimedBy,
+                    Expr::value(self.instance.clone()),
+                )
+                .col_expr(outbox::Column::ClaimedUntil, Expr::value(now + CLAIM_FOR))
+                .filter(outbox::Column::Id.eq(candidate.id))
+                .filter(due.clone())
+                .exec(&self.db)
+                .await?;
+            if claimed.rows_affected == 1 {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
+    }
+
+    fn build(&self, row: &outbox::Model) -> Result<Message, String> {
+        let to: Mailbox = row
+            .recipient
+            .parse()
+            .map_err(|_| "invalid recipient".to_owned())?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(row.subject.clone())
+            .multipart(MultiPart::alternative_plain_html(
+                row.body_text.clone(),
+                row.body_html.clone(),
+            ))
+            .map_err(|error| error.to_string())
+    }
+
+    async fn mark_sent(&self, id: i64) -> Result<(), sea_orm::DbErr> {
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::SentAt, Expr::value(self.clock.now()))
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<time::OffsetDateTime>::None),
+            )
+            .filter(outbox::Column::Id.eq(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Backs off exponentially: 1, 2, 4 … minutes, at most eight attempts.
+    async fn mark_failed(&self, row: &outbox::Model, error: &str) -> Result<(), sea_orm::DbErr> {
+        let attempts = row.attempts + 1;
+        let delay = Duration::minutes(1_i64 << attempts.clamp(0, 10));
+        tracing::warn!(
+            mail_id = row.id,
+            attempts,
+            "mail delivery failed; will retry"
+        );
+        let error: String = error.chars().take(300).collect();
+        outbox::Entity::update_many()
+            .col_expr(outbox::Column::Attempts, Expr::value(attempts))
+            .col_expr(
+                outbox::Column::NextAttemptAt,
+                Expr::value(self.clock.now() + delay),
+            )
+            .col_expr(
+                outbox::Column::ClaimedUntil,
+                Expr::value(Option::<time::OffsetDateTime>::None),
+            )
+            .col_expr(outbox::Column::LastError, Expr::value(error))
+            .filter(outbox::Column::Id.eq(row.id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+}

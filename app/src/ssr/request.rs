@@ -1,0 +1,58 @@
+//! What a server function may ask of the request it is serving.
+
+use axum::{
+    Extension,
+    http::{HeaderMap, HeaderValue, header},
+};
+use leptos::prelude::*;
+use leptos_axum::{ResponseOptions, extract};
+
+use super::session::{Auth, SignedIn};
+use crate::{accounts::CurrentUser, error::AppError};
+
+/// The signed-in member, if any.
+pub async fn auth() -> Result<Option<SignedIn>, AppError> {
+    match extract::<Extension<Auth>>().await {
+        Ok(Extension(Auth(signed_in))) => Ok(signed_in),
+        Err(error) => {
+            tracing::error!(%error, "session middleware missing");
+            Err(AppError::Internal)
+        }
+    }
+}
+
+/// The signed-in member, or `unauthorized`.
+pub async fn require_user() -> Result<SignedIn, AppError> {
+    auth().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in member with a confirmed address, or an error saying why not.
+pub async fn require_verified_user() -> Result<CurrentUser, AppError> {
+    let user = require_user().await?.user;
+    if user.email_verified {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The browser's `User-Agent`, for naming sessions by device family.
+pub async fn user_agent() -> String {
+    extract::<HeaderMap>()
+        .await
+        .ok()
+        .and_then(|headers| {
+            headers
+                .get(header::USER_AGENT)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// Adds a `Set-Cookie` header to the response.
+pub fn set_cookie(value: HeaderValue) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, value);
+    }
+}

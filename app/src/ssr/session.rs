@@ -1,0 +1,329 @@
+//! Sign-in sessions, kept in the database so that any instance can serve
+//! any request. The cookie holds a random id; the table holds its hash.
+//!
+//! A session ends when the member signs out, after two hours without use
+//! (fourteen days with "remember me"), and in any case twelve hours (thirty
+//! days with "remember me") after sign-in.
+
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, header},
+    middleware::Next,
+    response::Response,
+};
+use cookie::{Cookie, SameSite};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
+};
+use time::{Duration, OffsetDateTime};
+
+use super::{AppState, tokens};
+use crate::accounts::{
+    CurrentUser, Role,
+    ssr::{account, account_role},
+};
+
+pub mod session_row {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id_hash: String,
+        pub account_id: i64,
+        pub remember: bool,
+        pub device: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub last_seen_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+const IDLE: Duration = Duration::hours(2);
+const ABSOLUTE: Duration = Duration::hours(12);
+const REMEMBERED_IDLE: Duration = Duration::days(14);
+const REMEMBERED_ABSOLUTE: Duration = Duration::days(30);
+/// `last_seen_at` is written at most this often, not on every request.
+const TOUCH_EVERY: Duration = Duration::minutes(5);
+
+/// The cookie's name: with HTTPS the `__Host-` prefix pins it to our host.
+pub fn cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-portal_session"
+    } else {
+        "portal_session"
+    }
+}
+
+/// Who is making the request, if anyone; put in the request's extensions
+/// by [`load`] for pages and server functions.
+#[derive(Clone, Debug, Default)]
+pub struct Auth(pub Option<SignedIn>);
+
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    /// Hash of this session's id, to tell it apart from the member's others.
+    pub session_hash: String,
+}
+
+fn is_live(row: &session_row::Model, now: OffsetDateTime) -> bool {
+    let (idle, absolute) = if row.remember {
+        (REMEMBERED_IDLE, REMEMBERED_ABSOLUTE)
+    } else {
+        (IDLE, ABSOLUTE)
+    };
+    now - row.last_seen_at < idle && now - row.created_at < absolute
+}
+
+fn session_token(headers: &HeaderMap, https: bool) -> Option<String> {
+    let name = cookie_name(https);
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == name)
+        .map(|cookie| cookie.value().to_owned())
+}
+
+/// Middleware: resolves the session cookie to a signed-in member.
+pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let https = state.site.is_https();
+    let mut auth = Auth::default();
+    let mut clear = false;
+    if let Some(token) = session_token(request.headers(), https) {
+        match resolve(&state, &tokens::hash(&token)).await {
+            Ok(Some(signed_in)) => auth = Auth(Some(signed_in)),
+            Ok(None) => clear = true,
+            Err(error) => tracing::error!(%error, "loading the session"),
+        }
+    }
+    request.extensions_mut().insert(auth);
+    let mut response = next.run(request).await;
+    if clear && !response.headers().contains_key(header::SET_COOKIE) {
+        response
+            .headers_mut()
+            .append(header::SET_COOKIE, removal_cookie(https));
+    }
+    response
+}
+
+async fn resolve(state: &AppState, hash: &str) -> Result<Option<SignedIn>, sea_orm::DbErr> {
+    let now = state.clock.now();
+    let Some(row) = session_row::Entity::find_by_id(hash.to_owned())
+        .one(&state.db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    if !is_live(&row, now) {
+        session_row::Entity::delete_by_id(hash.to_owned())
+            .exec(&state.db)
+            .await?;
+        return Ok(None);
+    }
+    let Some(user) = current_user(&state.db, row.account_id).await? else {
+        return Ok(None);
+    };
+    if now - row.last_seen_at >= TOUCH_EVERY {
+        session_row::Entity::update_many()
+            .col_expr(session_row::Column::LastSeenAt, Expr::value(now))
+            .filter(session_row::Column::IdHash.eq(hash))
+            .exec(&state.db)
+            .await?;
+    }
+    Ok(Some(SignedIn {
+        user,
+        session_hash: hash.to_owned(),
+    }))
+}
+
+/// The member behind `account_id`, with their roles.
+pub async fn current_user<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<CurrentUser>, sea_orm::DbErr> {
+    let Some(account) = account::Entity::find_by_id(account_id).one(db).await? else {
+        return Ok(None);
+    };
+    let roles = account_role::Entity::find()
+        .filter(account_role::Column::AccountId.eq(account_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|row| Role::parse(&row.role))
+        .collect();
+    Ok(Some(CurrentUser {
+        id: account.id,
+        username: account.username,
+        email_verified: account.email_verified_at.is_some(),
+        roles,
+    }))
+}
+
+/// Starts a session and returns its cookie. Any session the browser held
+/// before is replaced: ids are never reused across a sign-in.
+pub async fn start<C: ConnectionTrait>(
+    db: &C,
+    now: OffsetDateTime,
+    account_id: i64,
+    remember: bool,
+    user_agent: &str,
+    https: bool,
+) -> Result<HeaderValue, sea_orm::DbErr> {
+    let (token, hash) = tokens::generate();
+    session_row::Entity::insert(session_row::ActiveModel {
+        id_hash: Set(hash),
+        account_id: Set(account_id),
+        remember: Set(remember),
+        device: Set(device_family(user_agent)),
+        created_at: Set(now),
+        last_seen_at: Set(now),
+    })
+    .exec(db)
+    .await?;
+    let mut cookie = Cookie::build((cookie_name(https), token))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax);
+    if remember {
+        cookie = cookie.max_age(cookie::time::Duration::days(
+            REMEMBERED_ABSOLUTE.whole_days(),
+        ));
+    }
+    Ok(header_value(&cookie.build()))
+}
+
+/// Ends one session.
+pub async fn end<C: ConnectionTrait>(db: &C, hash: &str) -> Result<(), sea_orm::DbErr> {
+    session_row::Entity::delete_by_id(hash.to_owned())
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a member, except `keep` if given.
+pub async fn end_all<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    keep: Option<&str>,
+) -> Result<u64, sea_orm::DbErr> {
+    let mut delete =
+        session_row::Entity::delete_many().filter(session_row::Column::AccountId.eq(account_id));
+    if let Some(keep) = keep {
+        delete = delete.filter(session_row::Column::IdHash.ne(keep));
+    }
+    Ok(delete.exec(db).await?.rows_affected)
+}
+
+/// A `Set-Cookie` value that makes the browser forget the session.
+pub fn removal_cookie(https: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((cookie_name(https), ""))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .build();
+    cookie.make_removal();
+    header_value(&cookie)
+}
+
+fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
+    // A cookie of base64url characters always makes a valid header value.
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// "Firefox on Linux" and the like: enough to recognise a device on the
+/// sessions page, not enough to fingerprint it.
+pub fn device_family(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chromium/", "Chromium"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("Unknown browser", |(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("CrOS", "ChromeOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map_or("an unknown system", |(_, name)| name);
+    format!("{browser} on {system}")
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    fn row(remember: bool, created: OffsetDateTime, seen: OffsetDateTime) -> session_row::Model {
+        session_row::Model {
+            id_hash: String::new(),
+            account_id: 1,
+            remember,
+            device: String::new(),
+            created_at: created,
+            last_seen_at: seen,
+        }
+    }
+
+    #[test]
+    fn sessions_expire_when_idle_and_after_an_absolute_limit() {
+        let start = datetime!(2026-01-01 00:00 UTC);
+        assert!(is_live(
+            &row(false, start, start),
+            start + Duration::minutes(119)
+        ));
+        assert!(!is_live(
+            &row(false, start, start),
+            start + Duration::hours(2)
+        ));
+        let busy = row(false, start, start + Duration::hours(12));
+        assert!(!is_live(&busy, start + Duration::hours(12)));
+        assert!(is_live(
+            &row(true, start, start),
+            start + Duration::days(13)
+        ));
+        let remembered = row(true, start, start + Duration::days(29));
+        assert!(!is_live(&remembered, start + Duration::days(30)));
+    }
+
+    #[test]
+    fn devices_are_named_by_family_only() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(device_family(firefox), "Firefox on Linux");
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
+        assert_eq!(device_family(chrome), "Chrome on Windows");
+        assert_eq!(device_family(""), "Unknown browser on an unknown system");
+    }
+
+    #[test]
+    fn the_cookie_is_host_only_and_secure_over_https() {
+        assert_eq!(cookie_name(true), "__Host-portal_session");
+        let removal = removal_cookie(true);
+        let text = removal.to_str().unwrap_or_default();
+        assert!(
+            text.contains("HttpOnly") && text.contains("Secure") && text.contains("SameSite=Lax")
+        );
+    }
+}

@@ -11,6 +11,9 @@
 //   PORTAL_BIN     server binary; a relative path is resolved against this
 //                  directory (default ../target/release/portal)
 //   E2E_PORT       port for the server (default 3100)
+//   E2E_SMTP_PORT  port of the test mail server's SMTP side (default 2525)
+//   E2E_MAIL_HTTP_PORT  port of its HTTP side, where tests read the mail
+//                  the portal sent (default 2580); see support/mail-server.mjs
 //   E2E_KEEP_DB    keep the temporary database directory after the run
 //   E2E_NO_SERVER  do not start the server (only for `--list` or when pointing
 //                  the suite at a server you started yourself on E2E_PORT)
@@ -21,6 +24,10 @@ import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${port}`;
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
+const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? 2580);
+// Workers read this to find the mail (tests/mail.ts).
+process.env.E2E_MAIL_HTTP_PORT = String(mailHttpPort);
 const workspaceRoot = path.resolve(__dirname, "..");
 const portalBin = path.resolve(
   __dirname,
@@ -78,27 +85,46 @@ export default defineConfig({
     { name: "js-off", use: { browserName: "chromium", javaScriptEnabled: false } },
   ],
 
+  // The mail server first: the portal delivers the mail it queues to it.
   webServer: startServer
-    ? {
-        name: "portal",
-        command:
-          `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
-          `run 'cargo leptos build --release' first, or set PORTAL_BIN"; exit 127; }; ` +
-          `exec ${shellQuote(portalBin)} serve`,
-        cwd: workspaceRoot,
-        env: {
-          PORTAL_LISTEN: `127.0.0.1:${port}`,
-          PORTAL_BASE_URL: baseURL,
-          DATABASE_URL: `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`,
-          LEPTOS_SITE_ROOT: "target/site",
-          RUST_LOG: "warn",
+    ? [
+        {
+          name: "mail",
+          command: "exec node support/mail-server.mjs",
+          cwd: __dirname,
+          env: {
+            E2E_SMTP_PORT: String(smtpPort),
+            E2E_MAIL_HTTP_PORT: String(mailHttpPort),
+          },
+          url: `http://127.0.0.1:${mailHttpPort}/health`,
+          timeout: 15_000,
+          reuseExistingServer: false,
+          stdout: "pipe",
+          stderr: "pipe",
+          gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
         },
-        url: `${baseURL}/readyz`,
-        timeout: 120_000,
-        reuseExistingServer: false,
-        stdout: "pipe",
-        stderr: "pipe",
-        gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
-      }
+        {
+          name: "portal",
+          command:
+            `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
+            `run 'cargo leptos build --release' first, or set PORTAL_BIN"; exit 127; }; ` +
+            `exec ${shellQuote(portalBin)} serve`,
+          cwd: workspaceRoot,
+          env: {
+            PORTAL_LISTEN: `127.0.0.1:${port}`,
+            PORTAL_BASE_URL: baseURL,
+            PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+            DATABASE_URL: `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`,
+            LEPTOS_SITE_ROOT: "target/site",
+            RUST_LOG: "warn",
+          },
+          url: `${baseURL}/readyz`,
+          timeout: 120_000,
+          reuseExistingServer: false,
+          stdout: "pipe",
+          stderr: "pipe",
+          gracefulShutdown: { signal: "SIGTERM", timeout: 5_000 },
+        },
+      ]
     : undefined,
 });

@@ -5,6 +5,7 @@ mod clock;
 pub mod db;
 pub mod mail;
 pub mod markdown;
+pub mod rate_limit;
 pub mod request;
 pub mod session;
 mod shell;
@@ -30,6 +31,18 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
     } else {
         AppError::Internal
     }
+}
+
+/// Deletes what has outlived its retention: expired sessions and old
+/// rate-limit counters. Runs in the background every few minutes.
+pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
+    let now = state.clock.now();
+    let sessions = session::purge(&state.db, now).await?;
+    let counters = rate_limit::purge(&state.db, now).await?;
+    if sessions + counters > 0 {
+        tracing::info!(sessions, counters, "expired rows deleted");
+    }
+    Ok(())
 }
 
 /// Sets the status code of the page being rendered.

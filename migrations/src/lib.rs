@@ -11,6 +11,7 @@ mod m20261129_000001_documents;
 mod m20261129_000002_accounts;
 mod m20261129_000003_seed_privacy_policy;
 mod m20261129_000004_sessions_tokens_mail;
+mod m20261129_000005_rate_limits;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_accounts::Migration),
             Box::new(m20261129_000003_seed_privacy_policy::Migration),
             Box::new(m20261129_000004_sessions_tokens_mail::Migration),
+            Box::new(m20261129_000005_rate_limits::Migration),
         ]
     }
 }

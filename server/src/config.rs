@@ -50,6 +50,11 @@ pub struct Config {
     /// The sender of every mail, e.g. `Community Portal <noreply@example.org>`.
     #[serde(default = "defaults::mail_from")]
     pub mail_from: String,
+    /// Behind a reverse proxy that sets `X-Forwarded-For`: use its last
+    /// entry as the client's address (for rate limits). Leave off otherwise,
+    /// or clients could pick their own address.
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,

@@ -32,6 +32,34 @@ impl<B> MakeSpan<B> for RequestSpan {
     }
 }
 
+/// Server functions answer every error with 500. For calls from the
+/// browser's script (which do not ask for HTML), put the status that goes
+/// with the error's code instead — 422 for invalid input, 429 for rate
+/// limits — so clients, logs and monitoring see what really happened.
+/// Plain form posts are left alone: they are answered with a redirect back
+/// to the form, which shows the error.
+pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let wants_html = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("text/html"));
+    let response = next.run(request).await;
+    if wants_html || !response.headers().contains_key("serverfnerror") {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, r#"{"code":"internal"}"#).into_response();
+    };
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes)
+        && let Ok(status) = StatusCode::from_u16(error.status())
+    {
+        parts.status = status;
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 /// The site's own origin, e.g. `https://community.example.org`.
 #[derive(Clone, Debug)]
 pub struct SiteOrigin(pub String);

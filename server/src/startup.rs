@@ -7,6 +7,7 @@ use app::{
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
+        rate_limit::Limiter,
         session, shell,
     },
 };
@@ -14,7 +15,7 @@ use axum::{
     Router,
     extract::State,
     http::{HeaderName, HeaderValue, StatusCode, header},
-    middleware::from_fn_with_state,
+    middleware::{from_fn, from_fn_with_state},
     response::IntoResponse,
     routing::get,
 };
@@ -38,7 +39,7 @@ use tracing::Level;
 
 use crate::{
     config::Config,
-    middleware::{RequestSpan, SiteOrigin, refuse_cross_site_writes},
+    middleware::{RequestSpan, SiteOrigin, refuse_cross_site_writes, server_fn_error_status},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,8 @@ pub enum StartupError {
     Database(#[from] db::ConnectError),
     #[error("could not apply the database migrations: {0}")]
     Migrate(sea_orm::DbErr),
+    #[error("could not prepare the rate limiter: {0}")]
+    Limiter(sea_orm::DbErr),
     #[error("mail: {0}")]
     Mail(#[from] mail::TransportError),
     #[error("could not listen on {address}: {source}")]
@@ -66,6 +69,8 @@ pub struct Application {
 
 /// How often the mail worker looks for due mail.
 const MAIL_POLL: Duration = Duration::from_secs(2);
+/// How often expired rows are deleted.
+const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 impl Application {
     pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
@@ -89,11 +94,13 @@ impl Application {
             .site_addr(config.listen)
             .build();
         let state = AppState {
-            db,
+            db: db.clone(),
             clock,
             site: Arc::new(SiteSettings {
                 base_url: config.base_url.clone(),
+                trust_forwarded_for: config.trust_forwarded_for,
             }),
+            limiter: Limiter::load(&db).await.map_err(StartupError::Limiter)?,
             leptos_options,
         };
         let transport = Transport::new(
@@ -133,6 +140,15 @@ impl Application {
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let mailer = tokio::spawn(self.mailer.run(MAIL_POLL));
+        let state = self.state.clone();
+        let housekeeping = tokio::spawn(async move {
+            loop {
+                if let Err(error) = app::ssr::housekeeping(&state).await {
+                    tracing::warn!(%error, "housekeeping failed");
+                }
+                tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+            }
+        });
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -141,6 +157,7 @@ impl Application {
             .await;
         // Unsent mail stays in the outbox for the next start.
         mailer.abort();
+        housekeeping.abort();
         served?;
         if let Err(error) = self.state.db.close().await {
             tracing::warn!(%error, "closing the database pool");
@@ -174,6 +191,7 @@ fn router(state: AppState, config: &Config) -> Router {
         ))
         .with_state(state.clone())
         .layer(from_fn_with_state(state, session::load))
+        .layer(from_fn(server_fn_error_status))
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()

@@ -17,9 +17,10 @@ pub async fn register(
     website: Option<String>,
 ) -> Result<(), AppError> {
     use super::ssr::{NewMember, register};
-    use crate::ssr::AppState;
+    use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
     if website.is_some_and(|value| !value.is_empty()) {
         tracing::info!("registration honeypot filled in; ignored");
     } else {
@@ -29,8 +30,16 @@ pub async fn register(
             password: password.into(),
             age_confirmed: age_confirmed.is_some(),
             policy_accepted: policy_accepted.is_some(),
+            ip,
         };
-        register(&state.db, &state.clock, &state.site.base_url, input).await?;
+        register(
+            &state.db,
+            &state.clock,
+            &state.limiter,
+            &state.site.base_url,
+            input,
+        )
+        .await?;
     }
     leptos_axum::redirect("/account/check-mail");
     Ok(())
@@ -65,8 +74,9 @@ pub async fn sign_in(
         remember: remember.is_some(),
         user_agent: request::user_agent().await,
         https: state.site.is_https(),
+        ip: request::client_ip(state.site.trust_forwarded_for).await,
     };
-    let (_, cookie) = sign_in(&state.db, &state.clock, input).await?;
+    let (_, cookie) = sign_in(&state.db, &state.clock, &state.limiter, input).await?;
     if let Some(previous) = previous {
         session::end(&state.db, &previous.session_hash)
             .await

@@ -30,6 +30,8 @@ pub enum AccountError {
     BadCredentials,
     #[error("the link is not valid, already used or expired")]
     BadToken,
+    #[error("too many attempts")]
+    RateLimited,
     #[error("could not hash the password")]
     Hash(String),
     #[error("database error while {action}")]
@@ -65,6 +67,7 @@ impl From<AccountError> for crate::error::AppError {
                 "token",
                 "This link is not valid any more: it was already used, or it expired. Ask for a new one.",
             ),
+            AccountError::RateLimited => AppError::RateLimited,
             AccountError::Hash(cause) => {
                 tracing::error!(%cause, "password hashing failed");
                 AppError::Internal

@@ -516,6 +516,28 @@ pub const MANIFEST: &[Column] = &[
             retention: Retention::LifeOfProject,
         },
     ),
+    // Rate-limit counters.
+    personal(
+        "rate_limits",
+        "key",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Salted hash of an IP address or login name",
+            purpose: "Counts attempts to sign in, register or request mail, to stop abuse; the address itself is never stored.",
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(1, "the counting window starts"),
+        },
+    ),
+    not_personal("rate_limits", "window_started_at", "counter bookkeeping"),
+    not_personal("rate_limits", "hits", "counter bookkeeping"),
+    not_personal("rate_limits", "last_hit_at", "counter bookkeeping"),
+    not_personal("installation_secrets", "name", "server configuration"),
+    not_personal(
+        "installation_secrets",
+        "value",
+        "server configuration (random salt)",
+    ),
 ];
 
 /// The classification of `table.column`, if the manifest has one.

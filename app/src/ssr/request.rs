@@ -1,7 +1,10 @@
 //! What a server function may ask of the request it is serving.
 
+use std::net::SocketAddr;
+
 use axum::{
     Extension,
+    extract::ConnectInfo,
     http::{HeaderMap, HeaderValue, header},
 };
 use leptos::prelude::*;
@@ -47,6 +50,23 @@ pub async fn user_agent() -> String {
                 .and_then(|value| value.to_str().ok())
                 .map(str::to_owned)
         })
+        .unwrap_or_default()
+}
+
+/// The client's IP address, for rate limits only (never stored as such).
+pub async fn client_ip(trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Ok(headers) = extract::<HeaderMap>().await
+        && let Some(last) = headers
+            .get("x-forwarded-for")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.rsplit(',').next())
+    {
+        return last.trim().to_owned();
+    }
+    extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .map(|ConnectInfo(address)| address.ip().to_string())
         .unwrap_or_default()
 }
 

@@ -224,6 +224,28 @@ pub async fn end_all<C: ConnectionTrait>(
     Ok(delete.exec(db).await?.rows_affected)
 }
 
+/// Deletes sessions that have expired.
+pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, sea_orm::DbErr> {
+    use sea_orm::Condition;
+    let expired = Condition::any()
+        .add(session_row::Column::CreatedAt.lt(now - REMEMBERED_ABSOLUTE))
+        .add(session_row::Column::LastSeenAt.lt(now - REMEMBERED_IDLE))
+        .add(
+            Condition::all()
+                .add(session_row::Column::Remember.eq(false))
+                .add(
+                    Condition::any()
+                        .add(session_row::Column::CreatedAt.lt(now - ABSOLUTE))
+                        .add(session_row::Column::LastSeenAt.lt(now - IDLE)),
+                ),
+        );
+    Ok(session_row::Entity::delete_many()
+        .filter(expired)
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// A `Set-Cookie` value that makes the browser forget the session.
 pub fn removal_cookie(https: bool) -> HeaderValue {
     let mut cookie = Cookie::build((cookie_name(https), ""))

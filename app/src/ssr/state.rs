@@ -4,7 +4,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use super::Clock;
+use super::{Clock, rate_limit::Limiter};
 use crate::error::AppError;
 
 /// Settings the features need at run time.
@@ -12,6 +12,9 @@ use crate::error::AppError;
 pub struct SiteSettings {
     /// The address people use to reach the site, e.g. `https://community.example.org`.
     pub base_url: String,
+    /// Behind a reverse proxy: take the client's address from the last
+    /// entry of `X-Forwarded-For` instead of the connection.
+    pub trust_forwarded_for: bool,
 }
 
 impl SiteSettings {
@@ -28,6 +31,7 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub clock: Clock,
     pub site: Arc<SiteSettings>,
+    pub limiter: Limiter,
     pub leptos_options: LeptosOptions,
 }
 

@@ -220,6 +220,7 @@ async fn sign_in_answers_the_same_for_a_wrong_password_and_an_unknown_account() 
         wrong_password.error(),
         Some(("invalid".to_owned(), Some("password".to_owned())))
     );
+    assert_eq!(wrong_password.status, 422);
     assert!(wrong_password.set_cookie.is_empty());
     Ok(())
 }

@@ -165,6 +165,16 @@ impl TestApp {
 
     /// Calls a server function the way the browser's script does.
     pub async fn call(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::Result<Answer> {
+        self.call_from("127.0.0.1", endpoint, form).await
+    }
+
+    /// Calls a server function as if from `ip` (needs `PORTAL_TRUST_FORWARDED_FOR`).
+    pub async fn call_from(
+        &self,
+        ip: &str,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Result<Answer> {
         let response = self
             .client
             .post(self.url(&format!("/api/{endpoint}")))
@@ -172,6 +182,7 @@ impl TestApp {
                 "user-agent",
                 "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0",
             )
+            .header("x-forwarded-for", ip)
             .form(form)
             .send()
             .await?;

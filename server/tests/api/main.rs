@@ -8,4 +8,5 @@ mod helpers;
 mod manifest;
 mod migrations;
 mod pages;
+mod rate_limits;
 mod security;

@@ -16,7 +16,11 @@ use super::{
 use crate::{
     accounts::{Email, Username},
     documents::{DocumentKind, ssr::current_version},
-    ssr::{Clock, mail, tokens},
+    ssr::{
+        Clock, mail,
+        rate_limit::{Limiter, Outcome, REGISTER_PER_IP},
+        tokens,
+    },
 };
 
 /// Confirmation links expire after this long.
@@ -29,6 +33,8 @@ pub struct NewMember {
     pub password: SecretString,
     pub age_confirmed: bool,
     pub policy_accepted: bool,
+    /// The client's address, for the rate limit.
+    pub ip: String,
 }
 
 /// Registers a member and mails a confirmation link.
@@ -40,9 +46,17 @@ pub struct NewMember {
 pub async fn register(
     db: &DatabaseConnection,
     clock: &Clock,
+    limiter: &Limiter,
     base_url: &str,
     input: NewMember,
 ) -> Result<(), AccountError> {
+    let counted = limiter
+        .hit(db, REGISTER_PER_IP, &input.ip, clock.now())
+        .await
+        .map_err(AccountError::db("counting registrations"))?;
+    if matches!(counted, Outcome::Limited { .. }) {
+        return Err(AccountError::RateLimited);
+    }
     let username = Username::parse(&input.username).map_err(AccountError::invalid("username"))?;
     let email = Email::parse(&input.email).map_err(AccountError::invalid("email"))?;
     let password = Password::parse(input.password).map_err(AccountError::invalid("password"))?;

@@ -1,0 +1,268 @@
+//! Rate limits counted in the database, so that every instance shares them
+//! and concurrent requests are counted exactly: one atomic upsert per hit.
+//!
+//! What is counted (an IP address, a login name) is stored only as a salted
+//! SHA-256; the salt is made once per installation. Counters are deleted a
+//! day after their window starts.
+//!
+//! In-memory limiters (governor and friends) would be simpler, but each
+//! instance would count on its own; DESIGN.md asks for shared counters.
+
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
+use sha2::{Digest, Sha256};
+use time::{Duration, OffsetDateTime};
+
+/// A limit: at most `max` hits per `window`, per subject.
+#[derive(Debug, Clone, Copy)]
+pub struct Limit {
+    pub bucket: &'static str,
+    pub max: i32,
+    pub window: Duration,
+}
+
+pub const SIGN_IN_PER_IP: Limit = Limit {
+    bucket: "sign_in_ip",
+    max: 30,
+    window: Duration::minutes(10),
+};
+pub const REGISTER_PER_IP: Limit = Limit {
+    bucket: "register_ip",
+    max: 10,
+    window: Duration::hours(1),
+};
+pub const MAIL_PER_IP: Limit = Limit {
+    bucket: "mail_ip",
+    max: 10,
+    window: Duration::hours(1),
+};
+/// Failed sign-ins for one login from one IP address: after five, each
+/// attempt waits twice as long as the one before (at most 15 minutes).
+/// Another address — the real owner's — is not slowed down by them.
+pub const FAILURES_PER_LOGIN_AND_IP: Limit = Limit {
+    bucket: "failures_login_ip",
+    max: 5,
+    window: Duration::hours(1),
+};
+
+/// How long to wait after `failures` failed sign-ins before the next try.
+pub fn backoff(failures: i32) -> Duration {
+    if failures < FAILURES_PER_LOGIN_AND_IP.max {
+        return Duration::ZERO;
+    }
+    let doublings = (failures - FAILURES_PER_LOGIN_AND_IP.max).clamp(0, 10);
+    Duration::seconds(1_i64 << doublings).min(Duration::minutes(15))
+}
+
+/// Failed sign-ins for one login, from anywhere: a distributed guessing
+/// attack stops here, and for at most an hour.
+pub const FAILURES_PER_LOGIN: Limit = Limit {
+    bucket: "failures_login",
+    max: 100,
+    window: Duration::hours(1),
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Allowed,
+    Limited { retry_after: Duration },
+}
+
+/// The installation's salt and the database, ready to count.
+#[derive(Clone, Debug)]
+pub struct Limiter {
+    salt: String,
+}
+
+impl Limiter {
+    /// Loads the installation's salt, making it on first use.
+    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
+        let backend = db.get_database_backend();
+        let (salt, _) = super::tokens::generate();
+        let insert = match backend {
+            DbBackend::Postgres => {
+                "INSERT INTO installation_secrets (name, value) VALUES ($1, $2) \
+                 ON CONFLICT (name) DO NOTHING"
+            }
+            _ => {
+                "INSERT INTO installation_secrets (name, value) VALUES (?1, ?2) \
+                 ON CONFLICT (name) DO NOTHING"
+            }
+        };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            insert,
+            ["rate_limit_salt".into(), salt.into()],
+        ))
+        .await?;
+        let select = match backend {
+            DbBackend::Postgres => "SELECT value FROM installation_secrets WHERE name = $1",
+            _ => "SELECT value FROM installation_secrets WHERE name = ?1",
+        };
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                select,
+                ["rate_limit_salt".into()],
+            ))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("rate_limit_salt".to_owned()))?;
+        Ok(Self {
+            salt: row.try_get("", "value")?,
+        })
+    }
+
+    fn key(&self, bucket: &str, subject: &str) -> String {
+        let mut hasher = Sha256::new();
+        for part in [self.salt.as_str(), bucket, subject] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hex::encode(hasher.finalize())
+    }
+
+    /// Counts one hit of `subject` against `limit`.
+    pub async fn hit<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limit: Limit,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<Outcome, DbErr> {
+        let (hits, started) = self.add(db, limit, subject, now).await?;
+        if hits > limit.max {
+            Ok(Outcome::Limited {
+                retry_after: started + limit.window - now,
+            })
+        } else {
+            Ok(Outcome::Allowed)
+        }
+    }
+
+    /// Counts one hit and returns the hits in the current window and when
+    /// it started. A window that has passed starts again at one.
+    async fn add<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limit: Limit,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<(i32, OffsetDateTime), DbErr> {
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => UPSERT.replace('?', "$"),
+            _ => UPSERT.to_owned(),
+        };
+        let values: [Value; 3] = [
+            self.key(limit.bucket, subject).into(),
+            now.into(),
+            (now - limit.window).into(),
+        ];
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("rate limit counter".to_owned()))?;
+        Ok((
+            row.try_get("", "hits")?,
+            row.try_get("", "window_started_at")?,
+        ))
+    }
+
+    /// How many hits `subject` has in the current window of `limit`, and
+    /// when the last one was.
+    pub async fn current<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limit: Limit,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<(i32, Option<OffsetDateTime>), DbErr> {
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => {
+                "SELECT hits, last_hit_at FROM rate_limits WHERE key = $1 AND window_started_at > $2"
+            }
+            _ => {
+                "SELECT hits, last_hit_at FROM rate_limits WHERE key = ?1 AND window_started_at > ?2"
+            }
+        };
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [
+                    self.key(limit.bucket, subject).into(),
+                    (now - limit.window).into(),
+                ],
+            ))
+            .await?;
+        match row {
+            Some(row) => Ok((
+                row.try_get("", "hits")?,
+                Some(row.try_get("", "last_hit_at")?),
+            )),
+            None => Ok((0, None)),
+        }
+    }
+
+    /// Forgets `subject`'s count, e.g. after a successful sign-in.
+    pub async fn reset<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limit: Limit,
+        subject: &str,
+    ) -> Result<(), DbErr> {
+        let backend = db.get_database_backend();
+        let sql = match backend {
+            DbBackend::Postgres => "DELETE FROM rate_limits WHERE key = $1",
+            _ => "DELETE FROM rate_limits WHERE key = ?1",
+        };
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [self.key(limit.bucket, subject).into()],
+        ))
+        .await?;
+        Ok(())
+    }
+}
+
+/// Deletes counters whose window started more than a day ago.
+pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_started_at < $1",
+        _ => "DELETE FROM rate_limits WHERE window_started_at < ?1",
+    };
+    let result = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql,
+            [(now - Duration::days(1)).into()],
+        ))
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// One statement: insert the counter at one, or add one to it — starting
+/// the window again if it has passed. `?1` key, `?2` now, `?3` now − window.
+const UPSERT: &str = "INSERT INTO rate_limits (key, window_started_at, hits, last_hit_at) \
+     VALUES (?1, ?2, 1, ?2) \
+     ON CONFLICT (key) DO UPDATE SET last_hit_at = ?2, \
+     hits = CASE WHEN rate_limits.window_started_at <= ?3 THEN 1 ELSE rate_limits.hits + 1 END, \
+     window_started_at = CASE WHEN rate_limits.window_started_at <= ?3 THEN ?2 \
+     ELSE rate_limits.window_started_at END \
+     RETURNING hits, window_started_at";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sign_in_delay_doubles_after_five_failures_and_stops_at_15_minutes() {
+        assert_eq!(backoff(4), Duration::ZERO);
+        assert_eq!(backoff(5), Duration::seconds(1));
+        assert_eq!(backoff(6), Duration::seconds(2));
+        assert_eq!(backoff(9), Duration::seconds(16));
+        assert_eq!(backoff(40), Duration::minutes(15));
+    }
+}

@@ -1,0 +1,175 @@
+// Member accounts: registration with a mailed confirmation link, sign-in,
+// sign-out. The portal delivers its mail to the test mail server that
+// playwright.config.ts starts (support/mail-server.mjs).
+//
+// With JavaScript on, the forms submit through fetch and the router
+// navigates; with it off they are plain form posts answered by a redirect.
+// Both must look the same to a member, so the tests do not tell them apart.
+import type { Page, TestInfo } from "@playwright/test";
+import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "./fixtures";
+import { linkFrom, mailsTo, waitForMail } from "./mail";
+
+/**
+ * With JavaScript on, a refused form is an API call that answers with an
+ * error status, which Chromium logs as a console error. Accept exactly that
+ * for `path` when the status is 422 (the status of `AppError::Invalid`):
+ * any other status, an internal error (500) above all, still fails the test.
+ */
+function refusedInputError(path: string): RegExp {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(
+    `^Failed to load resource: the server responded with a status of 422\\b.* @ https?://[^/]+${escaped}$`,
+  );
+}
+
+const PASSWORD = "correct horse battery staple";
+const CONFIRM_SUBJECT = "Confirm your email address";
+const SESSION_COOKIE = "portal_session";
+
+type Member = { username: string; email: string; password: string };
+
+/** A member nobody has registered yet: unique per test, project and run. */
+function newMember(testInfo: TestInfo): Member {
+  const mode = testInfo.project.name === "js-on" ? "a" : "b";
+  const username = `m${Date.now().toString(36)}${testInfo.workerIndex}${mode}`;
+  return { username, email: `${username}@example.org`, password: PASSWORD };
+}
+
+async function fillRegistration(page: Page, member: Member): Promise<void> {
+  await gotoReady(page, "/account/register");
+  await page.getByLabel("Username", { exact: true }).fill(member.username);
+  await page.getByLabel("Email address", { exact: true }).fill(member.email);
+  await page.getByLabel("Password", { exact: true }).fill(member.password);
+  await page.getByRole("checkbox", { name: "I am 13 years old or older." }).check();
+  await page
+    .getByRole("checkbox", { name: /^I have read and accept the privacy policy\.?$/ })
+    .check();
+}
+
+/** Registers through the form and waits for the "check your mail" page. */
+async function register(page: Page, member: Member): Promise<void> {
+  await fillRegistration(page, member);
+  await page.getByRole("button", { name: "Create account" }).click();
+
+  await expect(page).toHaveURL("/account/check-mail");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Check your mail");
+}
+
+async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await gotoReady(page, "/account/sign-in");
+  await page.getByLabel("Username or email address", { exact: true }).fill(login);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
+
+test("a new member registers, confirms the address from the mail, signs out and signs in again", async ({
+  page,
+  context,
+  request,
+}, testInfo) => {
+  const member = newMember(testInfo);
+
+  await register(page, member);
+
+  const mail = await waitForMail(request, member.email, CONFIRM_SUBJECT);
+  expect(mail.text).toContain(member.username);
+  await gotoReady(page, linkFrom(mail));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm your email address");
+  await page.getByRole("button", { name: "Confirm my address" }).click();
+
+  await expect(page).toHaveURL("/account/verified");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Address confirmed");
+
+  await signIn(page, member.username, member.password);
+
+  await expect(page).toHaveURL("/account/welcome");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(
+    `Welcome, ${member.username}`,
+  );
+  const accountNav = page.locator(".account-nav");
+  await expect(accountNav).toContainText(member.username);
+  await expect(accountNav.getByRole("button", { name: "Sign out" })).toBeVisible();
+  const session = (await context.cookies()).find((c) => c.name === SESSION_COOKIE);
+  expect(session, `a ${SESSION_COOKIE} cookie after signing in`).toBeDefined();
+  expect(session!.httpOnly, "the session cookie is httpOnly").toBe(true);
+  expect(session!.sameSite, "the session cookie's SameSite").toBe("Lax");
+
+  await accountNav.getByRole("button", { name: "Sign out" }).click();
+
+  await expect(page).toHaveURL("/");
+  await expect(accountNav.getByRole("link", { name: "Sign in", exact: true })).toBeVisible();
+  await expect(accountNav.getByRole("button", { name: "Sign out" })).toHaveCount(0);
+  const cookieNames = (await context.cookies()).map((c) => c.name);
+  expect(cookieNames, "cookies after signing out").not.toContain(SESSION_COOKIE);
+});
+
+test.describe("signing in", () => {
+  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/sign-in")] });
+
+  test("a wrong password is refused with a message at the field", async ({
+    page,
+    context,
+  }, testInfo) => {
+    const member = newMember(testInfo);
+    await register(page, member);
+
+    await signIn(page, member.username, "not the right password at all");
+
+    await expect(page).toHaveURL(/\/account\/sign-in(\?|$)/);
+    const password = page.getByLabel("Password", { exact: true });
+    const fieldError = page.locator(".field:has(#field-password) .field-error");
+    await expect(fieldError).toBeVisible();
+    await expect(fieldError).toContainText("The username or password is not right.");
+    await expect(password).toHaveAttribute("aria-invalid", "true");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in");
+    const cookieNames = (await context.cookies()).map((c) => c.name);
+    expect(cookieNames, "cookies after a refused sign-in").not.toContain(SESSION_COOKIE);
+  });
+});
+
+test.describe("registering", () => {
+  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/register")] });
+
+  test("registration refuses a too-short password at its field and keeps nothing", async ({
+    page,
+    request,
+  }, testInfo) => {
+    const member = { ...newMember(testInfo), password: "short" };
+
+    await fillRegistration(page, member);
+    await page.getByRole("button", { name: "Create account" }).click();
+
+    const fieldError = page.locator(".field:has(#field-password) .field-error");
+    await expect(fieldError).toHaveText("Use at least 12 characters.");
+    await expect(page).toHaveURL(/\/account\/register(\?|$)/);
+    await expect(page.getByLabel("Password", { exact: true })).toHaveAttribute(
+      "aria-invalid",
+      "true",
+    );
+
+    // The mail worker polls every 2 s: a mail queued by the refused attempt
+    // would have arrived by now.
+    await page.waitForTimeout(3_000);
+    expect(await mailsTo(request, member.email), "mail for the refused registration").toEqual([]);
+
+    // Nothing was kept: the same username and address register afresh.
+    await register(page, { ...member, password: PASSWORD });
+    await waitForMail(request, member.email, CONFIRM_SUBJECT);
+  });
+});
+
+test("the registration and sign-in pages have no serious accessibility violations", async ({
+  page,
+}) => {
+  for (const path of [
+    "/account/register",
+    "/account/sign-in",
+    "/account/verify?token=x",
+    "/account/check-mail",
+  ]) {
+    await test.step(path, async () => {
+      await gotoReady(page, path);
+      await expectNoSeriousA11yViolations(page);
+    });
+  }
+});

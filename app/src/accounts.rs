@@ -4,14 +4,22 @@ mod account_nav;
 mod api;
 mod notice_pages;
 mod register_page;
+mod reset_pages;
+mod settings_api;
+mod settings_page;
 mod sign_in_page;
 mod types;
 mod verify_page;
 
 pub use account_nav::AccountNav;
 pub use api::*;
-pub use notice_pages::{CheckMailPage, VerifiedPage, WelcomePage};
+pub use notice_pages::{
+    CheckMailPage, PasswordChangedPage, ResetSentPage, VerifiedPage, WelcomePage,
+};
 pub use register_page::RegisterPage;
+pub use reset_pages::{ForgotPage, ResetPage};
+pub use settings_api::*;
+pub use settings_page::SettingsPage;
 pub use sign_in_page::SignInPage;
 pub use types::*;
 pub use verify_page::VerifyPage;

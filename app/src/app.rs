@@ -9,7 +9,10 @@ use leptos_router::{
 };
 
 use crate::{
-    accounts::{CheckMailPage, RegisterPage, SignInPage, VerifiedPage, VerifyPage, WelcomePage},
+    accounts::{
+        CheckMailPage, ForgotPage, PasswordChangedPage, RegisterPage, ResetPage, ResetSentPage,
+        SettingsPage, SignInPage, VerifiedPage, VerifyPage, WelcomePage,
+    },
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -45,6 +48,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/verified") view=VerifiedPage ssr=SsrMode::Async />
                     <Route path=path!("account/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("account/forgot") view=ForgotPage ssr=SsrMode::Async />
+                    <Route path=path!("account/reset-sent") view=ResetSentPage ssr=SsrMode::Async />
+                    <Route path=path!("account/reset") view=ResetPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/password-changed")
+                        view=PasswordChangedPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("forum")
                         ssr=SsrMode::Async

@@ -19,7 +19,9 @@ pub fn AccountNav() -> impl IntoView {
                     match me.await {
                         Ok(Some(user)) => {
                             view! {
-                                <span class="account-name">{user.username}</span>
+                                <a class="account-name" href="/account">
+                                    {user.username}
+                                </a>
                                 <ActionForm action=sign_out attr:class="inline-form">
                                     <button type="submit" class="link-button">
                                         "Sign out"

@@ -6,25 +6,44 @@ use leptos_meta::Title;
 use super::api::whoami;
 use crate::error_page::ErrorPage;
 
+/// A page that says what just happened and offers the next step.
+#[component]
+fn Notice(
+    title: &'static str,
+    lead: &'static str,
+    #[prop(optional)] more: Option<&'static str>,
+    #[prop(optional)] next: Option<(&'static str, &'static str)>,
+) -> impl IntoView {
+    view! {
+        <Title text=title />
+        <article class="page">
+            <h1>{title}</h1>
+            <p class="lead">{lead}</p>
+            {more.map(|more| view! { <p>{more}</p> })}
+            {next
+                .map(|(href, label)| {
+                    view! {
+                        <p>
+                            <a class="button" href=href>
+                                {label}
+                            </a>
+                        </p>
+                    }
+                })}
+        </article>
+    }
+}
+
 /// After registering.
 #[component]
 pub fn CheckMailPage() -> impl IntoView {
     view! {
-        <Title text="Check your mail" />
-        <article class="page">
-            <h1>"Check your mail"</h1>
-            <p class="lead">
-                "If the address you gave can be used for a new account, a message with a confirmation link is on its way. The link works once, for 48 hours."
-            </p>
-            <p>
-                "You can sign in now; posting and signing agreements wait until the address is confirmed."
-            </p>
-            <p>
-                <a class="button" href="/account/sign-in">
-                    "Sign in"
-                </a>
-            </p>
-        </article>
+        <Notice
+            title="Check your mail"
+            lead="If the address you gave can be used for a new account, a message with a confirmation link is on its way. The link works once, for 48 hours."
+            more="You can sign in now; posting and signing agreements wait until the address is confirmed."
+            next=("/account/sign-in", "Sign in")
+        />
     }
 }
 
@@ -32,16 +51,34 @@ pub fn CheckMailPage() -> impl IntoView {
 #[component]
 pub fn VerifiedPage() -> impl IntoView {
     view! {
-        <Title text="Address confirmed" />
-        <article class="page">
-            <h1>"Address confirmed"</h1>
-            <p class="lead">"Thank you. Your email address is confirmed."</p>
-            <p>
-                <a class="button" href="/account/sign-in">
-                    "Sign in"
-                </a>
-            </p>
-        </article>
+        <Notice
+            title="Address confirmed"
+            lead="Thank you. Your email address is confirmed."
+            next=("/account/sign-in", "Sign in")
+        />
+    }
+}
+
+/// After asking for a reset link.
+#[component]
+pub fn ResetSentPage() -> impl IntoView {
+    view! {
+        <Notice
+            title="Check your mail"
+            lead="If the address belongs to an account, a link to choose a new password is on its way. It works once, for one hour."
+        />
+    }
+}
+
+/// After a password reset.
+#[component]
+pub fn PasswordChangedPage() -> impl IntoView {
+    view! {
+        <Notice
+            title="Password changed"
+            lead="Your new password is set, and every device that was signed in has been signed out."
+            next=("/account/sign-in", "Sign in")
+        />
     }
 }
 

@@ -46,7 +46,11 @@ pub fn SignInPage() -> impl IntoView {
                     "Sign in"
                 </button>
             </ActionForm>
-            <p>"New here? " <a href="/account/register">"Create an account"</a></p>
+            <p>
+                <a href="/account/forgot">"Forgot your password?"</a>
+                " · New here? "
+                <a href="/account/register">"Create an account"</a>
+            </p>
         </article>
     }
 }

@@ -1,15 +1,19 @@
 //! Server side of accounts: storage, passwords, registration, sign-in.
 
+mod account_tokens;
 mod admin;
 mod entities;
 mod mails;
 mod password;
+mod password_change;
 mod register;
+pub mod sessions;
 mod sign_in;
 
 pub use admin::{NewAdmin, create_admin};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
+pub use password_change::{change_password, request_reset, reset_password};
 pub use register::{NewMember, confirm_email, register};
 pub use sign_in::{SignIn, sign_in};
 

@@ -159,6 +159,19 @@ impl CurrentUser {
     }
 }
 
+/// One of the member's sign-in sessions, for the sessions page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionInfo {
+    /// Opaque identifier (the hash of the session id, not the id).
+    pub id: String,
+    pub device: String,
+    pub signed_in: String,
+    pub last_seen: String,
+    pub remembered: bool,
+    /// The session this page is shown in.
+    pub current: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -65,7 +65,7 @@ pub async fn current(
     })
 }
 
-fn format_date(at: OffsetDateTime, for_people: bool) -> String {
+pub fn format_date(at: OffsetDateTime, for_people: bool) -> String {
     let result = if for_people {
         at.format(format_description!(
             "[day padding:none] [month repr:long] [year]"

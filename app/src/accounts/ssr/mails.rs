@@ -49,3 +49,36 @@ pub fn already_registered(to: &Email, sign_in: &str) -> Mail {
         body,
     )
 }
+
+pub fn reset_password(to: &Email, username: &str, link: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         someone — hopefully you — asked to reset the password of your account. \
+         To choose a new password, open this link:\n\n{link}\n\n\
+         The link works once and expires in one hour. If you did not ask for \
+         this, ignore this mail: your password stays as it is.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", clean_text(username)),
+        "someone — hopefully you — asked to reset the password of your account. To choose a new password, open this link:".to_owned(),
+        format!("<a href=\"{0}\">{0}</a>", clean_text(link)),
+        "The link works once and expires in one hour. If you did not ask for this, ignore this mail: your password stays as it is.".to_owned(),
+    ]);
+    Mail::new(to, "Reset your password", text, body)
+}
+
+pub fn password_changed(to: &Email, username: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         the password of your account was just changed, and every other \
+         signed-in session has been ended.\n\n\
+         If this was not you, reset your password at once from the sign-in \
+         page and contact the site's administrators.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", clean_text(username)),
+        "the password of your account was just changed, and every other signed-in session has been ended.".to_owned(),
+        "If this was not you, reset your password at once from the sign-in page and contact the site's administrators.".to_owned(),
+    ]);
+    Mail::new(to, "Your password was changed", text, body)
+}

@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use time::Duration;
 
 use super::{
-    AccountError,
+    AccountError, account_tokens,
     entities::{account, account_token, consent},
     mails,
     password::{Password, hash_password},
@@ -19,7 +19,6 @@ use crate::{
     ssr::{
         Clock, mail,
         rate_limit::{Limiter, Outcome, REGISTER_PER_IP},
-        tokens,
     },
 };
 
@@ -142,20 +141,14 @@ pub async fn register(
     .exec(&txn)
     .await
     .map_err(AccountError::db("recording consent"))?;
-    let (token, token_hash) = tokens::generate();
-    account_token::Entity::insert(account_token::ActiveModel {
-        account_id: Set(account_id),
-        purpose: Set(account_token::VERIFY_EMAIL.to_owned()),
-        token_hash: Set(token_hash),
-        new_email: Set(None),
-        created_at: Set(now),
-        expires_at: Set(now + VERIFY_FOR),
-        used_at: Set(None),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await
-    .map_err(AccountError::db("storing the confirmation token"))?;
+    let token = account_tokens::issue(
+        &txn,
+        account_id,
+        account_token::VERIFY_EMAIL,
+        now,
+        VERIFY_FOR,
+    )
+    .await?;
     let link = format!("{base_url}/account/verify?token={token}");
     mail::enqueue(
         &txn,
@@ -180,33 +173,14 @@ pub async fn confirm_email(
         .begin()
         .await
         .map_err(AccountError::db("starting a transaction"))?;
-    let found = account_token::Entity::find()
-        .filter(account_token::Column::TokenHash.eq(tokens::hash(token)))
-        .filter(account_token::Column::Purpose.eq(account_token::VERIFY_EMAIL))
-        .one(&txn)
-        .await
-        .map_err(AccountError::db("looking up the token"))?;
-    let Some(row) = found.filter(|row| row.used_at.is_none() && row.expires_at > now) else {
-        return Err(AccountError::BadToken);
-    };
-    // Conditional update: of two simultaneous uses, only one wins.
-    let used = account_token::Entity::update_many()
-        .col_expr(account_token::Column::UsedAt, Expr::value(now))
-        .filter(account_token::Column::Id.eq(row.id))
-        .filter(account_token::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await
-        .map_err(AccountError::db("using the token"))?;
-    if used.rows_affected != 1 {
-        return Err(AccountError::BadToken);
-    }
+    let account_id = account_tokens::redeem(&txn, token, account_token::VERIFY_EMAIL, now).await?;
     account::Entity::update_many()
         .col_expr(account::Column::EmailVerifiedAt, Expr::value(now))
-        .filter(account::Column::Id.eq(row.account_id))
+        .filter(account::Column::Id.eq(account_id))
         .exec(&txn)
         .await
         .map_err(AccountError::db("confirming the address"))?;
     txn.commit().await.map_err(AccountError::db("committing"))?;
-    tracing::info!(account_id = row.account_id, "email address confirmed");
-    Ok(row.account_id)
+    tracing::info!(account_id, "email address confirmed");
+    Ok(account_id)
 }

@@ -1,0 +1,97 @@
+//! Server functions for password reset, password change and sessions.
+
+use leptos::prelude::*;
+
+use super::types::SessionInfo;
+use crate::error::AppError;
+
+/// Mails a password-reset link if the address has an account; the answer
+/// is the same either way.
+#[server(endpoint = "account/forgot-password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    super::ssr::request_reset(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        &state.site.base_url,
+        &email,
+        &ip,
+    )
+    .await?;
+    leptos_axum::redirect("/account/reset-sent");
+    Ok(())
+}
+
+/// Sets a new password with the token from a reset mail. Every session of
+/// the account ends.
+#[server(endpoint = "account/reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request, session};
+
+    let state = AppState::from_context()?;
+    super::ssr::reset_password(&state.db, &state.clock, &token, password.into()).await?;
+    request::set_cookie(session::removal_cookie(state.site.is_https()));
+    leptos_axum::redirect("/account/password-changed");
+    Ok(())
+}
+
+/// Changes the signed-in member's password; other sessions end.
+#[server(endpoint = "account/change-password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    super::ssr::change_password(
+        &state.db,
+        &state.clock,
+        me.user.id,
+        &me.session_hash,
+        current_password.into(),
+        new_password.into(),
+    )
+    .await?;
+    leptos_axum::redirect("/account?changed=password");
+    Ok(())
+}
+
+/// The signed-in member's sessions.
+#[server(endpoint = "account/sessions")]
+pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    Ok(super::ssr::sessions::list(&state.db, me.user.id, &me.session_hash).await?)
+}
+
+/// Ends one of the member's sessions (`id` from [`my_sessions`]).
+#[server(endpoint = "account/end-session")]
+pub async fn end_session(id: String) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    super::ssr::sessions::end_one(&state.db, me.user.id, &id).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+/// Ends every session of the member but this one.
+#[server(endpoint = "account/end-other-sessions")]
+pub async fn end_other_sessions() -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    super::ssr::sessions::end_others(&state.db, me.user.id, &me.session_hash).await?;
+    leptos_axum::redirect("/account");
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! Single-use, expiring tokens mailed to members (confirmation, reset).
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
+};
+use time::{Duration, OffsetDateTime};
+
+use super::{AccountError, entities::account_token};
+use crate::ssr::tokens;
+
+/// Stores a new token and returns it, to be mailed.
+pub async fn issue<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    purpose: &str,
+    now: OffsetDateTime,
+    valid_for: Duration,
+) -> Result<String, AccountError> {
+    let (token, token_hash) = tokens::generate();
+    account_token::Entity::insert(account_token::ActiveModel {
+        account_id: Set(account_id),
+        purpose: Set(purpose.to_owned()),
+        token_hash: Set(token_hash),
+        new_email: Set(None),
+        created_at: Set(now),
+        expires_at: Set(now + valid_for),
+        used_at: Set(None),
+        ..Default::default()
+    })
+    .exec(db)
+    .await
+    .map_err(AccountError::db("storing a token"))?;
+    Ok(token)
+}
+
+/// Uses a token: it must exist for `purpose`, be unused and unexpired.
+/// A conditional update makes sure that of two simultaneous uses only one
+/// wins. Returns the account it belongs to.
+pub async fn redeem<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    purpose: &str,
+    now: OffsetDateTime,
+) -> Result<i64, AccountError> {
+    let found = account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(tokens::hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose))
+        .one(db)
+        .await
+        .map_err(AccountError::db("looking up a token"))?;
+    let Some(row) = found.filter(|row| row.used_at.is_none() && row.expires_at > now) else {
+        return Err(AccountError::BadToken);
+    };
+    let used = account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::Id.eq(row.id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(AccountError::db("using a token"))?;
+    if used.rows_affected == 1 {
+        Ok(row.account_id)
+    } else {
+        Err(AccountError::BadToken)
+    }
+}
+
+/// Makes every outstanding token of an account unusable.
+pub async fn revoke_all<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), AccountError> {
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::AccountId.eq(account_id))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(AccountError::db("revoking tokens"))?;
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! The member's own sessions: list them, end one, end all others.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use super::AccountError;
+use crate::{
+    accounts::SessionInfo,
+    ssr::session::{self, session_row},
+};
+
+/// The member's sessions, most recently used first.
+pub async fn list(
+    db: &DatabaseConnection,
+    account_id: i64,
+    current: &str,
+) -> Result<Vec<SessionInfo>, AccountError> {
+    let rows = session_row::Entity::find()
+        .filter(session_row::Column::AccountId.eq(account_id))
+        .order_by_desc(session_row::Column::LastSeenAt)
+        .all(db)
+        .await
+        .map_err(AccountError::db("listing sessions"))?;
+    Ok(rows
+        .into_iter()
+        .map(|row| SessionInfo {
+            current: row.id_hash == current,
+            id: row.id_hash,
+            device: row.device,
+            signed_in: crate::documents::ssr::format_date(row.created_at, true),
+            last_seen: crate::documents::ssr::format_date(row.last_seen_at, true),
+            remembered: row.remember,
+        })
+        .collect())
+}
+
+/// Ends one of the member's sessions. Someone else's id matches nothing.
+pub async fn end_one(
+    db: &DatabaseConnection,
+    account_id: i64,
+    id: &str,
+) -> Result<(), AccountError> {
+    session_row::Entity::delete_many()
+        .filter(session_row::Column::AccountId.eq(account_id))
+        .filter(session_row::Column::IdHash.eq(id))
+        .exec(db)
+        .await
+        .map_err(AccountError::db("ending a session"))?;
+    Ok(())
+}
+
+/// Ends every session of the member except `current`.
+pub async fn end_others(
+    db: &DatabaseConnection,
+    account_id: i64,
+    current: &str,
+) -> Result<u64, AccountError> {
+    session::end_all(db, account_id, Some(current))
+        .await
+        .map_err(AccountError::db("ending sessions"))
+}

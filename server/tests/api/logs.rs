@@ -1,0 +1,158 @@
+//! No password, token or email address reaches a log line — checked on the
+//! real binary's output, at debug level, over a full member journey.
+
+use std::{
+    io::Read,
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use sea_orm::{ConnectionTrait, Statement};
+
+use crate::helpers::{TestDatabase, TestResult};
+
+const PASSWORD: &str = "a secret passphrase 7";
+const NEW_PASSWORD: &str = "another secret passphrase 8";
+const EMAIL: &str = "log.test.person@example.org";
+
+async fn latest_token(database: &TestDatabase) -> Result<String, Box<dyn std::error::Error>> {
+    let db = database.connect().await?;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT body_text FROM mail_outbox ORDER BY id DESC",
+        ))
+        .await?
+        .ok_or("no mail")?;
+    let text: String = row.try_get("", "body_text")?;
+    db.close().await?;
+    let start = text.find("token=").ok_or("no token")? + "token=".len();
+    Ok(text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect())
+}
+
+#[tokio::test]
+async fn no_secret_or_email_appears_in_the_logs_of_a_full_journey() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mail_dir = std::env::temp_dir().join(format!("portal-log-mail-{port}"));
+    let mut server = Command::new(env!("CARGO_BIN_EXE_portal"))
+        .arg("serve")
+        .env("DATABASE_URL", &database.url)
+        .env("PORTAL_LISTEN", format!("127.0.0.1:{port}"))
+        .env("PORTAL_BASE_URL", &base)
+        .env("PORTAL_MAIL_DIR", &mail_dir)
+        .env("RUST_LOG", "debug")
+        .env("PORTAL_LOG_FORMAT", "json")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let started = Instant::now();
+    while client.get(format!("{base}/readyz")).send().await.is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let post = |endpoint: &str, form: Vec<(&'static str, String)>| {
+        client
+            .post(format!("{base}/api/{endpoint}"))
+            .form(&form)
+            .send()
+    };
+
+    post(
+        "account/register",
+        vec![
+            ("username", "logtester".to_owned()),
+            ("email", EMAIL.to_owned()),
+            ("password", PASSWORD.to_owned()),
+            ("age_confirmed", "on".to_owned()),
+            ("policy_accepted", "on".to_owned()),
+        ],
+    )
+    .await?;
+    let verify_token = latest_token(&database).await?;
+    post(
+        "account/confirm-email",
+        vec![("token", verify_token.clone())],
+    )
+    .await?;
+    let signed_in = post(
+        "account/sign-in",
+        vec![
+            ("login", EMAIL.to_owned()),
+            ("password", PASSWORD.to_owned()),
+        ],
+    )
+    .await?;
+    let session_cookie = signed_in
+        .headers()
+        .get("set-cookie")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .and_then(|pair| pair.split('=').nth(1))
+        .ok_or("no session cookie")?
+        .to_owned();
+    post(
+        "account/sign-in",
+        vec![
+            ("login", EMAIL.to_owned()),
+            ("password", "wrong guess!".to_owned()),
+        ],
+    )
+    .await?;
+    post("account/forgot-password", vec![("email", EMAIL.to_owned())]).await?;
+    let reset_token = latest_token(&database).await?;
+    post(
+        "account/reset-password",
+        vec![
+            ("token", reset_token.clone()),
+            ("password", NEW_PASSWORD.to_owned()),
+        ],
+    )
+    .await?;
+    // Give the mail worker a round to deliver (and log) everything.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()?;
+    assert!(killed.success());
+    server.wait()?;
+    let mut logs = String::new();
+    server
+        .stderr
+        .take()
+        .ok_or("no stderr")?
+        .read_to_string(&mut logs)?;
+    let _ = std::fs::remove_dir_all(&mail_dir);
+
+    assert!(
+        logs.contains("account registered"),
+        "the journey did not run:\n{logs}"
+    );
+    assert!(
+        logs.contains("password reset"),
+        "the journey did not finish:\n{logs}"
+    );
+    for secret in [
+        PASSWORD,
+        NEW_PASSWORD,
+        EMAIL,
+        "log.test.person",
+        &verify_token,
+        &reset_token,
+        &session_cookie,
+    ] {
+        assert!(!logs.contains(secret), "a log line contains {secret:?}");
+    }
+    Ok(())
+}

@@ -56,6 +56,27 @@ pub async fn confirm_email(token: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Mails a fresh confirmation link to the signed-in member.
+#[server(endpoint = "account/resend-confirmation")]
+pub async fn resend_confirmation() -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    super::ssr::resend_confirmation(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        &state.site.base_url,
+        me.user.id,
+        &ip,
+    )
+    .await?;
+    leptos_axum::redirect("/account/check-mail");
+    Ok(())
+}
+
 /// Signs in and starts a session; "remember me" makes its cookie persistent.
 #[server(endpoint = "account/sign-in")]
 pub async fn sign_in(

@@ -3,7 +3,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::api::whoami;
+use leptos::form::ActionForm;
+
+use super::api::{ResendConfirmation, whoami};
 use crate::error_page::ErrorPage;
 
 /// A page that says what just happened and offers the next step.
@@ -87,6 +89,7 @@ pub fn PasswordChangedPage() -> impl IntoView {
 #[component]
 pub fn WelcomePage() -> impl IntoView {
     let me = Resource::new(|| (), |()| whoami());
+    let resend = ServerAction::<ResendConfirmation>::new();
     view! {
         <Title text="Signed in" />
         <Suspense fallback=|| ()>
@@ -103,6 +106,11 @@ pub fn WelcomePage() -> impl IntoView {
                                             <p class="notice">
                                                 "Your email address is not confirmed yet: open the link we mailed you to post and sign agreements."
                                             </p>
+                                            <ActionForm action=resend attr:class="form">
+                                                <button type="submit" class="button button-secondary">
+                                                    "Mail me a new link"
+                                                </button>
+                                            </ActionForm>
                                         }
                                     })}
                                 <p>

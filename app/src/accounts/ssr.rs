@@ -14,7 +14,7 @@ pub use admin::{NewAdmin, create_admin};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
 pub use password_change::{change_password, request_reset, reset_password};
-pub use register::{NewMember, confirm_email, register};
+pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, sign_in};
 
 /// Errors of the account services. Each maps to an [`AppError`] the

@@ -2,6 +2,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
+use unicode_security::confusable_detection::skeleton;
 
 /// Names nobody may register because they would look official.
 const RESERVED: &[&str] = &[
@@ -58,15 +59,19 @@ impl Username {
             ));
         }
         let username = Self(name);
-        if RESERVED.contains(&username.key().as_str()) {
+        let key = username.key();
+        if RESERVED.iter().any(|reserved| fold(reserved) == key) {
             return Err("This name is reserved; please choose another.".to_owned());
         }
         Ok(username)
     }
 
-    /// The form used for uniqueness: normalised and lower-cased.
+    /// The form used for uniqueness: normalised, lower-cased and reduced to
+    /// its Unicode "skeleton" (UTS #39), so that look-alikes such as
+    /// “paypal” and “pаypal” (with a Cyrillic а) or “ferris” and “ferrís”
+    /// count as the same name.
     pub fn key(&self) -> String {
-        self.0.to_lowercase().nfkc().collect()
+        fold(&self.0)
     }
 
     pub fn as_str(&self) -> &str {
@@ -78,6 +83,11 @@ impl fmt::Display for Username {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+fn fold(name: &str) -> String {
+    let lower: String = name.to_lowercase().nfkc().collect();
+    skeleton(&lower).collect()
 }
 
 /// An email address, checked for shape (the confirmation mail checks the rest).
@@ -180,7 +190,24 @@ mod tests {
     fn usernames_are_normalised_and_keyed_case_insensitively() {
         let name = Username::parse("  Ｆｅｒｒｉｓ_42 ").ok();
         assert_eq!(name.as_ref().map(Username::as_str), Some("Ferris_42"));
-        assert_eq!(name.map(|n| n.key()), Some("ferris_42".to_owned()));
+        let key = |input: &str| Username::parse(input).map(|name| name.key()).ok();
+        assert_eq!(key("Ferris_42"), key("ferris_42"));
+    }
+
+    #[test]
+    fn look_alike_usernames_share_a_key() {
+        let key = |input: &str| Username::parse(input).map(|name| name.key()).ok();
+        assert!(key("paypal").is_some());
+        assert_eq!(key("paypal"), key("p\u{0430}ypal"), "Cyrillic a");
+        assert_eq!(key("ferris"), key("ferrIs"));
+        assert_eq!(key("hello1"), key("hellol"));
+        assert_ne!(key("ferris"), key("ferrum"));
+    }
+
+    #[test]
+    fn reserved_names_are_refused_in_disguise_too() {
+        assert!(Username::parse("Admin").is_err());
+        assert!(Username::parse("\u{0430}dmin").is_err());
     }
 
     #[test]

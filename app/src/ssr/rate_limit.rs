@@ -35,6 +35,11 @@ pub const MAIL_PER_IP: Limit = Limit {
     max: 10,
     window: Duration::hours(1),
 };
+pub const MAIL_PER_ACCOUNT: Limit = Limit {
+    bucket: "mail_account",
+    max: 3,
+    window: Duration::hours(1),
+};
 /// Failed sign-ins for one login from one IP address: after five, each
 /// attempt waits twice as long as the one before (at most 15 minutes).
 /// Another address — the real owner's — is not slowed down by them.

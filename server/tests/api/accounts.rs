@@ -362,3 +362,79 @@ async fn a_full_member_journey_works() -> TestResult {
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_look_alike_of_an_existing_username_is_refused() -> TestResult {
+    let app = spawn_app().await?;
+    app.register("paypal", "first@example.org").await?;
+    // "pаypal" with a Cyrillic "а".
+    let answer = app.register("p\u{0430}ypal", "second@example.org").await?;
+    assert_eq!(
+        answer.error(),
+        Some(("invalid".to_owned(), Some("username".to_owned())))
+    );
+    assert_eq!(app.count("accounts").await?, 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_common_password_is_refused_at_its_field() -> TestResult {
+    let app = spawn_app().await?;
+    let answer = app
+        .call(
+            "account/register",
+            &[
+                ("username", "ferris"),
+                ("email", "ferris@example.org"),
+                ("password", "Password1234"),
+                ("age_confirmed", "on"),
+                ("policy_accepted", "on"),
+            ],
+        )
+        .await?;
+    assert_eq!(
+        answer.error(),
+        Some(("invalid".to_owned(), Some("password".to_owned())))
+    );
+    assert!(answer.body.contains("commonly used"), "{}", answer.body);
+    assert_eq!(app.count("accounts").await?, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_new_confirmation_link_replaces_the_old_one_and_is_rate_limited() -> TestResult {
+    let app = spawn_app().await?;
+    app.register("ferris", "ferris@example.org").await?;
+    let first = app.mails().await?[0].token().ok_or("no token")?;
+    app.sign_in("ferris", PASSWORD).await?;
+    let answer = app.call("account/resend-confirmation", &[]).await?;
+    assert_eq!(answer.error(), None, "{answer:?}");
+    let second = app
+        .mails()
+        .await?
+        .last()
+        .and_then(|mail| mail.token())
+        .ok_or("no token")?;
+    assert_ne!(first, second);
+    let old = app
+        .call("account/confirm-email", &[("token", &first)])
+        .await?;
+    assert_eq!(old.error().map(|e| e.0).as_deref(), Some("invalid"));
+    for _ in 0..2 {
+        app.call("account/resend-confirmation", &[]).await?;
+    }
+    let limited = app.call("account/resend-confirmation", &[]).await?;
+    assert_eq!(
+        limited.error().map(|e| e.0).as_deref(),
+        Some("rate_limited")
+    );
+    let new = app
+        .call("account/confirm-email", &[("token", &second)])
+        .await?;
+    assert_eq!(
+        new.error().map(|e| e.0).as_deref(),
+        Some("invalid"),
+        "voided by the later resends"
+    );
+    Ok(())
+}

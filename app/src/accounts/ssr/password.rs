@@ -11,8 +11,14 @@ use secrecy::{ExposeSecret, SecretString};
 
 use super::AccountError;
 
-/// A password as typed: 12–128 characters, never logged or serialised.
+/// A password as typed: 12–128 characters, not on the list of common
+/// passwords, never logged or serialised.
 pub struct Password(SecretString);
+
+/// Passwords of 12 or more characters from the OWASP SecLists "top one
+/// million" list (CC BY-SA 3.0, see docs/accounts.md), lower-cased.
+static COMMON: LazyLock<std::collections::HashSet<&'static str>> =
+    LazyLock::new(|| include_str!("../common-passwords.txt").lines().collect());
 
 impl Password {
     pub const MIN: usize = 12;
@@ -25,6 +31,12 @@ impl Password {
         }
         if length > Self::MAX {
             return Err(format!("Use at most {} characters.", Self::MAX));
+        }
+        if COMMON.contains(input.expose_secret().to_lowercase().as_str()) {
+            return Err(
+                "This password is on a list of commonly used passwords; please choose another."
+                    .to_owned(),
+            );
         }
         Ok(Self(input))
     }
@@ -93,6 +105,14 @@ pub async fn verify_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert!(Password::parse(SecretString::from("password1234")).is_err());
+        assert!(Password::parse(SecretString::from("PASSWORD1234")).is_err());
+        assert!(Password::parse(SecretString::from("qwertyuiopasdfghjkl")).is_err());
+        assert!(Password::parse(SecretString::from("violet kettle orbit lamp")).is_ok());
+    }
 
     #[test]
     fn passwords_between_12_and_128_characters_are_accepted() {

@@ -18,7 +18,7 @@ use crate::{
     documents::{DocumentKind, ssr::current_version},
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, Outcome, REGISTER_PER_IP},
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, Outcome, REGISTER_PER_IP},
     },
 };
 
@@ -183,4 +183,68 @@ pub async fn confirm_email(
     txn.commit().await.map_err(AccountError::db("committing"))?;
     tracing::info!(account_id, "email address confirmed");
     Ok(account_id)
+}
+
+/// Mails a fresh confirmation link to a signed-in member whose address is
+/// not confirmed yet. Earlier links stop working.
+pub async fn resend_confirmation(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    limiter: &Limiter,
+    base_url: &str,
+    account_id: i64,
+    ip: &str,
+) -> Result<(), AccountError> {
+    let now = clock.now();
+    for (limit, subject) in [
+        (MAIL_PER_IP, ip.to_owned()),
+        (MAIL_PER_ACCOUNT, account_id.to_string()),
+    ] {
+        let counted = limiter
+            .hit(db, limit, &subject, now)
+            .await
+            .map_err(AccountError::db("counting mail requests"))?;
+        if matches!(counted, Outcome::Limited { .. }) {
+            return Err(AccountError::RateLimited);
+        }
+    }
+    let txn = db
+        .begin()
+        .await
+        .map_err(AccountError::db("starting a transaction"))?;
+    let account = account::Entity::find_by_id(account_id)
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("loading the account"))?
+        .ok_or(AccountError::BadToken)?;
+    if account.email_verified_at.is_some() {
+        return Ok(());
+    }
+    account_token::Entity::update_many()
+        .col_expr(account_token::Column::UsedAt, Expr::value(now))
+        .filter(account_token::Column::AccountId.eq(account_id))
+        .filter(account_token::Column::Purpose.eq(account_token::VERIFY_EMAIL))
+        .filter(account_token::Column::UsedAt.is_null())
+        .exec(&txn)
+        .await
+        .map_err(AccountError::db("voiding earlier links"))?;
+    let token = account_tokens::issue(
+        &txn,
+        account_id,
+        account_token::VERIFY_EMAIL,
+        now,
+        VERIFY_FOR,
+    )
+    .await?;
+    let email = Email::parse(&account.email).map_err(AccountError::invalid("email"))?;
+    let link = format!("{base_url}/account/verify?token={token}");
+    mail::enqueue(
+        &txn,
+        clock,
+        mails::verify_address(&email, &account.username, &link),
+    )
+    .await
+    .map_err(AccountError::db("queueing mail"))?;
+    txn.commit().await.map_err(AccountError::db("committing"))?;
+    Ok(())
 }

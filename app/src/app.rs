@@ -13,6 +13,7 @@ use crate::{
         CheckMailPage, ForgotPage, PasswordChangedPage, RegisterPage, ResetPage, ResetSentPage,
         SettingsPage, SignInPage, VerifiedPage, VerifyPage, WelcomePage,
     },
+    admin::MembersPage,
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -49,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("account/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("account/reset-sent") view=ResetSentPage ssr=SsrMode::Async />
                     <Route path=path!("account/reset") view=ResetPage ssr=SsrMode::Async />

@@ -6,6 +6,7 @@
 //! each feature's `ssr` module and in the crate-wide [`ssr`] module.
 
 pub mod accounts;
+pub mod admin;
 pub mod app;
 pub mod documents;
 pub mod error;

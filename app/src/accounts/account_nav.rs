@@ -18,7 +18,9 @@ pub fn AccountNav() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match me.await {
                         Ok(Some(user)) => {
+                            let admin = user.has_role(super::Role::Admin);
                             view! {
+                                {admin.then(|| view! { <a href="/admin/members">"Admin"</a> })}
                                 <a class="account-name" href="/account">
                                     {user.username}
                                 </a>

@@ -39,6 +39,17 @@ pub async fn require_verified_user() -> Result<CurrentUser, AppError> {
     }
 }
 
+/// The signed-in member holding `role`: `unauthorized` when signed out,
+/// `forbidden` without the role.
+pub async fn require_role(role: crate::accounts::Role) -> Result<CurrentUser, AppError> {
+    let user = require_user().await?.user;
+    if user.has_role(role) {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
 /// The browser's `User-Agent`, for naming sessions by device family.
 pub async fn user_agent() -> String {
     extract::<HeaderMap>()

@@ -2,6 +2,7 @@
 //! SQLite file or a fresh PostgreSQL database (`PORTAL_TEST_BACKEND`).
 
 mod accounts;
+mod admin;
 mod cli;
 mod health;
 mod helpers;

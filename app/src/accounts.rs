@@ -8,6 +8,8 @@ mod reset_pages;
 mod settings_api;
 mod settings_page;
 mod sign_in_page;
+mod two_factor_api;
+mod two_factor_pages;
 mod types;
 mod verify_page;
 
@@ -21,6 +23,8 @@ pub use reset_pages::{ForgotPage, ResetPage};
 pub use settings_api::*;
 pub use settings_page::SettingsPage;
 pub use sign_in_page::SignInPage;
+pub use two_factor_api::*;
+pub use two_factor_pages::{SecondFactorCheckPage, TwoFactorPage};
 pub use types::*;
 pub use verify_page::VerifyPage;
 

@@ -11,7 +11,8 @@ use leptos_router::{
 use crate::{
     accounts::{
         CheckMailPage, ForgotPage, PasswordChangedPage, RegisterPage, ResetPage, ResetSentPage,
-        SettingsPage, SignInPage, VerifiedPage, VerifyPage, WelcomePage,
+        SecondFactorCheckPage, SettingsPage, SignInPage, TwoFactorPage, VerifiedPage, VerifyPage,
+        WelcomePage,
     },
     admin::MembersPage,
     error::AppError,
@@ -51,6 +52,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/two-factor/check")
+                        view=SecondFactorCheckPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("account/forgot") view=ForgotPage ssr=SsrMode::Async />
                     <Route path=path!("account/reset-sent") view=ResetSentPage ssr=SsrMode::Async />
                     <Route path=path!("account/reset") view=ResetPage ssr=SsrMode::Async />

@@ -39,8 +39,9 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let now = state.clock.now();
     let sessions = session::purge(&state.db, now).await?;
     let counters = rate_limit::purge(&state.db, now).await?;
-    if sessions + counters > 0 {
-        tracing::info!(sessions, counters, "expired rows deleted");
+    let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?;
+    if sessions + counters + pending > 0 {
+        tracing::info!(sessions, counters, pending, "expired rows deleted");
     }
     Ok(())
 }

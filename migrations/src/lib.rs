@@ -12,6 +12,7 @@ mod m20261129_000002_accounts;
 mod m20261129_000003_seed_privacy_policy;
 mod m20261129_000004_sessions_tokens_mail;
 mod m20261129_000005_rate_limits;
+mod m20261129_000006_second_factor;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000003_seed_privacy_policy::Migration),
             Box::new(m20261129_000004_sessions_tokens_mail::Migration),
             Box::new(m20261129_000005_rate_limits::Migration),
+            Box::new(m20261129_000006_second_factor::Migration),
         ]
     }
 }

@@ -84,7 +84,7 @@ pub async fn sign_in(
     password: String,
     remember: Option<String>,
 ) -> Result<(), AppError> {
-    use super::ssr::{SignIn, sign_in};
+    use super::ssr::{SignIn, SignedIn, sign_in};
     use crate::ssr::{AppState, request, session};
 
     let state = AppState::from_context()?;
@@ -97,14 +97,22 @@ pub async fn sign_in(
         https: state.site.is_https(),
         ip: request::client_ip(state.site.trust_forwarded_for).await,
     };
-    let (_, cookie) = sign_in(&state.db, &state.clock, &state.limiter, input).await?;
+    let (_, outcome) = sign_in(&state.db, &state.clock, &state.limiter, input).await?;
     if let Some(previous) = previous {
         session::end(&state.db, &previous.session_hash)
             .await
             .map_err(|error| crate::ssr::db_error("ending the previous session", error))?;
     }
-    request::set_cookie(cookie);
-    leptos_axum::redirect("/account/welcome");
+    match outcome {
+        SignedIn::Session(cookie) => {
+            request::set_cookie(cookie);
+            leptos_axum::redirect("/account/welcome");
+        }
+        SignedIn::NeedsCode(cookie) => {
+            request::set_cookie(cookie);
+            leptos_axum::redirect("/account/two-factor/check");
+        }
+    }
     Ok(())
 }
 

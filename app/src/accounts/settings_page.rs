@@ -31,6 +31,14 @@ pub fn SettingsPage() -> impl IntoView {
                             <article class="page">
                                 <h1>"Your account"</h1>
                                 <SessionList sessions end_one end_others />
+                                <section aria-labelledby="two-factor-heading">
+                                    <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
+                                    <p>
+                                        <a href="/account/two-factor">
+                                            "Set up or change two-factor sign-in"
+                                        </a>
+                                    </p>
+                                </section>
                                 <PasswordForm />
                             </article>
                         }

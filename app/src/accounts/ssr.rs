@@ -9,13 +9,14 @@ mod password_change;
 mod register;
 pub mod sessions;
 mod sign_in;
+pub mod two_factor;
 
 pub use admin::{NewAdmin, create_admin};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
 pub use password_change::{change_password, request_reset, reset_password};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
-pub use sign_in::{SignIn, sign_in};
+pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
 
 /// Errors of the account services. Each maps to an [`AppError`] the
 /// browser may see; the database's own text is only logged.

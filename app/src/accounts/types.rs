@@ -169,6 +169,25 @@ impl CurrentUser {
     }
 }
 
+/// What the two-factor set-up page shows before the first code confirms it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// The secret in base32, grouped by four for typing.
+    pub secret: String,
+    /// The `otpauth://` URI the QR code holds.
+    pub uri: String,
+    /// The QR code as an SVG element, generated on the server.
+    pub qr_svg: String,
+    pub recovery_codes: Vec<String>,
+}
+
+/// The two-factor state of the signed-in member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorState {
+    pub enabled: bool,
+    pub setup: Option<TotpSetup>,
+}
+
 /// One of the member's sign-in sessions, for the sessions page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {

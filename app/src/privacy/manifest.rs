@@ -77,6 +77,8 @@ pub enum Retention {
     LifeOfProject,
     /// Until you sign out or the session expires (at most 30 days).
     SessionEnd,
+    /// Moments only; the text says how long.
+    Brief(&'static str),
 }
 
 impl fmt::Display for Retention {
@@ -88,6 +90,7 @@ impl fmt::Display for Retention {
             }
             Self::DaysAfter(days, event) => write!(f, "{days} days after {event}"),
             Self::LifeOfProject => f.write_str("for the life of the project"),
+            Self::Brief(text) => f.write_str(text),
             Self::SessionEnd => {
                 f.write_str("until you sign out or the session expires (at most 30 days)")
             }
@@ -537,6 +540,99 @@ pub const MANIFEST: &[Column] = &[
         "installation_secrets",
         "value",
         "server configuration (random salt)",
+    ),
+    // Optional second factor.
+    not_personal("second_factors", "account_id", INTERNAL_KEY),
+    personal(
+        "second_factors",
+        "secret",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Authenticator app secret",
+            purpose: "Checks the codes of your authenticator app, if you turn two-factor sign-in on.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "second_factors",
+        "created_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you started setting up two-factor sign-in",
+            purpose: "Account security.",
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "second_factors",
+        "enabled_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you turned two-factor sign-in on",
+            purpose: "Account security.",
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    not_personal(
+        "second_factors",
+        "last_used_step",
+        "makes every code work only once",
+    ),
+    not_personal("recovery_codes", "id", INTERNAL_KEY),
+    not_personal("recovery_codes", "account_id", INTERNAL_KEY),
+    personal(
+        "recovery_codes",
+        "code_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Recovery codes (as SHA-256 hashes)",
+            purpose: "Let you sign in once each if you lose your authenticator app.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "recovery_codes",
+        "used_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time a recovery code was used",
+            purpose: "Makes every recovery code work only once.",
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    personal(
+        "pending_sign_ins",
+        "token_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Sign-in waiting for its code (as a SHA-256 hash)",
+            purpose: "Links the password you entered to the code you enter next.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::Brief("until the sign-in completes; an hour at most"),
+        },
+    ),
+    not_personal("pending_sign_ins", "account_id", INTERNAL_KEY),
+    not_personal(
+        "pending_sign_ins",
+        "remember",
+        "how long the coming session lasts",
+    ),
+    not_personal("pending_sign_ins", "attempts", "limits wrong codes to five"),
+    not_personal(
+        "pending_sign_ins",
+        "created_at",
+        "expires the pending sign-in after five minutes",
     ),
 ];
 

@@ -82,7 +82,10 @@ fn is_live(row: &session_row::Model, now: OffsetDateTime) -> bool {
 }
 
 fn session_token(headers: &HeaderMap, https: bool) -> Option<String> {
-    let name = cookie_name(https);
+    cookie_value(headers, cookie_name(https))
+}
+
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -244,6 +247,44 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
         .exec(db)
         .await?
         .rows_affected)
+}
+
+/// The short-lived cookie of a sign-in that waits for its second factor.
+pub fn pending_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-portal_pending_sign_in"
+    } else {
+        "portal_pending_sign_in"
+    }
+}
+
+/// The cookie for a sign-in waiting for its code: five minutes at most.
+pub fn pending_cookie(token: &str, https: bool) -> HeaderValue {
+    let cookie = Cookie::build((pending_cookie_name(https), token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::minutes(5))
+        .build();
+    header_value(&cookie)
+}
+
+/// Makes the browser forget a pending sign-in.
+pub fn pending_removal_cookie(https: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((pending_cookie_name(https), ""))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .build();
+    cookie.make_removal();
+    header_value(&cookie)
+}
+
+/// The pending sign-in token the browser sent, if any.
+pub fn pending_token(headers: &HeaderMap, https: bool) -> Option<String> {
+    cookie_value(headers, pending_cookie_name(https))
 }
 
 /// A `Set-Cookie` value that makes the browser forget the session.

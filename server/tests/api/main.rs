@@ -13,3 +13,4 @@ mod pages;
 mod passwords;
 mod rate_limits;
 mod security;
+mod two_factor;

@@ -1,10 +1,19 @@
 //! Signing in with a username (or email address) and password.
 
 use axum::http::HeaderValue;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    sea_query::{Expr, ExprTrait},
+};
 use secrecy::SecretString;
 
-use super::{AccountError, entities::account, password::verify_password};
+use super::{
+    AccountError,
+    entities::{account, pending_sign_in},
+    password::verify_password,
+    two_factor,
+};
 use crate::{
     accounts::{Email, Username},
     ssr::{
@@ -13,7 +22,7 @@ use crate::{
             FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, Outcome, SIGN_IN_PER_IP,
             backoff,
         },
-        session,
+        session, tokens,
     },
 };
 
@@ -28,7 +37,21 @@ pub struct SignIn {
     pub ip: String,
 }
 
-/// Checks the credentials and starts a new session; returns its cookie.
+/// What a correct password leads to.
+pub enum SignedIn {
+    /// A new session; its cookie.
+    Session(HeaderValue),
+    /// The member has a second factor: a pending sign-in and its cookie.
+    NeedsCode(HeaderValue),
+}
+
+/// Pending sign-ins wait this long for their code.
+const PENDING_FOR: time::Duration = time::Duration::minutes(5);
+/// Wrong codes allowed for one pending sign-in.
+const CODE_ATTEMPTS: i32 = 5;
+
+/// Checks the credentials and starts a new session (or, with a second
+/// factor, a pending sign-in).
 /// An unknown login costs the same work as a wrong password and gets the
 /// same answer, rate limits included.
 ///
@@ -42,7 +65,7 @@ pub async fn sign_in(
     clock: &Clock,
     limiter: &Limiter,
     input: SignIn,
-) -> Result<(i64, HeaderValue), AccountError> {
+) -> Result<(i64, SignedIn), AccountError> {
     let now = clock.now();
     let limited = |outcome| matches!(outcome, Outcome::Limited { .. });
     if limited(
@@ -111,6 +134,27 @@ pub async fn sign_in(
             .await
             .map_err(AccountError::db("clearing sign-in failures"))?;
     }
+    if two_factor::is_enabled(db, account.id).await? {
+        let (token, token_hash) = tokens::generate();
+        pending_sign_in::Entity::insert(pending_sign_in::ActiveModel {
+            token_hash: Set(token_hash),
+            account_id: Set(account.id),
+            remember: Set(input.remember),
+            attempts: Set(0),
+            created_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .map_err(AccountError::db("storing a pending sign-in"))?;
+        tracing::info!(
+            account_id = account.id,
+            "password accepted; waiting for the second factor"
+        );
+        return Ok((
+            account.id,
+            SignedIn::NeedsCode(session::pending_cookie(&token, input.https)),
+        ));
+    }
     let cookie = session::start(
         db,
         now,
@@ -122,5 +166,85 @@ pub async fn sign_in(
     .await
     .map_err(AccountError::db("starting the session"))?;
     tracing::info!(account_id = account.id, "signed in");
-    Ok((account.id, cookie))
+    Ok((account.id, SignedIn::Session(cookie)))
+}
+
+/// Finishes a pending sign-in with a TOTP or recovery code. Five wrong
+/// codes, or five minutes, end it: the member starts again with the
+/// password.
+pub async fn complete_sign_in(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    token: &str,
+    code: &str,
+    user_agent: &str,
+    https: bool,
+) -> Result<HeaderValue, AccountError> {
+    let now = clock.now();
+    let expired = || AccountError::Invalid {
+        field: "code",
+        message: "This sign-in has expired. Please sign in again with your password.".to_owned(),
+    };
+    let hash = tokens::hash(token);
+    let pending = pending_sign_in::Entity::find_by_id(hash.clone())
+        .one(db)
+        .await
+        .map_err(AccountError::db("loading the pending sign-in"))?
+        .filter(|row| now - row.created_at < PENDING_FOR)
+        .ok_or_else(expired)?;
+    let counted = pending_sign_in::Entity::update_many()
+        .col_expr(
+            pending_sign_in::Column::Attempts,
+            Expr::col(pending_sign_in::Column::Attempts).add(1),
+        )
+        .filter(pending_sign_in::Column::TokenHash.eq(hash.clone()))
+        .filter(pending_sign_in::Column::Attempts.lt(CODE_ATTEMPTS))
+        .exec(db)
+        .await
+        .map_err(AccountError::db("counting code attempts"))?;
+    if counted.rows_affected != 1 {
+        pending_sign_in::Entity::delete_by_id(hash)
+            .exec(db)
+            .await
+            .map_err(AccountError::db("ending the pending sign-in"))?;
+        return Err(AccountError::RateLimited);
+    }
+    let username = account::Entity::find_by_id(pending.account_id)
+        .one(db)
+        .await
+        .map_err(AccountError::db("loading the account"))?
+        .map(|account| account.username)
+        .ok_or_else(expired)?;
+    two_factor::verify(db, clock, pending.account_id, &username, code).await?;
+    pending_sign_in::Entity::delete_by_id(hash)
+        .exec(db)
+        .await
+        .map_err(AccountError::db("ending the pending sign-in"))?;
+    let cookie = session::start(
+        db,
+        now,
+        pending.account_id,
+        pending.remember,
+        user_agent,
+        https,
+    )
+    .await
+    .map_err(AccountError::db("starting the session"))?;
+    tracing::info!(
+        account_id = pending.account_id,
+        "signed in with a second factor"
+    );
+    Ok(cookie)
+}
+
+/// Deletes pending sign-ins older than an hour.
+pub async fn purge_pending(
+    db: &DatabaseConnection,
+    now: time::OffsetDateTime,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(pending_sign_in::Entity::delete_many()
+        .filter(pending_sign_in::Column::CreatedAt.lt(now - time::Duration::hours(1)))
+        .exec(db)
+        .await?
+        .rows_affected)
 }

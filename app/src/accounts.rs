@@ -16,7 +16,7 @@ mod verify_page;
 pub use account_nav::AccountNav;
 pub use api::*;
 pub use notice_pages::{
-    CheckMailPage, PasswordChangedPage, ResetSentPage, VerifiedPage, WelcomePage,
+    CheckMailPage, EmailChangedPage, PasswordChangedPage, ResetSentPage, VerifiedPage, WelcomePage,
 };
 pub use register_page::RegisterPage;
 pub use reset_pages::{ForgotPage, ResetPage};
@@ -26,7 +26,7 @@ pub use sign_in_page::SignInPage;
 pub use two_factor_api::*;
 pub use two_factor_pages::{SecondFactorCheckPage, TwoFactorPage};
 pub use types::*;
-pub use verify_page::VerifyPage;
+pub use verify_page::{ConfirmEmailChangePage, VerifyPage};
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

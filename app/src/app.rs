@@ -10,9 +10,9 @@ use leptos_router::{
 
 use crate::{
     accounts::{
-        CheckMailPage, ForgotPage, PasswordChangedPage, RegisterPage, ResetPage, ResetSentPage,
-        SecondFactorCheckPage, SettingsPage, SignInPage, TwoFactorPage, VerifiedPage, VerifyPage,
-        WelcomePage,
+        CheckMailPage, ConfirmEmailChangePage, EmailChangedPage, ForgotPage, PasswordChangedPage,
+        RegisterPage, ResetPage, ResetSentPage, SecondFactorCheckPage, SettingsPage, SignInPage,
+        TwoFactorPage, VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
     error::AppError,
@@ -52,6 +52,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/confirm-email-change")
+                        view=ConfirmEmailChangePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("account/email-changed")
+                        view=EmailChangedPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("account/two-factor") view=TwoFactorPage ssr=SsrMode::Async />
                     <Route
                         path=path!("account/two-factor/check")

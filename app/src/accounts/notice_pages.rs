@@ -72,6 +72,18 @@ pub fn ResetSentPage() -> impl IntoView {
     }
 }
 
+/// After confirming a new address.
+#[component]
+pub fn EmailChangedPage() -> impl IntoView {
+    view! {
+        <Notice
+            title="Email address changed"
+            lead="Your account now uses the new address. We told the old address about the change."
+            next=("/account", "Your account")
+        />
+    }
+}
+
 /// After a password reset.
 #[component]
 pub fn PasswordChangedPage() -> impl IntoView {

@@ -62,6 +62,44 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Asks to change the email address; needs the current password. The
+/// new address gets a confirmation link, the old one a notice.
+#[server(endpoint = "account/change-email")]
+pub async fn change_email(current_password: String, new_email: String) -> Result<(), AppError> {
+    use super::ssr::{EmailChange, request_email_change};
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let me = request::require_user().await?;
+    let input = EmailChange {
+        account_id: me.user.id,
+        password: current_password.into(),
+        new_email,
+        ip: request::client_ip(state.site.trust_forwarded_for).await,
+    };
+    request_email_change(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        &state.site.base_url,
+        input,
+    )
+    .await?;
+    leptos_axum::redirect("/account?changed=email-requested");
+    Ok(())
+}
+
+/// Switches to the new address with the token mailed to it.
+#[server(endpoint = "account/confirm-email-change")]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    super::ssr::confirm_email_change(&state.db, &state.clock, &token).await?;
+    leptos_axum::redirect("/account/email-changed");
+    Ok(())
+}
+
 /// The signed-in member's sessions.
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
-    settings_api::{ChangePassword, EndOtherSessions, EndSession, my_sessions},
+    settings_api::{ChangeEmail, ChangePassword, EndOtherSessions, EndSession, my_sessions},
     types::SessionInfo,
 };
 use crate::{
@@ -40,6 +40,7 @@ pub fn SettingsPage() -> impl IntoView {
                                     </p>
                                 </section>
                                 <PasswordForm />
+                                <EmailForm />
                             </article>
                         }
                             .into_any()
@@ -170,6 +171,53 @@ fn PasswordForm() -> impl IntoView {
                     aria-busy=move || action.pending().get().then_some("true")
                 >
                     "Change password"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn EmailForm() -> impl IntoView {
+    let action = ServerAction::<ChangeEmail>::new();
+    let value = action.value();
+    let result = move || value.get();
+    let requested = move || {
+        use_query_map().with(|query| query.get("changed").as_deref() == Some("email-requested"))
+    };
+    view! {
+        <section aria-labelledby="email-heading">
+            <h2 id="email-heading">"Change your email address"</h2>
+            {move || {
+                requested()
+                    .then(|| {
+                        view! {
+                            <p class="notice notice-success" role="status">
+                                "Check the new address: the change happens when you open the link we sent there."
+                            </p>
+                        }
+                    })
+            }}
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <FormError error=form_error(result, &["current_password", "new_email"]) />
+                <Field
+                    name="new_email"
+                    label="New email address"
+                    kind="email"
+                    autocomplete="email"
+                    required=true
+                    error=error_for(result, "new_email")
+                />
+                <Field
+                    name="current_password"
+                    label="Current password"
+                    kind="password"
+                    autocomplete="current-password"
+                    required=true
+                    error=error_for(result, "current_password")
+                />
+                <button type="submit" class="button">
+                    "Change email address"
                 </button>
             </ActionForm>
         </section>

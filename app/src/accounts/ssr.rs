@@ -2,6 +2,7 @@
 
 mod account_tokens;
 mod admin;
+mod email_change;
 mod entities;
 mod mails;
 mod password;
@@ -12,6 +13,7 @@ mod sign_in;
 pub mod two_factor;
 
 pub use admin::{NewAdmin, create_admin};
+pub use email_change::{EmailChange, confirm_email_change, request_email_change};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
 pub use password_change::{change_password, request_reset, reset_password};

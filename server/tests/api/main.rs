@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod cli;
+mod email_change;
 mod health;
 mod helpers;
 mod logs;

@@ -16,12 +16,24 @@ pub async fn issue<C: ConnectionTrait>(
     now: OffsetDateTime,
     valid_for: Duration,
 ) -> Result<String, AccountError> {
+    issue_with(db, account_id, purpose, now, valid_for, None).await
+}
+
+/// Like [`issue`], remembering a new email address waiting for confirmation.
+pub async fn issue_with<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    purpose: &str,
+    now: OffsetDateTime,
+    valid_for: Duration,
+    new_email: Option<String>,
+) -> Result<String, AccountError> {
     let (token, token_hash) = tokens::generate();
     account_token::Entity::insert(account_token::ActiveModel {
         account_id: Set(account_id),
         purpose: Set(purpose.to_owned()),
         token_hash: Set(token_hash),
-        new_email: Set(None),
+        new_email: Set(new_email),
         created_at: Set(now),
         expires_at: Set(now + valid_for),
         used_at: Set(None),
@@ -42,6 +54,16 @@ pub async fn redeem<C: ConnectionTrait>(
     purpose: &str,
     now: OffsetDateTime,
 ) -> Result<i64, AccountError> {
+    Ok(redeem_row(db, token, purpose, now).await?.account_id)
+}
+
+/// Like [`redeem`], returning the whole token row.
+pub async fn redeem_row<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    purpose: &str,
+    now: OffsetDateTime,
+) -> Result<account_token::Model, AccountError> {
     let found = account_token::Entity::find()
         .filter(account_token::Column::TokenHash.eq(tokens::hash(token)))
         .filter(account_token::Column::Purpose.eq(purpose))
@@ -59,7 +81,7 @@ pub async fn redeem<C: ConnectionTrait>(
         .await
         .map_err(AccountError::db("using a token"))?;
     if used.rows_affected == 1 {
-        Ok(row.account_id)
+        Ok(row)
     } else {
         Err(AccountError::BadToken)
     }

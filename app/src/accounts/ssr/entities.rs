@@ -52,6 +52,7 @@ pub mod account_token {
     /// What a mailed token allows.
     pub const VERIFY_EMAIL: &str = "verify_email";
     pub const RESET_PASSWORD: &str = "reset_password";
+    pub const CHANGE_EMAIL: &str = "change_email";
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "account_tokens")]

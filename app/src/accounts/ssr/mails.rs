@@ -82,3 +82,38 @@ pub fn password_changed(to: &Email, username: &str) -> Mail {
     ]);
     Mail::new(to, "Your password was changed", text, body)
 }
+
+pub fn email_change_requested(to: &Email, username: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         someone signed in to your account asked to change its email address. \
+         The change happens only when the link sent to the new address is \
+         opened. If this was not you, change your password now: it also cancels \
+         the request.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", clean_text(username)),
+        "someone signed in to your account asked to change its email address. The change happens only when the link sent to the new address is opened.".to_owned(),
+        "If this was not you, change your password now: it also cancels the request.".to_owned(),
+    ]);
+    Mail::new(
+        to,
+        "A change of your email address was requested",
+        text,
+        body,
+    )
+}
+
+pub fn email_changed(to: &Email, username: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         the email address of your account has been changed; mail now goes to \
+         the new address. If this was not you, contact the site's \
+         administrators at once.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", clean_text(username)),
+        "the email address of your account has been changed; mail now goes to the new address. If this was not you, contact the site's administrators at once.".to_owned(),
+    ]);
+    Mail::new(to, "Your email address was changed", text, body)
+}

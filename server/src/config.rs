@@ -55,6 +55,10 @@ pub struct Config {
     /// or clients could pick their own address.
     #[serde(default)]
     pub trust_forwarded_for: bool,
+    /// Run the mail worker in this instance. Every instance may (they never
+    /// send the same mail twice); turn it off to send from some only.
+    #[serde(default = "defaults::yes")]
+    pub mail_worker: bool,
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,

@@ -64,7 +64,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
-    mailer: mail::Worker,
+    mailer: Option<mail::Worker>,
 }
 
 /// How often the mail worker looks for due mail.
@@ -113,6 +113,7 @@ impl Application {
             transport,
             &config.mail_from,
         )?;
+        let mailer = config.mail_worker.then_some(mailer);
         let router = router(state.clone(), config);
         Ok(Self {
             listener,
@@ -139,7 +140,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let mailer = tokio::spawn(self.mailer.run(MAIL_POLL));
+        let mailer = self
+            .mailer
+            .map(|mailer| tokio::spawn(mailer.run(MAIL_POLL)));
         let state = self.state.clone();
         let housekeeping = tokio::spawn(async move {
             loop {
@@ -156,7 +159,9 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         // Unsent mail stays in the outbox for the next start.
-        mailer.abort();
+        if let Some(mailer) = mailer {
+            mailer.abort();
+        }
         housekeeping.abort();
         served?;
         if let Err(error) = self.state.db.close().await {

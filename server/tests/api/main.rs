@@ -8,6 +8,7 @@ mod email_change;
 mod health;
 mod helpers;
 mod logs;
+mod mail;
 mod manifest;
 mod migrations;
 mod pages;

@@ -10,7 +10,10 @@ use std::{path::PathBuf, time::Duration as StdDuration};
 
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, MultiPart},
+    message::{
+        Body, Mailbox, MultiPart, SinglePart,
+        header::{ContentTransferEncoding, ContentType},
+    },
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -147,6 +150,26 @@ impl Transport {
     }
 }
 
+/// A body part sent as plain 7- or 8-bit text whenever its lines are
+/// within the 998 characters mail allows, so that links stay whole and
+/// readable even in the raw `.eml` file. (lettre on its own switches to
+/// quoted-printable past 76 characters, which breaks links in two.)
+fn part(content_type: ContentType, text: &str) -> SinglePart {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let fits = !crlf.contains('\0') && crlf.split("\r\n").all(|line| line.len() < 998);
+    let body = if fits {
+        let encoding = if crlf.is_ascii() {
+            ContentTransferEncoding::SevenBit
+        } else {
+            ContentTransferEncoding::EightBit
+        };
+        Body::dangerous_pre_encoded(crlf.into_bytes(), encoding)
+    } else {
+        Body::new(text.to_owned())
+    };
+    SinglePart::builder().header(content_type).body(body)
+}
+
 /// The background worker: delivers due mail until the process stops.
 pub struct Worker {
     pub db: DatabaseConnection,
@@ -265,10 +288,11 @@ impl Worker {
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())
-            .multipart(MultiPart::alternative_plain_html(
-                row.body_text.clone(),
-                row.body_html.clone(),
-            ))
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(part(ContentType::TEXT_PLAIN, &row.body_text))
+                    .singlepart(part(ContentType::TEXT_HTML, &row.body_html)),
+            )
             .map_err(|error| error.to_string())
     }
 

@@ -147,3 +147,23 @@ async fn a_subject_cannot_smuggle_in_headers() -> TestResult {
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn a_mailed_link_stays_whole_in_the_eml_file() -> TestResult {
+    let app = spawn_app_with(NO_WORKER).await?;
+    app.register("ferris", "ferris@example.org").await?;
+    let token = app.mails().await?[0].token().ok_or("no token")?;
+    let dir = folder("eml");
+    let worker = Worker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        Transport::new(None, &dir.display().to_string())?,
+        "Portal <noreply@example.org>",
+    )?;
+    assert_eq!(worker.deliver_due().await?, 1);
+    let files = files_in(&dir);
+    std::fs::remove_dir_all(&dir)?;
+    let link = format!("/account/verify?token={token}");
+    assert!(files.iter().any(|file| file.contains(&link)), "{files:?}");
+    Ok(())
+}

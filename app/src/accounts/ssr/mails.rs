@@ -1,8 +1,21 @@
 //! The mails of the accounts feature, in plain text and HTML.
 
-use ammonia::clean_text;
-
 use crate::{accounts::Email, ssr::mail::Mail};
+
+/// Escapes text for an HTML attribute or element.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A link whose text is its address.
+fn link(href: &str) -> String {
+    let href = escape(href);
+    format!("<a href=\"{href}\">{href}</a>")
+}
 
 fn html(paragraphs: &[String]) -> String {
     paragraphs
@@ -21,9 +34,9 @@ pub fn verify_address(to: &Email, username: &str, link: &str) -> Mail {
          account, ignore this mail: nothing happens without the confirmation.\n"
     );
     let body = html(&[
-        format!("Hello {},", clean_text(username)),
+        format!("Hello {},", escape(username)),
         "please confirm that this is your email address by opening this link and pressing the button on the page:".to_owned(),
-        format!("<a href=\"{0}\">{0}</a>", clean_text(link)),
+        self::link(link),
         "The link works once and expires in 48 hours. If you did not create an account, ignore this mail: nothing happens without the confirmation.".to_owned(),
     ]);
     Mail::new(to, "Confirm your email address", text, body)
@@ -40,7 +53,7 @@ pub fn already_registered(to: &Email, sign_in: &str) -> Mail {
     let body = html(&[
         "Hello,".to_owned(),
         "someone just tried to create an account on our community portal with this email address, which already belongs to an account.".to_owned(),
-        format!("If it was you, <a href=\"{0}\">sign in</a> instead. If it was not, you can ignore this mail; your account is unchanged.", clean_text(sign_in)),
+        format!("If it was you, <a href=\"{}\">sign in</a> instead. If it was not, you can ignore this mail; your account is unchanged.", escape(sign_in)),
     ]);
     Mail::new(
         to,
@@ -59,9 +72,9 @@ pub fn reset_password(to: &Email, username: &str, link: &str) -> Mail {
          this, ignore this mail: your password stays as it is.\n"
     );
     let body = html(&[
-        format!("Hello {},", clean_text(username)),
+        format!("Hello {},", escape(username)),
         "someone — hopefully you — asked to reset the password of your account. To choose a new password, open this link:".to_owned(),
-        format!("<a href=\"{0}\">{0}</a>", clean_text(link)),
+        self::link(link),
         "The link works once and expires in one hour. If you did not ask for this, ignore this mail: your password stays as it is.".to_owned(),
     ]);
     Mail::new(to, "Reset your password", text, body)
@@ -76,7 +89,7 @@ pub fn password_changed(to: &Email, username: &str) -> Mail {
          page and contact the site's administrators.\n"
     );
     let body = html(&[
-        format!("Hello {},", clean_text(username)),
+        format!("Hello {},", escape(username)),
         "the password of your account was just changed, and every other signed-in session has been ended.".to_owned(),
         "If this was not you, reset your password at once from the sign-in page and contact the site's administrators.".to_owned(),
     ]);
@@ -92,7 +105,7 @@ pub fn email_change_requested(to: &Email, username: &str) -> Mail {
          the request.\n"
     );
     let body = html(&[
-        format!("Hello {},", clean_text(username)),
+        format!("Hello {},", escape(username)),
         "someone signed in to your account asked to change its email address. The change happens only when the link sent to the new address is opened.".to_owned(),
         "If this was not you, change your password now: it also cancels the request.".to_owned(),
     ]);
@@ -112,7 +125,7 @@ pub fn email_changed(to: &Email, username: &str) -> Mail {
          administrators at once.\n"
     );
     let body = html(&[
-        format!("Hello {},", clean_text(username)),
+        format!("Hello {},", escape(username)),
         "the email address of your account has been changed; mail now goes to the new address. If this was not you, contact the site's administrators at once.".to_owned(),
     ]);
     Mail::new(to, "Your email address was changed", text, body)

@@ -17,6 +17,8 @@
 //   E2E_KEEP_DB    keep the temporary database directory after the run
 //   E2E_NO_SERVER  do not start the server (only for `--list` or when pointing
 //                  the suite at a server you started yourself on E2E_PORT)
+//   E2E_DATABASE_URL  with E2E_NO_SERVER: that server's database, where
+//                  tests add members with `portal create-admin` (tests/members.ts)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -52,6 +54,12 @@ function shellQuote(value: string): string {
 }
 
 const startServer = !process.env.E2E_NO_SERVER;
+const databaseUrl = startServer
+  ? `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`
+  : process.env.E2E_DATABASE_URL;
+// Workers read these to add members with `portal create-admin` (tests/members.ts).
+process.env.E2E_PORTAL_BIN = portalBin;
+if (databaseUrl) process.env.E2E_DATABASE_URL = databaseUrl;
 
 export default defineConfig({
   testDir: "./tests",
@@ -114,7 +122,7 @@ export default defineConfig({
             PORTAL_LISTEN: `127.0.0.1:${port}`,
             PORTAL_BASE_URL: baseURL,
             PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-            DATABASE_URL: `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`,
+            DATABASE_URL: databaseUrl!,
             LEPTOS_SITE_ROOT: "target/site",
             RUST_LOG: "warn",
           },

@@ -5,62 +5,24 @@
 // With JavaScript on, the forms submit through fetch and the router
 // navigates; with it off they are plain form posts answered by a redirect.
 // Both must look the same to a member, so the tests do not tell them apart.
-import type { Page, TestInfo } from "@playwright/test";
-import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "./fixtures";
-import { linkFrom, mailsTo, waitForMail } from "./mail";
-
-/**
- * With JavaScript on, a refused form is an API call that answers with an
- * error status, which Chromium logs as a console error. Accept exactly that
- * for `path` when the status is 422 (the status of `AppError::Invalid`):
- * any other status, an internal error (500) above all, still fails the test.
- */
-function refusedInputError(path: string): RegExp {
-  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(
-    `^Failed to load resource: the server responded with a status of 422\\b.* @ https?://[^/]+${escaped}$`,
-  );
-}
-
-const PASSWORD = "correct horse battery staple";
-const CONFIRM_SUBJECT = "Confirm your email address";
-const SESSION_COOKIE = "portal_session";
-
-type Member = { username: string; email: string; password: string };
-
-/** A member nobody has registered yet: unique per test, project and run. */
-function newMember(testInfo: TestInfo): Member {
-  const mode = testInfo.project.name === "js-on" ? "a" : "b";
-  const username = `m${Date.now().toString(36)}${testInfo.workerIndex}${mode}`;
-  return { username, email: `${username}@example.org`, password: PASSWORD };
-}
-
-async function fillRegistration(page: Page, member: Member): Promise<void> {
-  await gotoReady(page, "/account/register");
-  await page.getByLabel("Username", { exact: true }).fill(member.username);
-  await page.getByLabel("Email address", { exact: true }).fill(member.email);
-  await page.getByLabel("Password", { exact: true }).fill(member.password);
-  await page.getByRole("checkbox", { name: "I am 13 years old or older." }).check();
-  await page
-    .getByRole("checkbox", { name: /^I have read and accept the privacy policy\.?$/ })
-    .check();
-}
-
-/** Registers through the form and waits for the "check your mail" page. */
-async function register(page: Page, member: Member): Promise<void> {
-  await fillRegistration(page, member);
-  await page.getByRole("button", { name: "Create account" }).click();
-
-  await expect(page).toHaveURL("/account/check-mail");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Check your mail");
-}
-
-async function signIn(page: Page, login: string, password: string): Promise<void> {
-  await gotoReady(page, "/account/sign-in");
-  await page.getByLabel("Username or email address", { exact: true }).fill(login);
-  await page.getByLabel("Password", { exact: true }).fill(password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-}
+import {
+  expect,
+  expectNoSeriousA11yViolations,
+  gotoReady,
+  refusedInputError,
+  test,
+} from "./fixtures";
+import { mailsTo, waitForMail } from "./mail";
+import {
+  CONFIRM_SUBJECT,
+  PASSWORD,
+  SESSION_COOKIE,
+  confirmAddress,
+  fillRegistration,
+  newMember,
+  register,
+  signIn,
+} from "./members";
 
 test("a new member registers, confirms the address from the mail, signs out and signs in again", async ({
   page,
@@ -71,14 +33,8 @@ test("a new member registers, confirms the address from the mail, signs out and 
 
   await register(page, member);
 
-  const mail = await waitForMail(request, member.email, CONFIRM_SUBJECT);
+  const mail = await confirmAddress(page, request, member);
   expect(mail.text).toContain(member.username);
-  await gotoReady(page, linkFrom(mail));
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm your email address");
-  await page.getByRole("button", { name: "Confirm my address" }).click();
-
-  await expect(page).toHaveURL("/account/verified");
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Address confirmed");
 
   await signIn(page, member.username, member.password);
 

@@ -42,9 +42,13 @@ export async function waitForMail(
   return found!;
 }
 
-/** The first confirmation link (`http://…/account/verify?token=…`) in the mail's text. */
-export function linkFrom(mail: Mail): string {
-  const match = mail.text.match(/https?:\/\/[^\s<>"]+\/account\/verify\?token=[^\s<>"]+/);
-  expect(match, `a /account/verify?token=… link in the mail:\n${mail.text}`).not.toBeNull();
+/**
+ * The first link to `path` with a token (`http://…/account/verify?token=…` by
+ * default, the confirmation link) in the mail's text.
+ */
+export function linkFrom(mail: Mail, path = "/account/verify"): string {
+  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = mail.text.match(new RegExp(`https?://[^\\s<>"]+${escaped}\\?token=[^\\s<>"]+`));
+  expect(match, `a ${path}?token=… link in the mail:\n${mail.text}`).not.toBeNull();
   return match![0];
 }

@@ -96,12 +96,22 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
         .map(|cookie| cookie.value().to_owned())
 }
 
+/// Paths that never need to know who is asking: static files and probes.
+fn needs_no_session(path: &str) -> bool {
+    path.starts_with("/pkg/") || matches!(path, "/favicon.svg" | "/healthz" | "/readyz")
+}
+
 /// Middleware: resolves the session cookie to a signed-in member.
 pub async fn load(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let https = state.site.is_https();
     let mut auth = Auth::default();
     let mut clear = false;
-    if let Some(token) = session_token(request.headers(), https) {
+    let token = if needs_no_session(request.uri().path()) {
+        None
+    } else {
+        session_token(request.headers(), https)
+    };
+    if let Some(token) = token {
         match resolve(&state, &tokens::hash(&token)).await {
             Ok(Some(signed_in)) => auth = Auth(Some(signed_in)),
             Ok(None) => clear = true,
@@ -369,6 +379,14 @@ mod tests {
         ));
         let remembered = row(true, start, start + Duration::days(29));
         assert!(!is_live(&remembered, start + Duration::days(30)));
+    }
+
+    #[test]
+    fn static_files_and_probes_skip_the_session_lookup() {
+        assert!(needs_no_session("/pkg/portal.wasm"));
+        assert!(needs_no_session("/readyz"));
+        assert!(!needs_no_session("/account"));
+        assert!(!needs_no_session("/api/account/whoami"));
     }
 
     #[test]

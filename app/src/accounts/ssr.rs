@@ -48,6 +48,24 @@ pub enum AccountError {
     },
 }
 
+/// Counts a hit against each limit; `RateLimited` when any is exceeded.
+pub(crate) async fn enforce(
+    db: &sea_orm::DatabaseConnection,
+    limiter: &crate::ssr::rate_limit::Limiter,
+    limits: &[(crate::ssr::rate_limit::Limit, &str)],
+    now: time::OffsetDateTime,
+) -> Result<(), AccountError> {
+    if limiter
+        .within(db, limits, now)
+        .await
+        .map_err(AccountError::db("counting attempts"))?
+    {
+        Ok(())
+    } else {
+        Err(AccountError::RateLimited)
+    }
+}
+
 impl AccountError {
     pub(crate) fn db(action: &'static str) -> impl FnOnce(sea_orm::DbErr) -> Self {
         move |source| Self::Db { action, source }

@@ -143,6 +143,21 @@ impl Limiter {
         }
     }
 
+    /// Counts a hit against each `(limit, subject)`; `false` if any of them
+    /// is over its limit.
+    pub async fn within<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limits: &[(Limit, &str)],
+        now: OffsetDateTime,
+    ) -> Result<bool, DbErr> {
+        let mut within = true;
+        for (limit, subject) in limits {
+            within &= self.hit(db, *limit, subject, now).await? == Outcome::Allowed;
+        }
+        Ok(within)
+    }
+
     /// Counts one hit and returns the hits in the current window and when
     /// it started. A window that has passed starts again at one.
     async fn add<C: ConnectionTrait>(

@@ -250,3 +250,19 @@ async fn the_secret_is_never_shown_once_enabled() -> TestResult {
     assert_eq!(status.body, r#"{"enabled":true,"setup":null}"#);
     Ok(())
 }
+
+#[tokio::test]
+async fn two_factor_settings_need_a_signed_in_member() -> TestResult {
+    let app = spawn_app().await?;
+    for (endpoint, form) in [
+        ("account/two-factor", vec![]),
+        ("account/two-factor/begin", vec![]),
+        ("account/two-factor/enable", vec![("code", "123456")]),
+        ("account/two-factor/disable", vec![("password", PASSWORD)]),
+    ] {
+        let answer = app.call(endpoint, &form).await?;
+        assert_eq!(answer.status, 401, "{endpoint}");
+    }
+    assert_eq!(app.count("second_factors").await?, 0);
+    Ok(())
+}

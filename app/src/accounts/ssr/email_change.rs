@@ -7,7 +7,7 @@ use sea_orm::{
 use secrecy::SecretString;
 
 use super::{
-    AccountError, account_tokens,
+    AccountError, account_tokens, enforce,
     entities::{account, account_token},
     mails,
     password::verify_password,
@@ -17,7 +17,7 @@ use crate::{
     accounts::Email,
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, Outcome},
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
     },
 };
 
@@ -51,18 +51,12 @@ pub async fn request_email_change(
             message: "This is not your current password.".to_owned(),
         });
     }
-    for (limit, subject) in [
-        (MAIL_PER_IP, input.ip.clone()),
-        (MAIL_PER_ACCOUNT, input.account_id.to_string()),
-    ] {
-        let counted = limiter
-            .hit(db, limit, &subject, now)
-            .await
-            .map_err(AccountError::db("counting mail requests"))?;
-        if matches!(counted, Outcome::Limited { .. }) {
-            return Err(AccountError::RateLimited);
-        }
-    }
+    let account_key = input.account_id.to_string();
+    let limits = [
+        (MAIL_PER_IP, input.ip.as_str()),
+        (MAIL_PER_ACCOUNT, account_key.as_str()),
+    ];
+    enforce(db, limiter, &limits, now).await?;
     let old_email = Email::parse(&account.email).map_err(AccountError::invalid("email"))?;
     let txn = db
         .begin()

@@ -9,7 +9,7 @@ use secrecy::SecretString;
 use time::Duration;
 
 use super::{
-    AccountError, account_tokens,
+    AccountError, account_tokens, enforce,
     entities::{account, account_token},
     mails,
     password::{Password, hash_password, verify_password},
@@ -18,7 +18,7 @@ use crate::{
     accounts::Email,
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, MAIL_PER_IP, Outcome},
+        rate_limit::{Limiter, MAIL_PER_IP},
         session,
     },
 };
@@ -37,15 +37,7 @@ pub async fn request_reset(
     ip: &str,
 ) -> Result<(), AccountError> {
     let now = clock.now();
-    if matches!(
-        limiter
-            .hit(db, MAIL_PER_IP, ip, now)
-            .await
-            .map_err(AccountError::db("counting mail requests"))?,
-        Outcome::Limited { .. }
-    ) {
-        return Err(AccountError::RateLimited);
-    }
+    enforce(db, limiter, &[(MAIL_PER_IP, ip)], now).await?;
     let email = Email::parse(email).map_err(AccountError::invalid("email"))?;
     let txn = db
         .begin()

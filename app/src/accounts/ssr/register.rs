@@ -8,7 +8,7 @@ use secrecy::SecretString;
 use time::Duration;
 
 use super::{
-    AccountError, account_tokens,
+    AccountError, account_tokens, enforce,
     entities::{account, account_token, consent},
     mails,
     password::{Password, hash_password},
@@ -18,7 +18,7 @@ use crate::{
     documents::{DocumentKind, ssr::current_version},
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, Outcome, REGISTER_PER_IP},
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, REGISTER_PER_IP},
     },
 };
 
@@ -49,13 +49,7 @@ pub async fn register(
     base_url: &str,
     input: NewMember,
 ) -> Result<(), AccountError> {
-    let counted = limiter
-        .hit(db, REGISTER_PER_IP, &input.ip, clock.now())
-        .await
-        .map_err(AccountError::db("counting registrations"))?;
-    if matches!(counted, Outcome::Limited { .. }) {
-        return Err(AccountError::RateLimited);
-    }
+    enforce(db, limiter, &[(REGISTER_PER_IP, &input.ip)], clock.now()).await?;
     let username = Username::parse(&input.username).map_err(AccountError::invalid("username"))?;
     let email = Email::parse(&input.email).map_err(AccountError::invalid("email"))?;
     let password = Password::parse(input.password).map_err(AccountError::invalid("password"))?;
@@ -196,18 +190,14 @@ pub async fn resend_confirmation(
     ip: &str,
 ) -> Result<(), AccountError> {
     let now = clock.now();
-    for (limit, subject) in [
-        (MAIL_PER_IP, ip.to_owned()),
-        (MAIL_PER_ACCOUNT, account_id.to_string()),
-    ] {
-        let counted = limiter
-            .hit(db, limit, &subject, now)
-            .await
-            .map_err(AccountError::db("counting mail requests"))?;
-        if matches!(counted, Outcome::Limited { .. }) {
-            return Err(AccountError::RateLimited);
-        }
-    }
+    let account_key = account_id.to_string();
+    enforce(
+        db,
+        limiter,
+        &[(MAIL_PER_IP, ip), (MAIL_PER_ACCOUNT, &account_key)],
+        now,
+    )
+    .await?;
     let txn = db
         .begin()
         .await

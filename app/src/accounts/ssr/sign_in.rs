@@ -9,7 +9,7 @@ use sea_orm::{
 use secrecy::SecretString;
 
 use super::{
-    AccountError,
+    AccountError, enforce,
     entities::{account, pending_sign_in},
     password::verify_password,
     two_factor,
@@ -19,8 +19,7 @@ use crate::{
     ssr::{
         Clock,
         rate_limit::{
-            FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, Outcome, SIGN_IN_PER_IP,
-            backoff,
+            FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, SIGN_IN_PER_IP, backoff,
         },
         session, tokens,
     },
@@ -67,15 +66,7 @@ pub async fn sign_in(
     input: SignIn,
 ) -> Result<(i64, SignedIn), AccountError> {
     let now = clock.now();
-    let limited = |outcome| matches!(outcome, Outcome::Limited { .. });
-    if limited(
-        limiter
-            .hit(db, SIGN_IN_PER_IP, &input.ip, now)
-            .await
-            .map_err(AccountError::db("counting sign-ins"))?,
-    ) {
-        return Err(AccountError::RateLimited);
-    }
+    enforce(db, limiter, &[(SIGN_IN_PER_IP, &input.ip)], now).await?;
     let login = input.login.trim();
     let login_key = login.to_lowercase();
     let pair = format!("{login_key}\n{}", input.ip);

@@ -18,6 +18,10 @@ use crate::{
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
+    jobs::{
+        ApplicationPage, AppliedPage, ClaimPage, ConfirmUpdatePage, EditJobPage, JobPage, JobsPage,
+        LinkSentPage, MyApplicationPage, RecruitPage, UpdatedPage,
+    },
     layout::Layout,
     privacy::PolicyPage,
     upcoming_page::UpcomingPage,
@@ -89,18 +93,41 @@ pub fn App() -> impl IntoView {
                             }
                         }
                     />
+                    <Route path=path!("jobs") view=JobsPage ssr=SsrMode::Async />
+                    <Route path=path!("jobs/applied") view=AppliedPage ssr=SsrMode::Async />
                     <Route
-                        path=path!("jobs")
+                        path=path!("jobs/application")
+                        view=MyApplicationPage
                         ssr=SsrMode::Async
-                        view=|| {
-                            view! {
-                                <UpcomingPage
-                                    title="Jobs"
-                                    lead="Work with us on the software this community uses."
-                                    body="Applying needs no account. An application asks for your name, postal address, phone number, an email address for replies and a résumé — nothing else — and is erased on a fixed schedule after a decision."
-                                />
-                            }
-                        }
+                    />
+                    <Route
+                        path=path!("jobs/application/claim")
+                        view=ClaimPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("jobs/application/update")
+                        view=ConfirmUpdatePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("jobs/application/updated")
+                        view=UpdatedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("jobs/application/link-sent")
+                        view=LinkSentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("jobs/:job") view=JobPage ssr=SsrMode::Async />
+                    <Route path=path!("recruit") view=RecruitPage ssr=SsrMode::Async />
+                    <Route path=path!("recruit/jobs/new") view=EditJobPage ssr=SsrMode::Async />
+                    <Route path=path!("recruit/jobs/:id") view=EditJobPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("recruit/applications/:id")
+                        view=ApplicationPage
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("contribute")

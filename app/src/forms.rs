@@ -29,6 +29,77 @@ pub fn form_error<T: Send + Sync + 'static>(
     })
 }
 
+/// The element id of a field named `name` (`posting[title]` → `field-posting-title`).
+fn field_id(name: &str) -> String {
+    let id: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("field-{}", id.trim_end_matches('-'))
+}
+
+/// The `aria-describedby` of a field: its hint and, when shown, its error.
+fn described_by(
+    id: &str,
+    has_hint: bool,
+    error: Signal<Option<String>>,
+) -> impl Fn() -> Option<String> + Send + Sync + 'static + use<> {
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
+    move || {
+        let mut ids = Vec::new();
+        if has_hint {
+            ids.push(hint_id.clone());
+        }
+        if error.get().is_some() {
+            ids.push(error_id.clone());
+        }
+        (!ids.is_empty()).then(|| ids.join(" "))
+    }
+}
+
+/// A field's label, with "(optional)" when it is.
+#[component]
+fn Label(id: String, label: &'static str, required: bool) -> impl IntoView {
+    view! {
+        <label for=id>
+            {label} {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
+        </label>
+    }
+}
+
+/// A field's hint and error message, below the control.
+#[component]
+fn Messages(id: String, hint: Option<String>, error: Signal<Option<String>>) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    view! {
+        {hint
+            .map(|hint| {
+                view! {
+                    <p class="hint" id=format!("{id}-hint")>
+                        {hint}
+                    </p>
+                }
+            })}
+        {move || {
+            error
+                .get()
+                .map(|message| {
+                    view! {
+                        <p class="field-error" id=error_id.clone()>
+                            {message}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
 /// A labelled input with an optional hint and an error slot.
 #[component]
 pub fn Field(
@@ -36,62 +107,96 @@ pub fn Field(
     label: &'static str,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autocomplete: Option<&'static str>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] required: bool,
     #[prop(optional)] value: Option<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if hint.is_some() {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
-        }
-    };
+    let id = field_id(name);
+    let describe = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field">
-            <label for=id
-                .clone()>
-                {label} {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
-            </label>
+            <Label id=id.clone() label required />
             <input
-                id=id
+                id=id.clone()
                 name=name
                 type=kind
                 autocomplete=autocomplete
                 required=required
                 value=value
                 aria-invalid=move || error.get().map(|_| "true")
-                aria-describedby=described_by
+                aria-describedby=describe
             />
-            {hint
-                .map(|hint| {
-                    view! {
-                        <p class="hint" id=hint_id>
-                            {hint}
-                        </p>
-                    }
-                })}
-            {move || {
-                error
-                    .get()
-                    .map(|message| {
-                        view! {
-                            <p class="field-error" id=error_id.clone()>
-                                {message}
-                            </p>
-                        }
-                    })
-            }}
+            <Messages id hint error />
+        </div>
+    }
+}
+
+/// A labelled multi-line text box with an optional hint and an error slot.
+#[component]
+pub fn TextArea(
+    name: &'static str,
+    label: &'static str,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 5)] rows: u32,
+    #[prop(optional)] value: Option<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let describe = described_by(&id, hint.is_some(), error);
+    view! {
+        <div class="field">
+            <Label id=id.clone() label required />
+            <textarea
+                id=id.clone()
+                name=name
+                rows=rows
+                required=required
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=describe
+            >
+                {value}
+            </textarea>
+            <Messages id hint error />
+        </div>
+    }
+}
+
+/// A labelled drop-down of `(value, label)` options.
+#[component]
+pub fn Select(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    #[prop(optional)] selected: Option<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = field_id(name);
+    let describe = described_by(&id, false, error);
+    let options = options
+        .into_iter()
+        .map(|(value, text)| {
+            let chosen = selected.as_deref() == Some(value);
+            view! {
+                <option value=value selected=chosen>
+                    {text}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="field">
+            <Label id=id.clone() label required=true />
+            <select
+                id=id.clone()
+                name=name
+                aria-invalid=move || error.get().map(|_| "true")
+                aria-describedby=describe
+            >
+                {options}
+            </select>
+            <Messages id hint=None error />
         </div>
     }
 }
@@ -146,6 +251,26 @@ pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
                     {message}
                 </p>
             }
+        })
+    }
+}
+
+/// The result a plain form post came back with. Without script, a server
+/// function that fails redirects back to the form's page with its error in
+/// the query (`__path`, `__err`); pages whose forms cannot be `ActionForm`s
+/// (file uploads) read it from there, with or without script alike.
+pub fn url_error(
+    path: &'static str,
+) -> impl Fn() -> Option<Result<(), AppError>> + Copy + Send + Sync + 'static {
+    let query = leptos_router::hooks::use_query_map();
+    move || {
+        query.with(|query| {
+            (query.get("__path").as_deref() == Some(path))
+                .then(|| query.get("__err"))
+                .flatten()
+                .map(|error| {
+                    Err(leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(&error))
+                })
         })
     }
 }

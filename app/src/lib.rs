@@ -10,12 +10,14 @@ pub mod admin;
 pub mod app;
 pub mod documents;
 pub mod error;
+pub mod jobs;
 pub mod privacy;
 
 mod error_page;
 mod forms;
 mod home_page;
 mod layout;
+mod notice;
 mod upcoming_page;
 
 #[cfg(feature = "ssr")]

@@ -33,15 +33,24 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
     }
 }
 
-/// Deletes what has outlived its retention: expired sessions and old
-/// rate-limit counters. Runs in the background every few minutes.
+/// Deletes what has outlived its retention: expired sessions, old
+/// rate-limit counters and decided job applications past their retention
+/// period. Runs in the background every few minutes and from `portal purge`.
 pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let now = state.clock.now();
     let sessions = session::purge(&state.db, now).await?;
     let counters = rate_limit::purge(&state.db, now).await?;
     let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?;
-    if sessions + counters + pending > 0 {
-        tracing::info!(sessions, counters, pending, "expired rows deleted");
+    let jobs = crate::jobs::ssr::purge(state).await?;
+    if sessions + counters + pending + jobs.applications + jobs.updates > 0 {
+        tracing::info!(
+            sessions,
+            counters,
+            pending,
+            applications_erased = jobs.applications,
+            application_updates_deleted = jobs.updates,
+            "expired rows deleted"
+        );
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ mod m20261129_000003_seed_privacy_policy;
 mod m20261129_000004_sessions_tokens_mail;
 mod m20261129_000005_rate_limits;
 mod m20261129_000006_second_factor;
+mod m20261129_000007_jobs;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_sessions_tokens_mail::Migration),
             Box::new(m20261129_000005_rate_limits::Migration),
             Box::new(m20261129_000006_second_factor::Migration),
+            Box::new(m20261129_000007_jobs::Migration),
         ]
     }
 }

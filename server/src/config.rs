@@ -62,6 +62,13 @@ pub struct Config {
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,
+    /// Where uploaded résumés are stored: outside the site root, private.
+    #[serde(default = "defaults::upload_dir")]
+    pub upload_dir: String,
+    /// Days after a final decision before a job application's personal
+    /// fields and résumé are erased.
+    #[serde(default = "defaults::application_retention_days")]
+    pub application_retention_days: u32,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -94,6 +101,12 @@ mod defaults {
     }
     pub fn request_timeout_secs() -> u64 {
         30
+    }
+    pub fn upload_dir() -> String {
+        "data/uploads".to_owned()
+    }
+    pub fn application_retention_days() -> u32 {
+        180
     }
     pub fn body_limit_bytes() -> usize {
         2 * 1024 * 1024
@@ -187,6 +200,12 @@ impl Config {
                 "must be a mailbox such as Community Portal <noreply@example.org>",
             ));
         }
+        if self.application_retention_days == 0 || self.application_retention_days > 3650 {
+            return Err(invalid(
+                "PORTAL_APPLICATION_RETENTION_DAYS",
+                "must be between 1 and 3650",
+            ));
+        }
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
@@ -213,6 +232,12 @@ impl Config {
         let _ = writeln!(out, "request_timeout   {} s", self.request_timeout_secs);
         let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
         let _ = writeln!(out, "site_root         {}", self.site_root);
+        let _ = writeln!(out, "upload_dir        {}", self.upload_dir);
+        let _ = writeln!(
+            out,
+            "retention         {} days after a decision (job applications)",
+            self.application_retention_days
+        );
         let mail = match &self.smtp_url {
             Some(url) => format!("SMTP {}", redact(url.expose_secret())),
             None => format!("files in {}", self.mail_dir),

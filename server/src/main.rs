@@ -17,7 +17,7 @@ use migrations::{Migrator, MigratorTrait};
 use secrecy::SecretString;
 use server::{
     config::Config,
-    startup::{Application, connect, shutdown_signal},
+    startup::{Application, app_state, connect, shutdown_signal},
     telemetry,
 };
 
@@ -54,6 +54,10 @@ enum Command {
     },
     /// Check the configuration and the database connection, then exit.
     CheckConfig,
+    /// Erase what has outlived its retention period now (job applications
+    /// decided long enough ago, expired sessions and links), then exit.
+    /// The server also does this in the background every ten minutes.
+    Purge,
 }
 
 #[derive(Debug, Subcommand)]
@@ -114,6 +118,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             say(&format!("Administrator account {id} created."));
             Ok(())
         }
+        Command::Purge => purge(config).await,
         Command::CheckConfig => {
             say(&config.summary());
             let db = connect(config).await?;
@@ -125,6 +130,27 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn purge(config: &Config) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let state = app_state(config, db, Clock::system()).await?;
+    let purged = app::jobs::ssr::purge(&state)
+        .await
+        .context("erasing job applications")?;
+    app::ssr::housekeeping(&state)
+        .await
+        .context("deleting expired rows")?;
+    tracing::info!(
+        applications_erased = purged.applications,
+        application_updates_deleted = purged.updates,
+        "purge finished"
+    );
+    say(&format!(
+        "Erased {} job application(s) past their retention period; deleted {} unconfirmed update(s).",
+        purged.applications, purged.updates
+    ));
+    Ok(())
 }
 
 async fn serve(config: &Config) -> anyhow::Result<()> {

@@ -142,3 +142,43 @@ mod tests {
         ));
     }
 }
+
+/// How large a request body may be.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimits {
+    /// Every request but uploads.
+    pub default: usize,
+    /// The job application form, which carries a résumé of up to 5 MiB.
+    /// Larger than that on purpose: a file somewhat over 5 MiB reaches the
+    /// form's own check and gets a message at the field, not a bare 413.
+    pub upload: usize,
+}
+
+/// Paths that accept file uploads.
+fn is_upload(path: &str) -> bool {
+    path == "/api/jobs/apply"
+}
+
+/// Refuses bodies over the limit for their path: at once when the declared
+/// length is too large, and mid-stream when a body turns out longer.
+pub async fn limit_body(
+    State(limits): State<BodyLimits>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let limit = if is_upload(request.uri().path()) {
+        limits.upload.max(limits.default)
+    } else {
+        limits.default
+    };
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(request).await
+}

@@ -4,6 +4,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
     app::App,
+    jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
@@ -29,7 +30,6 @@ use tower::ServiceBuilder;
 use tower_http::{
     ServiceBuilderExt,
     compression::CompressionLayer,
-    limit::RequestBodyLimitLayer,
     request_id::MakeRequestUuid,
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
@@ -39,7 +39,10 @@ use tracing::Level;
 
 use crate::{
     config::Config,
-    middleware::{RequestSpan, SiteOrigin, refuse_cross_site_writes, server_fn_error_status},
+    middleware::{
+        BodyLimits, RequestSpan, SiteOrigin, limit_body, refuse_cross_site_writes,
+        server_fn_error_status,
+    },
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +72,8 @@ pub struct Application {
 
 /// How often the mail worker looks for due mail.
 const MAIL_POLL: Duration = Duration::from_secs(2);
+/// Largest body of the job application form (see [`BodyLimits`]).
+const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
 /// How often expired rows are deleted.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
@@ -87,22 +92,7 @@ impl Application {
                     address: config.listen,
                     source,
                 })?;
-        let leptos_options = LeptosOptions::builder()
-            .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
-            .site_root(config.site_root.as_str())
-            .site_pkg_dir("pkg")
-            .site_addr(config.listen)
-            .build();
-        let state = AppState {
-            db: db.clone(),
-            clock,
-            site: Arc::new(SiteSettings {
-                base_url: config.base_url.clone(),
-                trust_forwarded_for: config.trust_forwarded_for,
-            }),
-            limiter: Limiter::load(&db).await.map_err(StartupError::Limiter)?,
-            leptos_options,
-        };
+        let state = app_state(config, db, clock).await?;
         let transport = Transport::new(
             config.smtp_url.as_ref().map(|url| url.expose_secret()),
             &config.mail_dir,
@@ -171,6 +161,34 @@ impl Application {
     }
 }
 
+/// The state shared by every request, over an open database.
+pub async fn app_state(
+    config: &Config,
+    db: DatabaseConnection,
+    clock: Clock,
+) -> Result<AppState, StartupError> {
+    let leptos_options = LeptosOptions::builder()
+        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .build();
+    Ok(AppState {
+        limiter: Limiter::load(&db).await.map_err(StartupError::Limiter)?,
+        db,
+        clock,
+        site: Arc::new(SiteSettings {
+            base_url: config.base_url.clone(),
+            trust_forwarded_for: config.trust_forwarded_for,
+        }),
+        jobs: JobSettings {
+            store: Arc::new(LocalStore::new(&config.upload_dir)),
+            retention_days: config.application_retention_days,
+        },
+        leptos_options,
+    })
+}
+
 /// Opens the configured database.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, db::ConnectError> {
     db::connect(
@@ -187,6 +205,8 @@ fn router(state: AppState, config: &Config) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
+        .route("/jobs/applications/{id}/resume", get(recruiter_resume))
+        .route("/jobs/application/resume", get(applicant_resume))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(leptos_options.clone())
         })
@@ -208,7 +228,13 @@ fn router(state: AppState, config: &Config) -> Router {
             )
             .propagate_x_request_id()
             .layer(CompressionLayer::new())
-            .layer(RequestBodyLimitLayer::new(config.body_limit_bytes))
+            .layer(from_fn_with_state(
+                BodyLimits {
+                    default: config.body_limit_bytes,
+                    upload: UPLOAD_LIMIT,
+                },
+                limit_body,
+            ))
             .layer(TimeoutLayer::with_status_code(
                 StatusCode::SERVICE_UNAVAILABLE,
                 Duration::from_secs(config.request_timeout_secs),

@@ -19,7 +19,9 @@ pub fn AccountNav() -> impl IntoView {
                     match me.await {
                         Ok(Some(user)) => {
                             let admin = user.has_role(super::Role::Admin);
+                            let recruiter = user.has_role(super::Role::Recruiter);
                             view! {
+                                {recruiter.then(|| view! { <a href="/recruit">"Recruiting"</a> })}
                                 {admin.then(|| view! { <a href="/admin/members">"Admin"</a> })}
                                 <a class="account-name" href="/account">
                                     {user.username}

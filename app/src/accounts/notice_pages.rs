@@ -6,35 +6,7 @@ use leptos_meta::Title;
 use leptos::form::ActionForm;
 
 use super::api::{ResendConfirmation, whoami};
-use crate::error_page::ErrorPage;
-
-/// A page that says what just happened and offers the next step.
-#[component]
-fn Notice(
-    title: &'static str,
-    lead: &'static str,
-    #[prop(optional)] more: Option<&'static str>,
-    #[prop(optional)] next: Option<(&'static str, &'static str)>,
-) -> impl IntoView {
-    view! {
-        <Title text=title />
-        <article class="page">
-            <h1>{title}</h1>
-            <p class="lead">{lead}</p>
-            {more.map(|more| view! { <p>{more}</p> })}
-            {next
-                .map(|(href, label)| {
-                    view! {
-                        <p>
-                            <a class="button" href=href>
-                                {label}
-                            </a>
-                        </p>
-                    }
-                })}
-        </article>
-    }
-}
+use crate::{error_page::ErrorPage, notice::Notice};
 
 /// After registering.
 #[component]

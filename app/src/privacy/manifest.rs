@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+mod jobs;
+
 /// The feature a personal field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Feature {
@@ -126,7 +128,11 @@ pub struct Column {
     pub class: Class,
 }
 
-const fn not_personal(table: &'static str, column: &'static str, why: &'static str) -> Column {
+pub(super) const fn not_personal(
+    table: &'static str,
+    column: &'static str,
+    why: &'static str,
+) -> Column {
     Column {
         table,
         column,
@@ -134,7 +140,7 @@ const fn not_personal(table: &'static str, column: &'static str, why: &'static s
     }
 }
 
-const fn personal(table: &'static str, column: &'static str, field: Personal) -> Column {
+pub(super) const fn personal(table: &'static str, column: &'static str, field: Personal) -> Column {
     Column {
         table,
         column,
@@ -142,12 +148,20 @@ const fn personal(table: &'static str, column: &'static str, field: Personal) ->
     }
 }
 
-const INTERNAL_KEY: &str = "internal identifier, meaningless outside the database";
+pub(super) const INTERNAL_KEY: &str = "internal identifier, meaningless outside the database";
 const SCHEMA: &str = "schema bookkeeping";
 const PUBLISHED: &str = "published document text and metadata";
 
-/// Every column of every table.
-pub const MANIFEST: &[Column] = &[
+/// Every column of every table, one section per feature.
+pub const MANIFEST: &[&[Column]] = &[
+    CORE,
+    jobs::OTHERS,
+    &jobs::APPLICATION_FIELDS,
+    &jobs::UPDATE_FIELDS,
+];
+
+/// Site-wide tables and accounts.
+const CORE: &[Column] = &[
     // Migration bookkeeping.
     not_personal("seaql_migrations", "version", SCHEMA),
     not_personal("seaql_migrations", "applied_at", SCHEMA),
@@ -636,16 +650,19 @@ pub const MANIFEST: &[Column] = &[
     ),
 ];
 
+/// Every classified column, in manifest order.
+pub fn entries() -> impl Iterator<Item = &'static Column> {
+    MANIFEST.iter().flat_map(|section| section.iter())
+}
+
 /// The classification of `table.column`, if the manifest has one.
 pub fn lookup(table: &str, column: &str) -> Option<&'static Column> {
-    MANIFEST
-        .iter()
-        .find(|entry| entry.table == table && entry.column == column)
+    entries().find(|entry| entry.table == table && entry.column == column)
 }
 
 /// The personal fields, in manifest order.
 pub fn personal_fields() -> impl Iterator<Item = (&'static Column, &'static Personal)> {
-    MANIFEST.iter().filter_map(|entry| match &entry.class {
+    entries().filter_map(|entry| match &entry.class {
         Class::Personal(field) => Some((entry, field)),
         Class::NotPersonal(_) => None,
     })
@@ -660,7 +677,7 @@ mod tests {
     #[test]
     fn no_column_is_classified_twice() {
         let mut seen = HashSet::new();
-        for entry in MANIFEST {
+        for entry in entries() {
             assert!(
                 seen.insert((entry.table, entry.column)),
                 "{}.{} appears twice",

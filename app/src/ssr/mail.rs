@@ -79,6 +79,30 @@ impl Mail {
     }
 }
 
+/// Escapes text for an HTML attribute or element.
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// An HTML link whose text is its address.
+pub fn link(href: &str) -> String {
+    let href = escape(href);
+    format!("<a href=\"{href}\">{href}</a>")
+}
+
+/// Paragraphs of HTML.
+pub fn html(paragraphs: &[String]) -> String {
+    paragraphs
+        .iter()
+        .map(|paragraph| format!("<p>{paragraph}</p>"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Queues `mail` on `db` — pass the transaction of the action that sends it.
 pub async fn enqueue<C: ConnectionTrait>(
     db: &C,

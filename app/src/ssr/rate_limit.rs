@@ -35,6 +35,12 @@ pub const MAIL_PER_IP: Limit = Limit {
     max: 10,
     window: Duration::hours(1),
 };
+/// Job applications from one address.
+pub const APPLY_PER_IP: Limit = Limit {
+    bucket: "apply_ip",
+    max: 10,
+    window: Duration::hours(1),
+};
 pub const MAIL_PER_ACCOUNT: Limit = Limit {
     bucket: "mail_account",
     max: 3,

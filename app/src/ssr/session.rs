@@ -85,7 +85,8 @@ fn session_token(headers: &HeaderMap, https: bool) -> Option<String> {
     cookie_value(headers, cookie_name(https))
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` in the request's headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -306,6 +307,18 @@ pub fn removal_cookie(https: bool) -> HeaderValue {
         .same_site(SameSite::Lax)
         .build();
     cookie.make_removal();
+    header_value(&cookie)
+}
+
+/// A strictly necessary cookie that ends with the browser session, for a
+/// purpose other than signing in (such as following a job application).
+pub fn browser_session_cookie(name: &'static str, value: &str, https: bool) -> HeaderValue {
+    let cookie = Cookie::build((name, value.to_owned()))
+        .path("/")
+        .http_only(true)
+        .secure(https)
+        .same_site(SameSite::Lax)
+        .build();
     header_value(&cookie)
 }
 

@@ -32,6 +32,7 @@ pub struct AppState {
     pub clock: Clock,
     pub site: Arc<SiteSettings>,
     pub limiter: Limiter,
+    pub jobs: crate::jobs::ssr::JobSettings,
     pub leptos_options: LeptosOptions,
 }
 

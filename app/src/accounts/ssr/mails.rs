@@ -1,29 +1,9 @@
 //! The mails of the accounts feature, in plain text and HTML.
 
-use crate::{accounts::Email, ssr::mail::Mail};
-
-/// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
-/// A link whose text is its address.
-fn link(href: &str) -> String {
-    let href = escape(href);
-    format!("<a href=\"{href}\">{href}</a>")
-}
-
-fn html(paragraphs: &[String]) -> String {
-    paragraphs
-        .iter()
-        .map(|paragraph| format!("<p>{paragraph}</p>"))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use crate::{
+    accounts::Email,
+    ssr::mail::{Mail, escape, html},
+};
 
 pub fn verify_address(to: &Email, username: &str, link: &str) -> Mail {
     let text = format!(
@@ -36,7 +16,7 @@ pub fn verify_address(to: &Email, username: &str, link: &str) -> Mail {
     let body = html(&[
         format!("Hello {},", escape(username)),
         "please confirm that this is your email address by opening this link and pressing the button on the page:".to_owned(),
-        self::link(link),
+        crate::ssr::mail::link(link),
         "The link works once and expires in 48 hours. If you did not create an account, ignore this mail: nothing happens without the confirmation.".to_owned(),
     ]);
     Mail::new(to, "Confirm your email address", text, body)
@@ -74,7 +54,7 @@ pub fn reset_password(to: &Email, username: &str, link: &str) -> Mail {
     let body = html(&[
         format!("Hello {},", escape(username)),
         "someone — hopefully you — asked to reset the password of your account. To choose a new password, open this link:".to_owned(),
-        self::link(link),
+        crate::ssr::mail::link(link),
         "The link works once and expires in one hour. If you did not ask for this, ignore this mail: your password stays as it is.".to_owned(),
     ]);
     Mail::new(to, "Reset your password", text, body)

@@ -1,0 +1,45 @@
+//! Server-only half of the jobs feature: postings, applications, the
+//! recruiter pipeline, résumé storage and the retention purge.
+
+mod applying;
+mod download;
+mod entities;
+mod mails;
+mod pipeline;
+mod postings;
+mod resume;
+mod retention;
+mod storage;
+
+use std::sync::Arc;
+
+pub use applying::*;
+pub use download::{applicant_resume, recruiter_resume};
+pub use entities::*;
+pub use pipeline::*;
+pub use postings::*;
+pub use resume::{MAX_BYTES as MAX_RESUME_BYTES, ResumeKind, sniff, within_limit};
+pub use retention::purge;
+pub use storage::{LocalStore, ResumeStore};
+
+/// What the jobs feature needs at run time.
+#[derive(Clone, Debug)]
+pub struct JobSettings {
+    pub store: Arc<dyn ResumeStore>,
+    /// Days after a final decision before an application is erased.
+    pub retention_days: u32,
+}
+
+/// The name of the cookie that lets an applicant follow their application.
+pub fn applicant_cookie_name(https: bool) -> &'static str {
+    if https {
+        "__Host-portal_applicant"
+    } else {
+        "portal_applicant"
+    }
+}
+
+/// Formats a moment as `YYYY-MM-DD`.
+fn day(at: time::OffsetDateTime) -> String {
+    crate::documents::ssr::format_date(at, false)
+}

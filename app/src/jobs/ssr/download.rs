@@ -1,0 +1,88 @@
+//! Résumé downloads: always as an attachment, never rendered inline, only
+//! for recruiters and for the applicant's own browser.
+
+use axum::{
+    Extension,
+    body::Body,
+    extract::{Path, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+
+use super::{ResumeKind, applicant_cookie_name, by_access, resume_by_id, resume_of};
+use crate::{
+    accounts::Role,
+    jobs::ApplicationId,
+    ssr::{
+        AppState,
+        session::{Auth, cookie_value},
+    },
+};
+
+/// `GET /jobs/applications/{id}/resume`, for recruiters.
+pub async fn recruiter_resume(
+    State(state): State<AppState>,
+    Extension(Auth(signed_in)): Extension<Auth>,
+    Path(id): Path<i64>,
+) -> Response {
+    let Some(signed_in) = signed_in else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    if !signed_in.user.has_role(Role::Recruiter) {
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    match resume_by_id(&state.db, ApplicationId(id)).await {
+        Ok(Some((key, kind))) => send(&state, &key, kind, id).await,
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => StatusCode::from_u16(error.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+    }
+}
+
+/// `GET /jobs/application/resume`, for the applicant's own browser.
+pub async fn applicant_resume(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let https = state.site.is_https();
+    let Some(access) = cookie_value(&headers, applicant_cookie_name(https)) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match by_access(&state, &access).await {
+        Ok(row) => match resume_of(&row) {
+            Some((key, kind)) => send(&state, &key, kind, row.id).await,
+            None => StatusCode::NOT_FOUND.into_response(),
+        },
+        Err(error) => StatusCode::from_u16(error.status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+            .into_response(),
+    }
+}
+
+async fn send(state: &AppState, key: &str, kind: ResumeKind, id: i64) -> Response {
+    match state.jobs.store.get(key).await {
+        Ok(bytes) => {
+            let disposition = format!("attachment; filename=\"resume-{id}.{}\"", kind.as_str());
+            let mut response = Body::from(bytes).into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(kind.content_type()),
+            );
+            if let Ok(value) = HeaderValue::from_str(&disposition) {
+                headers.insert(header::CONTENT_DISPOSITION, value);
+            }
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            headers.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+            response
+        }
+        Err(error) => {
+            tracing::error!(%error, "reading a résumé");
+            StatusCode::NOT_FOUND.into_response()
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! The retention purge: an application's personal fields and résumé are
+//! erased a configurable number of days after it reaches a final status;
+//! the anonymous facts (job, final status, dates, pipeline events) stay for
+//! reporting. Unconfirmed updates are deleted after 48 hours. Idempotent:
+//! a second run finds nothing to do.
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter};
+use time::Duration;
+
+use super::{UPDATE_VALID, discard_file, entities::*};
+use crate::ssr::AppState;
+
+/// What a purge erased.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub applications: u64,
+    pub updates: u64,
+}
+
+pub async fn purge(state: &AppState) -> Result<Purged, DbErr> {
+    let now = state.clock.now();
+    let cutoff = now - Duration::days(i64::from(state.jobs.retention_days));
+    let mut purged = Purged::default();
+    let due = application::Entity::find()
+        .filter(application::Column::ErasedAt.is_null())
+        .filter(application::Column::DecidedAt.lt(cutoff))
+        .all(&state.db)
+        .await?;
+    for row in due {
+        let pending = update::Entity::find()
+            .filter(update::Column::ApplicationId.eq(row.id))
+            .all(&state.db)
+            .await?;
+        for update in pending {
+            if let Some(key) = &update.resume_key {
+                discard_file(state, key).await;
+            }
+            update::Entity::delete_by_id(update.token_hash)
+                .exec(&state.db)
+                .await?;
+        }
+        // The file goes first: if erasing the row then fails, the next run
+        // tries again, and no file is left without a row pointing to it.
+        if let Some(key) = &row.resume_key {
+            discard_file(state, key).await;
+        }
+        note::Entity::delete_many()
+            .filter(note::Column::ApplicationId.eq(row.id))
+            .exec(&state.db)
+            .await?;
+        let mut row = application::ActiveModel::from(row);
+        row.full_name = Set(None);
+        row.street = Set(None);
+        row.city = Set(None);
+        row.postal_code = Set(None);
+        row.country = Set(None);
+        row.phone = Set(None);
+        row.cover_note = Set(None);
+        row.links = Set(None);
+        row.resume_key = Set(None);
+        row.resume_kind = Set(None);
+        row.resume_bytes = Set(None);
+        row.email = Set(None);
+        row.email_key = Set(None);
+        row.claim_hash = Set(None);
+        row.claim_expires_at = Set(None);
+        row.access_hash = Set(None);
+        row.erased_at = Set(Some(now));
+        row.update(&state.db).await?;
+        purged.applications += 1;
+    }
+    let stale = update::Entity::find()
+        .filter(update::Column::CreatedAt.lt(now - UPDATE_VALID))
+        .all(&state.db)
+        .await?;
+    for update in stale {
+        if let Some(key) = &update.resume_key {
+            discard_file(state, key).await;
+        }
+        update::Entity::delete_by_id(update.token_hash)
+            .exec(&state.db)
+            .await?;
+        purged.updates += 1;
+    }
+    Ok(purged)
+}

@@ -36,8 +36,13 @@ pub struct TestDatabase {
 }
 
 enum Cleanup {
+    /// Owned by another `TestApp` of the same server.
+    Borrowed,
     Folder(PathBuf),
-    Postgres { server: String, name: String },
+    Postgres {
+        server: String,
+        name: String,
+    },
 }
 
 impl TestDatabase {
@@ -68,6 +73,14 @@ impl TestDatabase {
         }
     }
 
+    /// A handle that cleans nothing up, for a second client of one server.
+    pub fn shared() -> Self {
+        Self {
+            url: String::new(),
+            cleanup: Cleanup::Borrowed,
+        }
+    }
+
     pub async fn connect(&self) -> Result<DatabaseConnection, Box<dyn std::error::Error>> {
         Ok(app::ssr::db::connect(&self.url, None).await?)
     }
@@ -76,6 +89,7 @@ impl TestDatabase {
 impl Drop for TestDatabase {
     fn drop(&mut self) {
         match &self.cleanup {
+            Cleanup::Borrowed => {}
             Cleanup::Folder(folder) => {
                 let _ = std::fs::remove_dir_all(folder);
             }
@@ -108,6 +122,8 @@ impl Drop for TestDatabase {
 
 pub struct TestApp {
     pub address: String,
+    /// Where this server stores uploaded résumés.
+    pub upload_dir: std::path::PathBuf,
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub clock: Clock,
@@ -296,6 +312,21 @@ impl TestApp {
         Ok(row.try_get_by_index::<i64>(0)?)
     }
 
+    /// Another browser on the same server: same database, its own cookies.
+    pub fn visitor_of(app: &TestApp) -> Result<TestApp, Box<dyn std::error::Error>> {
+        Ok(TestApp {
+            address: app.address.clone(),
+            upload_dir: app.upload_dir.clone(),
+            client: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            db: app.db.clone(),
+            clock: app.clock.clone(),
+            _database: TestDatabase::shared(),
+        })
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Result<reqwest::Response> {
         self.client.get(self.url(path)).send().await
     }
@@ -329,7 +360,13 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     let database = TestDatabase::create().await?;
     let mail_dir = std::env::temp_dir().join(format!("portal-test-mail-{}", uuid::Uuid::new_v4()));
     let mail_dir = mail_dir.display().to_string();
-    let mut settings = vec![("PORTAL_MAIL_DIR", mail_dir.as_str())];
+    let upload_dir =
+        std::env::temp_dir().join(format!("portal-test-uploads-{}", uuid::Uuid::new_v4()));
+    let upload_path = upload_dir.display().to_string();
+    let mut settings = vec![
+        ("PORTAL_MAIL_DIR", mail_dir.as_str()),
+        ("PORTAL_UPLOAD_DIR", upload_path.as_str()),
+    ];
     settings.extend_from_slice(extra);
     let config = test_config(&database.url, &settings)?;
     let clock = Clock::manual(datetime!(2026-12-01 12:00 UTC));
@@ -343,6 +380,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
         .build()?;
     Ok(TestApp {
         address,
+        upload_dir,
         client,
         db,
         clock,

@@ -7,6 +7,8 @@ mod cli;
 mod email_change;
 mod health;
 mod helpers;
+mod jobs;
+mod jobs_access;
 mod logs;
 mod mail;
 mod manifest;

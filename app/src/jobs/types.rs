@@ -505,7 +505,8 @@ mod tests {
 
     #[test]
     fn each_required_field_is_named_when_missing() {
-        let fields: [(&str, fn(&mut ApplicantForm)); 7] = [
+        type Clear = fn(&mut ApplicantForm);
+        let fields: [(&str, Clear); 7] = [
             ("full_name", |f| f.full_name.clear()),
             ("street", |f| f.street.clear()),
             ("city", |f| f.city.clear()),

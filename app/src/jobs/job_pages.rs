@@ -72,7 +72,7 @@ pub fn JobsPage() -> impl IntoView {
             </Suspense>
             <p class="hint">
                 "Job boards and feed readers can use the open positions as JSON: "
-                <a href="/api/jobs/v1">"/api/jobs/v1"</a> "."
+                <a href="/api/jobs/v1" rel="external">"/api/jobs/v1"</a> "."
             </p>
         </article>
     }

@@ -370,7 +370,7 @@ fn ApplicationView(
                 <dd>{person.email}</dd>
                 <dt>"Résumé"</dt>
                 <dd>
-                    <a href=format!("/jobs/applications/{id}/resume") download>
+                    <a href=format!("/jobs/applications/{id}/resume") download rel="external">
                         {format!(
                             "Download ({}, {} KiB)",
                             person.resume_kind.to_uppercase(),

@@ -170,7 +170,7 @@ pub fn MyApplicationPage() -> impl IntoView {
                                     <dd>{mine.email.clone()}</dd>
                                     <dt>"Résumé"</dt>
                                     <dd>
-                                        <a href="/jobs/application/resume" download>
+                                        <a href="/jobs/application/resume" download rel="external">
                                             {format!("Download ({})", mine.resume_kind.to_uppercase())}
                                         </a>
                                     </dd>

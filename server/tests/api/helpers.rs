@@ -312,6 +312,11 @@ impl TestApp {
         Ok(row.try_get_by_index::<i64>(0)?)
     }
 
+    /// The URL of this server's database, for running `portal` commands on it.
+    pub fn database_url(&self) -> &str {
+        &self._database.url
+    }
+
     /// Another browser on the same server: same database, its own cookies.
     pub fn visitor_of(app: &TestApp) -> Result<TestApp, Box<dyn std::error::Error>> {
         Ok(TestApp {

@@ -486,3 +486,42 @@ async fn app_state(app: &TestApp) -> Result<app::ssr::AppState, Box<dyn std::err
     )?;
     Ok(server::startup::app_state(&config, app.db.clone(), app.clock.clone()).await?)
 }
+
+#[tokio::test]
+async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestResult {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let (app, job) = app_with_job().await?;
+    let id = app.apply_and_claim(job, "ada@example.org").await?;
+    let row = application::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or("gone")?;
+    let mut row = application::ActiveModel::from(row);
+    row.status = Set("rejected".to_owned());
+    row.decided_at = Set(Some(time::macros::datetime!(2020-01-01 0:00 UTC)));
+    row.update(&app.db).await?;
+
+    let upload_dir = app.upload_dir.display().to_string();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_portal"))
+        .arg("purge")
+        .env_clear()
+        .env("DATABASE_URL", app.database_url())
+        .env("PORTAL_UPLOAD_DIR", &upload_dir)
+        .env("PORTAL_LOG", "info")
+        .output()?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("Erased 1 job application(s)"), "{stdout}");
+    assert!(
+        !stderr.contains("Ada") && !stderr.contains("ada@example.org"),
+        "{stderr}"
+    );
+    assert!(app.stored_files().is_empty());
+    let row = application::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or("gone")?;
+    assert_eq!(row.full_name, None);
+    Ok(())
+}

@@ -24,7 +24,7 @@ pub async fn job(id: i64) -> Result<JobDetail, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    super::ssr::detail(&state.db, &state.clock, super::JobId(id)).await
+    super::ssr::detail(&state, super::JobId(id)).await
 }
 
 /// The public JSON feed of open postings: `GET /api/jobs/v1`.

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use super::JobId;
 use crate::{
     forms::{Field, FormError, TextArea, error_for, form_error, url_error},
-    privacy::manifest::{Class, lookup},
+    privacy::manifest::{Class, RetentionSettings, lookup},
 };
 
 const FIELDS: &[&str] = &[
@@ -25,15 +25,22 @@ const FIELDS: &[&str] = &[
 ];
 
 /// "Why we ask. Kept until …." for a column of `job_applications`.
-fn explained(column: &str) -> String {
+fn explained(column: &str, settings: &RetentionSettings) -> String {
     match lookup("job_applications", column).map(|entry| entry.class) {
-        Some(Class::Personal(field)) => format!("{} Kept {}.", field.purpose, field.retention),
+        Some(Class::Personal(field)) => {
+            format!(
+                "{} Kept {}.",
+                field.purpose,
+                field.retention.describe(settings)
+            )
+        }
         _ => String::new(),
     }
 }
 
 #[component]
-pub fn ApplyForm(job: JobId) -> impl IntoView {
+pub fn ApplyForm(job: JobId, retention: RetentionSettings) -> impl IntoView {
+    let explained = move |column: &str| explained(column, &retention);
     let result = url_error("/api/jobs/apply");
     let sending = RwSignal::new(false);
     let resume_error = error_for(result, "resume");

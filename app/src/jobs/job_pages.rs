@@ -116,7 +116,7 @@ pub fn JobPage() -> impl IntoView {
                                     })}
                                 <div class="prose" inner_html=detail.description_html></div>
                                 {if detail.accepting {
-                                    view! { <ApplyForm job=id /> }.into_any()
+                                    view! { <ApplyForm job=id retention=detail.retention /> }.into_any()
                                 } else {
                                     view! {
                                         <p class="notice" role="status">

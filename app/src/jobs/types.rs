@@ -259,6 +259,8 @@ pub struct JobDetail {
     pub description: String,
     /// Whether applications are accepted right now.
     pub accepting: bool,
+    /// How long applications are kept, for the form's explanations.
+    pub retention: crate::privacy::manifest::RetentionSettings,
 }
 
 /// A posting in the public JSON feed (`/api/jobs/v1`).

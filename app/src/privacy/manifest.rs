@@ -75,6 +75,9 @@ pub enum Retention {
     UntilChangedOrAccountDeleted,
     /// A number of days after the event named.
     DaysAfter(u32, &'static str),
+    /// Days after the event named, as the operator configures them
+    /// (`PORTAL_APPLICATION_RETENTION_DAYS`); the number is the default.
+    ConfiguredDaysAfter(u32, &'static str),
     /// As long as the project exists (legal records such as signed CLAs).
     LifeOfProject,
     /// Until you sign out or the session expires (at most 30 days).
@@ -90,7 +93,9 @@ impl fmt::Display for Retention {
             Self::UntilChangedOrAccountDeleted => {
                 f.write_str("until you change it or delete your account")
             }
-            Self::DaysAfter(days, event) => write!(f, "{days} days after {event}"),
+            Self::DaysAfter(days, event) | Self::ConfiguredDaysAfter(days, event) => {
+                write!(f, "{days} days after {event}")
+            }
             Self::LifeOfProject => f.write_str("for the life of the project"),
             Self::Brief(text) => f.write_str(text),
             Self::SessionEnd => {
@@ -98,6 +103,25 @@ impl fmt::Display for Retention {
             }
         }
     }
+}
+
+impl Retention {
+    /// The retention as people read it, with the operator's settings.
+    pub fn describe(&self, settings: &RetentionSettings) -> String {
+        match self {
+            Self::ConfiguredDaysAfter(_, event) => {
+                format!("{} days after {event}", settings.application_days)
+            }
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Retention periods the operator may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RetentionSettings {
+    /// Days after a final decision before a job application is erased.
+    pub application_days: u32,
 }
 
 /// A personal field: why it exists and how it is handled.

@@ -3,7 +3,10 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::manifest::{Personal, personal_fields};
+use super::{
+    manifest::{Personal, RetentionSettings, personal_fields},
+    retention_settings,
+};
 use crate::{
     documents::{DocumentKind, DocumentView, current_document},
     error_page::ErrorPage,
@@ -11,7 +14,13 @@ use crate::{
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {
-    let policy = Resource::new(|| (), |()| current_document(DocumentKind::PrivacyPolicy));
+    let policy = Resource::new(
+        || (),
+        |()| async {
+            let document = current_document(DocumentKind::PrivacyPolicy).await?;
+            Ok::<_, crate::error::AppError>((document, retention_settings().await?))
+        },
+    );
     view! {
         <Title text="Privacy policy" />
         <Suspense fallback=|| {
@@ -19,10 +28,10 @@ pub fn PolicyPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match policy.await {
-                    Ok(document) => {
+                    Ok((document, settings)) => {
                         view! {
                             <DocumentView document />
-                            <DataManifest />
+                            <DataManifest settings />
                         }
                             .into_any()
                     }
@@ -35,9 +44,9 @@ pub fn PolicyPage() -> impl IntoView {
 
 /// Every personal field the software can hold, straight from the manifest.
 #[component]
-fn DataManifest() -> impl IntoView {
+fn DataManifest(settings: RetentionSettings) -> impl IntoView {
     let rows = personal_fields()
-        .map(|(_, field)| view! { <ManifestRow field=*field /> })
+        .map(|(_, field)| view! { <ManifestRow field=*field settings /> })
         .collect_view();
     view! {
         <section class="manifest" id="data" aria-labelledby="data-heading">
@@ -66,7 +75,7 @@ fn DataManifest() -> impl IntoView {
 }
 
 #[component]
-fn ManifestRow(field: Personal) -> impl IntoView {
+fn ManifestRow(field: Personal, settings: RetentionSettings) -> impl IntoView {
     let audience = field
         .visible_to
         .iter()
@@ -80,7 +89,7 @@ fn ManifestRow(field: Personal) -> impl IntoView {
             <td>{field.purpose}</td>
             <td>{if field.required { "required" } else { "optional" }}</td>
             <td>{audience}</td>
-            <td>{field.retention.to_string()}</td>
+            <td>{field.retention.describe(&settings)}</td>
         </tr>
     }
 }

@@ -525,3 +525,21 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
     assert_eq!(row.full_name, None);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_privacy_page_and_the_form_state_the_configured_retention() -> TestResult {
+    let app =
+        crate::helpers::spawn_app_with(&[("PORTAL_APPLICATION_RETENTION_DAYS", "90")]).await?;
+    app.recruiter("rita").await?;
+    let job = app.post_job("Rust engineer").await?;
+    let policy = app.get("/privacy").await?.text().await?;
+    assert!(policy.contains("90 days after a final decision on the application"));
+    assert!(!policy.contains("180 days after a final decision on the application"));
+    let form = app
+        .get(&format!("/jobs/{job}-rust-engineer"))
+        .await?
+        .text()
+        .await?;
+    assert!(form.contains("Kept 90 days after a final decision on the application."));
+    Ok(())
+}

@@ -10,7 +10,8 @@ use super::{day, entities::job};
 use crate::{
     error::AppError,
     jobs::{Employment, FeedJob, JobDetail, JobId, JobInput, JobSummary, Workplace, slug},
-    ssr::{Clock, db_error, markdown::to_safe_html},
+    privacy::manifest::RetentionSettings,
+    ssr::{AppState, Clock, db_error, markdown::to_safe_html},
 };
 
 /// Whether `job` accepts applications at `now`: open, and its closing day
@@ -73,14 +74,13 @@ pub async fn find(db: &DatabaseConnection, id: JobId) -> Result<job::Model, AppE
 }
 
 /// One posting with its description rendered to safe HTML.
-pub async fn detail(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    id: JobId,
-) -> Result<JobDetail, AppError> {
-    let job = find(db, id).await?;
-    let now = clock.now();
+pub async fn detail(state: &AppState, id: JobId) -> Result<JobDetail, AppError> {
+    let job = find(&state.db, id).await?;
+    let now = state.clock.now();
     Ok(JobDetail {
+        retention: RetentionSettings {
+            application_days: state.jobs.retention_days,
+        },
         summary: summary(&job, now),
         description_html: to_safe_html(&job.description),
         accepting: accepting(&job, now),

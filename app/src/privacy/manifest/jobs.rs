@@ -7,7 +7,8 @@ use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_pe
 const POSTING: &str = "published job posting";
 const DATES: &str =
     "dates kept for anonymous reporting; not linked to a person once the application is erased";
-const AFTER_DECISION: Retention = Retention::DaysAfter(180, "a final decision on the application");
+const AFTER_DECISION: Retention =
+    Retention::ConfiguredDaysAfter(180, "a final decision on the application");
 const UNTIL_CONFIRMED: Retention =
     Retention::Brief("until you confirm the update, at most 48 hours");
 const READERS: &[Audience] = &[Audience::Owner, Audience::Recruiters];

@@ -543,3 +543,19 @@ async fn the_privacy_page_and_the_form_state_the_configured_retention() -> TestR
     assert!(form.contains("Kept 90 days after a final decision on the application."));
     Ok(())
 }
+
+#[tokio::test]
+async fn applications_from_one_address_are_rate_limited() -> TestResult {
+    let (app, job) = app_with_job().await?;
+    for n in 0..10 {
+        let email = format!("person{n}@example.org");
+        let answer = app.apply(job, &applicant(&email), "cv.pdf", PDF).await?;
+        assert_eq!(answer.error(), None, "application {n}: {answer:?}");
+    }
+    let refused = app.apply(job, &applicant("one-more@example.org"), "cv.pdf", PDF).await?;
+    assert_eq!(refused.status, 429);
+    assert_eq!(refused.error().map(|e| e.0).as_deref(), Some("rate_limited"));
+    assert_eq!(app.count("job_applications").await?, 10);
+    assert_eq!(app.stored_files().len(), 10);
+    Ok(())
+}

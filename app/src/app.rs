@@ -100,11 +100,7 @@ pub fn App() -> impl IntoView {
                         view=MyApplicationPage
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=path!("jobs/application/claim")
-                        view=ClaimPage
-                        ssr=SsrMode::Async
-                    />
+                    <Route path=path!("jobs/application/claim") view=ClaimPage ssr=SsrMode::Async />
                     <Route
                         path=path!("jobs/application/update")
                         view=ConfirmUpdatePage

@@ -72,7 +72,9 @@ pub fn JobsPage() -> impl IntoView {
             </Suspense>
             <p class="hint">
                 "Job boards and feed readers can use the open positions as JSON: "
-                <a href="/api/jobs/v1" rel="external">"/api/jobs/v1"</a> "."
+                <a href="/api/jobs/v1" rel="external">
+                    "/api/jobs/v1"
+                </a> "."
             </p>
         </article>
     }
@@ -116,7 +118,8 @@ pub fn JobPage() -> impl IntoView {
                                     })}
                                 <div class="prose" inner_html=detail.description_html></div>
                                 {if detail.accepting {
-                                    view! { <ApplyForm job=id retention=detail.retention /> }.into_any()
+                                    view! { <ApplyForm job=id retention=detail.retention /> }
+                                        .into_any()
                                 } else {
                                     view! {
                                         <p class="notice" role="status">

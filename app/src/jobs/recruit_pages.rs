@@ -129,10 +129,7 @@ fn ApplicationTable(applications: Vec<super::ApplicationSummary>) -> impl IntoVi
             view! {
                 <tr>
                     <th scope="row">
-                        <a href=format!(
-                            "/recruit/applications/{}",
-                            application.id.0,
-                        )>{name}</a>
+                        <a href=format!("/recruit/applications/{}", application.id.0)>{name}</a>
                     </th>
                     <td>{application.job_title.clone()}</td>
                     <td>{application.status.label()}</td>

@@ -552,9 +552,14 @@ async fn applications_from_one_address_are_rate_limited() -> TestResult {
         let answer = app.apply(job, &applicant(&email), "cv.pdf", PDF).await?;
         assert_eq!(answer.error(), None, "application {n}: {answer:?}");
     }
-    let refused = app.apply(job, &applicant("one-more@example.org"), "cv.pdf", PDF).await?;
+    let refused = app
+        .apply(job, &applicant("one-more@example.org"), "cv.pdf", PDF)
+        .await?;
     assert_eq!(refused.status, 429);
-    assert_eq!(refused.error().map(|e| e.0).as_deref(), Some("rate_limited"));
+    assert_eq!(
+        refused.error().map(|e| e.0).as_deref(),
+        Some("rate_limited")
+    );
     assert_eq!(app.count("job_applications").await?, 10);
     assert_eq!(app.stored_files().len(), 10);
     Ok(())

@@ -98,7 +98,7 @@ test("a visitor applies with a PDF, follows the status link and withdraws", asyn
   expect(await context.cookies(), "applying sets no cookie").toEqual([]);
 
   const mail = await waitForMail(request, email, "Your application");
-  await gotoReady(visitor, linkFrom(mail));
+  await gotoReady(visitor, linkFrom(mail, "/jobs/application/claim"));
   await visitor.getByRole("button", { name: "Show my application" }).click();
   await expect(visitor).toHaveURL("/jobs/application");
   await expect(visitor.locator(".status")).toHaveText("Received");

@@ -90,10 +90,8 @@ pub async fn apply(data: MultipartData) -> Result<(), AppError> {
     let applicant =
         Applicant::parse(&form).map_err(|error| AppError::invalid(error.field, error.message))?;
     if too_large {
-        return Err(AppError::invalid(
-            "resume",
-            "The résumé is larger than 5 MiB; attach a smaller file.",
-        ));
+        let refused = super::ssr::Refused::TooLarge;
+        return Err(AppError::invalid("resume", refused.to_string()));
     }
     if honeypot {
         tracing::info!("application honeypot filled in; ignored");

@@ -15,6 +15,7 @@ use super::{
     },
 };
 use crate::{
+    accounts::{Role, whoami},
     error::AppError,
     error_page::ErrorPage,
     forms::{Checkbox, Field, FormError, Select, TextArea, error_for, form_error},
@@ -172,13 +173,15 @@ pub fn EditJobPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
     let existing = Resource::new(id, |id| async move {
+        // The form is for recruiters (saving checks again on the server).
+        match whoami().await? {
+            None => return Err(AppError::Unauthorized),
+            Some(user) if !user.has_role(Role::Recruiter) => return Err(AppError::Forbidden),
+            Some(_) => {}
+        }
         match id {
-            // Recruiters only: the list call checks the role first.
-            Some(id) => {
-                recruiter_jobs().await?;
-                job(id).await.map(Some)
-            }
-            None => recruiter_jobs().await.map(|_| None),
+            Some(id) => job(id).await.map(Some),
+            None => Ok(None),
         }
     });
     view! {

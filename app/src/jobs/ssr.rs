@@ -18,7 +18,7 @@ pub use download::{applicant_resume, recruiter_resume};
 pub use entities::*;
 pub use pipeline::*;
 pub use postings::*;
-pub use resume::{MAX_BYTES as MAX_RESUME_BYTES, ResumeKind, sniff, within_limit};
+pub use resume::{Refused, ResumeKind, within_limit};
 pub use retention::purge;
 pub use storage::{LocalStore, ResumeStore};
 

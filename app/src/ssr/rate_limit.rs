@@ -164,6 +164,21 @@ impl Limiter {
         Ok(within)
     }
 
+    /// Like [`Self::within`], as the error a server function answers:
+    /// `rate_limited` when over a limit.
+    pub async fn admit(
+        &self,
+        db: &DatabaseConnection,
+        limits: &[(Limit, &str)],
+        now: OffsetDateTime,
+    ) -> Result<(), crate::error::AppError> {
+        match self.within(db, limits, now).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(crate::error::AppError::RateLimited),
+            Err(error) => Err(super::db_error("counting attempts", error)),
+        }
+    }
+
     /// Counts one hit and returns the hits in the current window and when
     /// it started. A window that has passed starts again at one.
     async fn add<C: ConnectionTrait>(

@@ -183,3 +183,25 @@ async fn a_recruiter_moves_an_application_and_each_move_is_one_event() -> TestRe
     assert_eq!(detail["events"][2]["actor"], "rita");
     Ok(())
 }
+
+#[tokio::test]
+async fn recruiter_pages_show_a_member_no_form_and_no_applicant() -> TestResult {
+    let (app, job, id) = setup().await?;
+    app.signed_in_member("mallory", "mallory@example.org")
+        .await?;
+    for path in [
+        "/recruit".to_owned(),
+        "/recruit/jobs/new".to_owned(),
+        format!("/recruit/jobs/{job}"),
+        format!("/recruit/applications/{id}"),
+    ] {
+        let response = app.get(&path).await?;
+        assert_eq!(response.status().as_u16(), 403, "{path}");
+        let html = response.text().await?;
+        assert!(
+            !html.contains("Save posting") && !html.contains("Ada"),
+            "{path}"
+        );
+    }
+    Ok(())
+}

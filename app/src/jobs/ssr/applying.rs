@@ -56,14 +56,7 @@ pub async fn submit(
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let limits = [(rate_limit::APPLY_PER_IP, ip)];
-    if !state
-        .limiter
-        .within(&state.db, &limits, now)
-        .await
-        .map_err(|e| db_error("counting applications", e))?
-    {
-        return Err(AppError::RateLimited);
-    }
+    state.limiter.admit(&state.db, &limits, now).await?;
     let posting = postings::find(&state.db, job).await?;
     if !postings::accepting(&posting, now) {
         return Err(AppError::invalid(
@@ -304,14 +297,7 @@ pub async fn request_link(
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let limits = [(rate_limit::MAIL_PER_IP, ip)];
-    if !state
-        .limiter
-        .within(&state.db, &limits, now)
-        .await
-        .map_err(|e| db_error("counting mails", e))?
-    {
-        return Err(AppError::RateLimited);
-    }
+    state.limiter.admit(&state.db, &limits, now).await?;
     let Some(row) = application::Entity::find()
         .filter(application::Column::JobId.eq(job.0))
         .filter(application::Column::EmailKey.eq(email.key()))

@@ -39,7 +39,9 @@ pub async fn applications(
         .all(db)
         .await
         .map_err(|e| db_error("listing applications", e))?;
+    let job_ids: Vec<i64> = rows.iter().map(|row| row.job_id).collect();
     let titles: HashMap<i64, String> = job::Entity::find()
+        .filter(job::Column::Id.is_in(job_ids))
         .all(db)
         .await
         .map_err(|e| db_error("listing jobs", e))?

@@ -2,6 +2,9 @@
 
 mod account_nav;
 mod api;
+mod identity_api;
+mod identity_pages;
+mod identity_settings;
 mod notice_pages;
 mod register_page;
 mod reset_pages;
@@ -15,6 +18,8 @@ mod verify_page;
 
 pub use account_nav::AccountNav;
 pub use api::*;
+pub use identity_api::*;
+pub use identity_pages::{FinishSignInPage, LinkIdentityPage, SignInFailedPage};
 pub use notice_pages::{
     CheckMailPage, EmailChangedPage, PasswordChangedPage, ResetSentPage, VerifiedPage, WelcomePage,
 };

@@ -10,7 +10,8 @@ use leptos_router::{
 
 use crate::{
     accounts::{
-        CheckMailPage, ConfirmEmailChangePage, EmailChangedPage, ForgotPage, PasswordChangedPage,
+        CheckMailPage, ConfirmEmailChangePage, EmailChangedPage, FinishSignInPage, ForgotPage,
+        LinkIdentityPage, PasswordChangedPage, SignInFailedPage,
         RegisterPage, ResetPage, ResetSentPage, SecondFactorCheckPage, SettingsPage, SignInPage,
         TwoFactorPage, VerifiedPage, VerifyPage, WelcomePage,
     },
@@ -53,6 +54,21 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/verify") view=VerifyPage ssr=SsrMode::Async />
                     <Route path=path!("account/verified") view=VerifiedPage ssr=SsrMode::Async />
                     <Route path=path!("account/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/sign-in/finish")
+                        view=FinishSignInPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("account/sign-in/failed")
+                        view=SignInFailedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("account/link-identity")
+                        view=LinkIdentityPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />

@@ -40,7 +40,8 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let now = state.clock.now();
     let sessions = session::purge(&state.db, now).await?;
     let counters = rate_limit::purge(&state.db, now).await?;
-    let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?;
+    let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?
+        + crate::accounts::ssr::identity_flow::purge_flows(&state.db, now).await?;
     let jobs = crate::jobs::ssr::purge(state).await?;
     if sessions + counters + pending + jobs.applications + jobs.updates > 0 {
         tracing::info!(

@@ -14,6 +14,7 @@ mod m20261129_000004_sessions_tokens_mail;
 mod m20261129_000005_rate_limits;
 mod m20261129_000006_second_factor;
 mod m20261129_000007_jobs;
+mod m20261129_000008_identities;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000005_rate_limits::Migration),
             Box::new(m20261129_000006_second_factor::Migration),
             Box::new(m20261129_000007_jobs::Migration),
+            Box::new(m20261129_000008_identities::Migration),
         ]
     }
 }

@@ -2,6 +2,8 @@
 //! `PORTAL_*` environment variables (and `DATABASE_URL`). Secrets are
 //! `SecretString`s and never appear in a log line or a summary.
 
+mod providers;
+
 use std::{collections::HashMap, fmt::Write as _, net::SocketAddr, path::Path};
 
 use app::ssr::db::{Backend, redact};
@@ -69,6 +71,20 @@ pub struct Config {
     /// fields and résumé are erased.
     #[serde(default = "defaults::application_retention_days")]
     pub application_retention_days: u32,
+    /// GitHub sign-in: the OAuth app's client id (off without it).
+    #[serde(default)]
+    pub github_client_id: Option<String>,
+    #[serde(default)]
+    pub github_client_secret: Option<SecretString>,
+    /// GitHub's web and API addresses; change them for GitHub Enterprise Server.
+    #[serde(default = "defaults::github_url")]
+    pub github_url: String,
+    #[serde(default = "defaults::github_api_url")]
+    pub github_api_url: String,
+    /// OpenID Connect providers: `[[oidc]]` tables in the file, plus any
+    /// given as `PORTAL_OIDC_<KEY>_<SETTING>` variables.
+    #[serde(default)]
+    pub oidc: Vec<providers::OidcProvider>,
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -116,6 +132,12 @@ mod defaults {
     }
     pub fn mail_from() -> String {
         "Community Portal <noreply@localhost>".to_owned()
+    }
+    pub fn github_url() -> String {
+        "https://github.com".to_owned()
+    }
+    pub fn github_api_url() -> String {
+        "https://api.github.com".to_owned()
     }
     pub fn mail_dir() -> String {
         "data/mail".to_owned()
@@ -170,6 +192,7 @@ impl Config {
         }
         let mut config: Self = builder.build()?.try_deserialize()?;
         config.base_url = config.base_url.trim_end_matches('/').to_owned();
+        config.oidc.extend(providers::from_env(env)?);
         config.validate()?;
         Ok(config)
     }
@@ -209,7 +232,20 @@ impl Config {
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
-        Ok(())
+        providers::validate(
+            (&self.github_client_id, &self.github_client_secret),
+            &[&self.github_url, &self.github_api_url],
+            &self.oidc,
+        )
+    }
+
+    /// The sign-in providers for the application.
+    pub fn sign_in_providers(&self) -> Vec<app::accounts::ssr::ProviderConfig> {
+        let github = self
+            .github_client_id
+            .clone()
+            .zip(self.github_client_secret.clone());
+        providers::provider_configs(github, &self.github_url, &self.github_api_url, &self.oidc)
     }
 
     /// A summary that is safe to print: no password, no secret.
@@ -243,6 +279,20 @@ impl Config {
             None => format!("files in {}", self.mail_dir),
         };
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
+        let sign_in: Vec<String> = self
+            .sign_in_providers()
+            .into_iter()
+            .map(|provider| format!("{} ({})", provider.name, provider.key))
+            .collect();
+        let _ = writeln!(
+            out,
+            "sign-in with      {}",
+            if sign_in.is_empty() {
+                "password only".to_owned()
+            } else {
+                format!("password, {}", sign_in.join(", "))
+            }
+        );
         out
     }
 }

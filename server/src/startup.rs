@@ -3,6 +3,7 @@
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use app::{
+    accounts::ssr::{Providers, identity_routes},
     app::App,
     jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
@@ -18,7 +19,7 @@ use axum::{
     http::{HeaderName, HeaderValue, StatusCode, header},
     middleware::{from_fn, from_fn_with_state},
     response::IntoResponse,
-    routing::get,
+    routing::{get, post},
 };
 use leptos::{config::LeptosOptions, nonce::provide_nonce};
 use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
@@ -55,6 +56,8 @@ pub enum StartupError {
     Limiter(sea_orm::DbErr),
     #[error("mail: {0}")]
     Mail(#[from] mail::TransportError),
+    #[error("could not set up the HTTP client for sign-in providers: {0}")]
+    HttpClient(String),
     #[error("could not listen on {address}: {source}")]
     Listen {
         address: SocketAddr,
@@ -181,6 +184,8 @@ pub async fn app_state(
             base_url: config.base_url.clone(),
             trust_forwarded_for: config.trust_forwarded_for,
         }),
+        providers: Providers::new(config.sign_in_providers(), &config.base_url)
+            .map_err(|error| StartupError::HttpClient(error.to_string()))?,
         jobs: JobSettings {
             store: Arc::new(LocalStore::new(&config.upload_dir)),
             retention_days: config.application_retention_days,
@@ -207,6 +212,8 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(readyz))
         .route("/jobs/applications/{id}/resume", get(recruiter_resume))
         .route("/jobs/application/resume", get(applicant_resume))
+        .route("/auth/{key}/start", post(identity_routes::start))
+        .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(leptos_options.clone())
         })
@@ -247,7 +254,7 @@ fn router(state: AppState, config: &Config) -> Router {
 /// strictest one.
 fn with_security_headers(router: Router, https: bool) -> Router {
     let fixed = HeaderValue::from_static;
-    let fallback_csp = HeaderValue::from_str(&content_security_policy(None))
+    let fallback_csp = HeaderValue::from_str(&content_security_policy(None, &[]))
         .unwrap_or_else(|_| fixed("default-src 'none'; frame-ancestors 'none'"));
     let permissions = fixed(
         "camera=(), microphone=(), geolocation=(), payment=(), usb=(), \

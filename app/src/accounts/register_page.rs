@@ -3,7 +3,7 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
-use super::api::Register;
+use super::{api::Register, identity_pages::ProviderButtons};
 use crate::forms::{Checkbox, Field, FormError, error_for, form_error};
 
 const FIELDS: &[&str] = &[
@@ -91,6 +91,7 @@ pub fn RegisterPage() -> impl IntoView {
                     "Create account"
                 </button>
             </ActionForm>
+            <ProviderButtons />
             <p>"Already have an account? " <a href="/account/sign-in">"Sign in"</a></p>
         </article>
     }

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::{
+    identity_settings::SignInMethodsSection,
     settings_api::{ChangeEmail, ChangePassword, EndOtherSessions, EndSession, my_sessions},
     types::SessionInfo,
 };
@@ -31,6 +32,7 @@ pub fn SettingsPage() -> impl IntoView {
                             <article class="page">
                                 <h1>"Your account"</h1>
                                 <SessionList sessions end_one end_others />
+                                <SignInMethodsSection />
                                 <section aria-labelledby="two-factor-heading">
                                     <h2 id="two-factor-heading">"Two-factor sign-in"</h2>
                                     <p>

@@ -3,7 +3,7 @@
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
-use super::api::SignIn;
+use super::{api::SignIn, identity_pages::ProviderButtons};
 use crate::forms::{Checkbox, Field, FormError, error_for, form_error};
 
 const FIELDS: &[&str] = &["login", "password"];
@@ -46,6 +46,7 @@ pub fn SignInPage() -> impl IntoView {
                     "Sign in"
                 </button>
             </ActionForm>
+            <ProviderButtons />
             <p>
                 <a href="/account/forgot">"Forgot your password?"</a>
                 " · New here? "

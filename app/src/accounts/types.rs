@@ -255,3 +255,54 @@ mod tests {
         assert!(Email::parse("x@example.org\r\nBcc: victim@example.org").is_err());
     }
 }
+
+/// A "Sign in with …" button: the provider's key and display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderButton {
+    pub key: String,
+    pub name: String,
+}
+
+/// A sign-in with a provider that needs one more step from the person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingIdentity {
+    /// The provider's display name.
+    pub provider: String,
+    /// How the provider knows the person: login, else email, else id.
+    pub known_as: String,
+    pub next: PendingStep,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingStep {
+    /// No account yet: choose a username (and give an address when the
+    /// provider vouched for none).
+    NewAccount {
+        suggested_username: String,
+        verified_email: Option<String>,
+    },
+    /// The provider's verified address is that of this existing account;
+    /// its owner may link by password (if it has one) or by mail.
+    LinkExisting { username: String, has_password: bool },
+    /// The signed-in member asked to link this identity: confirm.
+    ConfirmLink { username: String },
+}
+
+/// An identity linked to the member's account, for the settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedIdentity {
+    pub id: i64,
+    pub provider: String,
+    pub known_as: String,
+    pub linked: String,
+    pub last_used: String,
+}
+
+/// The settings page's "Sign-in methods" section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignInMethods {
+    pub has_password: bool,
+    pub identities: Vec<LinkedIdentity>,
+    /// Providers the member can still link.
+    pub available: Vec<ProviderButton>,
+}

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+mod identities;
 mod jobs;
 
 /// The feature a personal field belongs to.
@@ -179,6 +180,7 @@ const PUBLISHED: &str = "published document text and metadata";
 /// Every column of every table, one section per feature.
 pub const MANIFEST: &[&[Column]] = &[
     CORE,
+    identities::COLUMNS,
     jobs::OTHERS,
     &jobs::APPLICATION_FIELDS,
     &jobs::UPDATE_FIELDS,

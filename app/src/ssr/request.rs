@@ -66,8 +66,17 @@ pub async fn user_agent() -> String {
 
 /// The client's IP address, for rate limits only (never stored as such).
 pub async fn client_ip(trust_forwarded_for: bool) -> String {
+    let headers = extract::<HeaderMap>().await.unwrap_or_default();
+    let peer = extract::<ConnectInfo<SocketAddr>>()
+        .await
+        .ok()
+        .map(|ConnectInfo(address)| address);
+    ip_of(&headers, peer, trust_forwarded_for)
+}
+
+/// [`client_ip`] for plain axum handlers.
+pub fn ip_of(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> String {
     if trust_forwarded_for
-        && let Ok(headers) = extract::<HeaderMap>().await
         && let Some(last) = headers
             .get("x-forwarded-for")
             .and_then(|value| value.to_str().ok())
@@ -75,9 +84,7 @@ pub async fn client_ip(trust_forwarded_for: bool) -> String {
     {
         return last.trim().to_owned();
     }
-    extract::<ConnectInfo<SocketAddr>>()
-        .await
-        .map(|ConnectInfo(address)| address.ip().to_string())
+    peer.map(|address| address.ip().to_string())
         .unwrap_or_default()
 }
 

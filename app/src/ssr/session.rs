@@ -283,7 +283,12 @@ pub fn pending_cookie(token: &str, https: bool) -> HeaderValue {
 
 /// Makes the browser forget a pending sign-in.
 pub fn pending_removal_cookie(https: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((pending_cookie_name(https), ""))
+    forget_cookie(pending_cookie_name(https), https)
+}
+
+/// A `Set-Cookie` value that makes the browser forget the cookie `name`.
+pub fn forget_cookie(name: &'static str, https: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((name, ""))
         .path("/")
         .http_only(true)
         .secure(https)
@@ -300,14 +305,7 @@ pub fn pending_token(headers: &HeaderMap, https: bool) -> Option<String> {
 
 /// A `Set-Cookie` value that makes the browser forget the session.
 pub fn removal_cookie(https: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((cookie_name(https), ""))
-        .path("/")
-        .http_only(true)
-        .secure(https)
-        .same_site(SameSite::Lax)
-        .build();
-    cookie.make_removal();
-    header_value(&cookie)
+    forget_cookie(cookie_name(https), https)
 }
 
 /// A strictly necessary cookie that ends with the browser session, for a

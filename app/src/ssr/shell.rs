@@ -7,13 +7,20 @@ use leptos::{nonce::use_nonce, prelude::*};
 use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
+use super::AppState;
 use crate::app::App;
 
 /// The full page for server-side rendering.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = use_nonce().map(|nonce| nonce.to_string());
+    let form_origins = use_context::<AppState>()
+        .map(|state| state.providers.form_origins())
+        .unwrap_or_default();
     if let Some(response) = use_context::<ResponseOptions>()
-        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(nonce.as_deref()))
+        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(
+            nonce.as_deref(),
+            &form_origins,
+        ))
     {
         response.insert_header(CONTENT_SECURITY_POLICY, policy);
     }
@@ -36,8 +43,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 
 /// The policy for an HTML page. Without a nonce no script may run at all;
 /// `'wasm-unsafe-eval'` lets the browser compile our WebAssembly, nothing
-/// more.
-pub fn content_security_policy(nonce: Option<&str>) -> String {
+/// more. Forms post only to us, and the sign-in buttons' redirects may go
+/// on to the configured providers (`form_origins`).
+pub fn content_security_policy(nonce: Option<&str>, form_origins: &[String]) -> String {
     let scripts = match nonce {
         Some(nonce) => format!("script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'"),
         None => "script-src 'none'".to_owned(),
@@ -45,7 +53,11 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     format!(
         "default-src 'self'; {scripts}; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
-         form-action 'self'; frame-ancestors 'none'"
+         form-action 'self'{targets}; frame-ancestors 'none'",
+        targets = form_origins
+            .iter()
+            .map(|origin| format!(" {origin}"))
+            .collect::<String>()
     )
 }
 
@@ -55,7 +67,7 @@ mod tests {
 
     #[test]
     fn scripts_need_the_nonce() {
-        let policy = content_security_policy(Some("abc"));
+        let policy = content_security_policy(Some("abc"), &[]);
         assert!(policy.contains("script-src 'self' 'nonce-abc' 'wasm-unsafe-eval'"));
         assert!(!policy.contains("unsafe-inline"));
         assert!(policy.contains("frame-ancestors 'none'"));
@@ -63,6 +75,6 @@ mod tests {
 
     #[test]
     fn without_a_nonce_no_script_runs() {
-        assert!(content_security_policy(None).contains("script-src 'none'"));
+        assert!(content_security_policy(None, &[]).contains("script-src 'none'"));
     }
 }

@@ -33,6 +33,8 @@ pub struct AppState {
     pub site: Arc<SiteSettings>,
     pub limiter: Limiter,
     pub jobs: crate::jobs::ssr::JobSettings,
+    /// GitHub and OpenID Connect providers for signing in.
+    pub providers: crate::accounts::ssr::Providers,
     pub leptos_options: LeptosOptions,
 }
 

@@ -179,3 +179,67 @@ pub mod pending_sign_in {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod identity {
+    use sea_orm::entity::prelude::*;
+
+    /// An account at GitHub or an OpenID Connect provider, linked to ours.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "account_identities")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: i64,
+        /// The provider's key in the configuration, e.g. `github`.
+        pub provider: String,
+        /// The provider's stable id for the person (GitHub: the numeric id).
+        pub subject: String,
+        /// GitHub login or `preferred_username`, refreshed at each sign-in.
+        pub login: Option<String>,
+        pub login_key: Option<String>,
+        pub email: Option<String>,
+        pub email_verified: bool,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub last_sign_in_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod sign_in_flow {
+    use sea_orm::entity::prelude::*;
+
+    /// A sign-in with a provider, from the button to the account: first
+    /// what the callback must match, then who the provider said it was.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sign_in_flows")]
+    pub struct Model {
+        /// Hash of the browser's flow cookie.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id_hash: String,
+        pub provider: String,
+        /// The signed-in member who is linking an identity, if any.
+        pub account_id: Option<i64>,
+        pub state_hash: String,
+        pub pkce_verifier: String,
+        pub nonce: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub subject: Option<String>,
+        pub login: Option<String>,
+        pub email: Option<String>,
+        pub email_verified: bool,
+        pub identified_at: Option<TimeDateTimeWithTimeZone>,
+        /// A mailed link that confirms linking to `mail_account_id`.
+        #[sea_orm(unique)]
+        pub mail_token_hash: Option<String>,
+        pub mail_account_id: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -110,3 +110,24 @@ pub fn email_changed(to: &Email, username: &str) -> Mail {
     ]);
     Mail::new(to, "Your email address was changed", text, body)
 }
+
+pub fn link_identity(to: &Email, username: &str, provider: &str, link: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         someone signed in with {provider} using this email address and asked \
+         to link that {provider} account to your account here. To allow it, \
+         open this link and press the button on the page:\n\n{link}\n\n\
+         The link works once and expires in an hour. If it was not you, ignore \
+         this mail: nothing is linked without the confirmation.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", escape(username)),
+        format!(
+            "someone signed in with {} using this email address and asked to link that account to your account here. To allow it, open this link and press the button on the page:",
+            escape(provider)
+        ),
+        crate::ssr::mail::link(link),
+        "The link works once and expires in an hour. If it was not you, ignore this mail: nothing is linked without the confirmation.".to_owned(),
+    ]);
+    Mail::new(to, &format!("Link your {provider} account?"), text, body)
+}

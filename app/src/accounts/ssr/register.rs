@@ -5,7 +5,7 @@ use sea_orm::{
     TransactionTrait, sea_query::Expr,
 };
 use secrecy::SecretString;
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use super::{
     AccountError, account_tokens, enforce,
@@ -53,18 +53,7 @@ pub async fn register(
     let username = Username::parse(&input.username).map_err(AccountError::invalid("username"))?;
     let email = Email::parse(&input.email).map_err(AccountError::invalid("email"))?;
     let password = Password::parse(input.password).map_err(AccountError::invalid("password"))?;
-    if !input.age_confirmed {
-        return Err(AccountError::Invalid {
-            field: "age_confirmed",
-            message: "You need to be 13 or older to use this site.".to_owned(),
-        });
-    }
-    if !input.policy_accepted {
-        return Err(AccountError::Invalid {
-            field: "policy_accepted",
-            message: "Please read and accept the privacy policy to create an account.".to_owned(),
-        });
-    }
+    attest(input.age_confirmed, input.policy_accepted)?;
     let password_hash = hash_password(password).await?;
     let now = clock.now();
 
@@ -96,45 +85,15 @@ pub async fn register(
         tracing::info!("registration for an address that already has an account");
         return Ok(());
     }
-    let policy = current_version(&txn, DocumentKind::PrivacyPolicy, now)
-        .await
-        .map_err(AccountError::db("loading the privacy policy"))?
-        .ok_or(AccountError::Db {
-            action: "loading the privacy policy",
-            source: sea_orm::DbErr::RecordNotFound("no privacy policy in force".to_owned()),
-        })?;
-    let inserted = account::Entity::insert(account::ActiveModel {
-        username: Set(username.as_str().to_owned()),
-        username_key: Set(username.key()),
-        email: Set(email.as_str().to_owned()),
-        email_key: Set(email.key()),
-        email_verified_at: Set(None),
-        password_hash: Set(Some(password_hash)),
-        age_confirmed_at: Set(now),
-        created_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await;
-    let account_id = match inserted {
-        Ok(result) => result.last_insert_id,
-        // Someone registered the same name or address a moment ago.
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            return Err(AccountError::Taken);
-        }
-        Err(error) => return Err(AccountError::db("inserting the account")(error)),
-    };
-    consent::Entity::insert(consent::ActiveModel {
-        account_id: Set(account_id),
-        document_id: Set(policy.id),
-        document_version: Set(policy.version),
-        document_sha256: Set(policy.sha256),
-        accepted_at: Set(now),
-        ..Default::default()
-    })
-    .exec(&txn)
-    .await
-    .map_err(AccountError::db("recording consent"))?;
+    let account_id = insert_member(
+        &txn,
+        &username,
+        &email,
+        None,
+        Some(password_hash),
+        now,
+    )
+    .await?;
     let token = account_tokens::issue(
         &txn,
         account_id,
@@ -154,6 +113,75 @@ pub async fn register(
     txn.commit().await.map_err(AccountError::db("committing"))?;
     tracing::info!(account_id, "account registered");
     Ok(())
+}
+
+/// The two statements every new member makes (P13, P14).
+pub(super) fn attest(age_confirmed: bool, policy_accepted: bool) -> Result<(), AccountError> {
+    if !age_confirmed {
+        return Err(AccountError::Invalid {
+            field: "age_confirmed",
+            message: "You need to be 13 or older to use this site.".to_owned(),
+        });
+    }
+    if !policy_accepted {
+        return Err(AccountError::Invalid {
+            field: "policy_accepted",
+            message: "Please read and accept the privacy policy to create an account.".to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// Inserts an account and records its acceptance of the privacy policy
+/// in force. A username or address taken a moment ago is `Taken`.
+pub(super) async fn insert_member<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    username: &Username,
+    email: &Email,
+    email_verified_at: Option<OffsetDateTime>,
+    password_hash: Option<String>,
+    now: OffsetDateTime,
+) -> Result<i64, AccountError> {
+    let policy = current_version(txn, DocumentKind::PrivacyPolicy, now)
+        .await
+        .map_err(AccountError::db("loading the privacy policy"))?
+        .ok_or(AccountError::Db {
+            action: "loading the privacy policy",
+            source: sea_orm::DbErr::RecordNotFound("no privacy policy in force".to_owned()),
+        })?;
+    let inserted = account::Entity::insert(account::ActiveModel {
+        username: Set(username.as_str().to_owned()),
+        username_key: Set(username.key()),
+        email: Set(email.as_str().to_owned()),
+        email_key: Set(email.key()),
+        email_verified_at: Set(email_verified_at),
+        password_hash: Set(password_hash),
+        age_confirmed_at: Set(now),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await;
+    let account_id = match inserted {
+        Ok(result) => result.last_insert_id,
+        // Someone registered the same name or address a moment ago.
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Err(AccountError::Taken);
+        }
+        Err(error) => return Err(AccountError::db("inserting the account")(error)),
+    };
+    consent::Entity::insert(consent::ActiveModel {
+        account_id: Set(account_id),
+        document_id: Set(policy.id),
+        document_version: Set(policy.version),
+        document_sha256: Set(policy.sha256),
+        accepted_at: Set(now),
+        ..Default::default()
+    })
+    .exec(txn)
+    .await
+    .map_err(AccountError::db("recording consent"))?;
+    Ok(account_id)
 }
 
 /// Confirms an email address with a mailed token: once, before it expires.

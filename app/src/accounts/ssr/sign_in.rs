@@ -125,28 +125,7 @@ pub async fn sign_in(
             .await
             .map_err(AccountError::db("clearing sign-in failures"))?;
     }
-    if two_factor::is_enabled(db, account.id).await? {
-        let (token, token_hash) = tokens::generate();
-        pending_sign_in::Entity::insert(pending_sign_in::ActiveModel {
-            token_hash: Set(token_hash),
-            account_id: Set(account.id),
-            remember: Set(input.remember),
-            attempts: Set(0),
-            created_at: Set(now),
-        })
-        .exec(db)
-        .await
-        .map_err(AccountError::db("storing a pending sign-in"))?;
-        tracing::info!(
-            account_id = account.id,
-            "password accepted; waiting for the second factor"
-        );
-        return Ok((
-            account.id,
-            SignedIn::NeedsCode(session::pending_cookie(&token, input.https)),
-        ));
-    }
-    let cookie = session::start(
+    let outcome = begin(
         db,
         now,
         account.id,
@@ -154,10 +133,40 @@ pub async fn sign_in(
         &input.user_agent,
         input.https,
     )
-    .await
-    .map_err(AccountError::db("starting the session"))?;
-    tracing::info!(account_id = account.id, "signed in");
-    Ok((account.id, SignedIn::Session(cookie)))
+    .await?;
+    Ok((account.id, outcome))
+}
+
+/// Starts a session for a member who proved who they are, or a pending
+/// sign-in when they have a second factor still to give.
+pub(super) async fn begin(
+    db: &DatabaseConnection,
+    now: time::OffsetDateTime,
+    account_id: i64,
+    remember: bool,
+    user_agent: &str,
+    https: bool,
+) -> Result<SignedIn, AccountError> {
+    if two_factor::is_enabled(db, account_id).await? {
+        let (token, token_hash) = tokens::generate();
+        pending_sign_in::Entity::insert(pending_sign_in::ActiveModel {
+            token_hash: Set(token_hash),
+            account_id: Set(account_id),
+            remember: Set(remember),
+            attempts: Set(0),
+            created_at: Set(now),
+        })
+        .exec(db)
+        .await
+        .map_err(AccountError::db("storing a pending sign-in"))?;
+        tracing::info!(account_id, "identity accepted; waiting for the second factor");
+        return Ok(SignedIn::NeedsCode(session::pending_cookie(&token, https)));
+    }
+    let cookie = session::start(db, now, account_id, remember, user_agent, https)
+        .await
+        .map_err(AccountError::db("starting the session"))?;
+    tracing::info!(account_id, "signed in");
+    Ok(SignedIn::Session(cookie))
 }
 
 /// Finishes a pending sign-in with a TOTP or recovery code. Five wrong

@@ -14,6 +14,8 @@
 //   E2E_SMTP_PORT  port of the test mail server's SMTP side (default 2525)
 //   E2E_MAIL_HTTP_PORT  port of its HTTP side, where tests read the mail
 //                  the portal sent (default 2580); see support/mail-server.mjs
+//   E2E_OIDC_PORT  port of the test OpenID Connect provider, the portal's
+//                  "Local ID" sign-in (default 3180); see support/oidc-provider.mjs
 //   E2E_KEEP_DB    keep the temporary database directory after the run
 //   E2E_NO_SERVER  do not start the server (only for `--list` or when pointing
 //                  the suite at a server you started yourself on E2E_PORT)
@@ -30,6 +32,12 @@ const smtpPort = Number(process.env.E2E_SMTP_PORT ?? 2525);
 const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? 2580);
 // Workers read this to find the mail (tests/mail.ts).
 process.env.E2E_MAIL_HTTP_PORT = String(mailHttpPort);
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3180);
+const oidcIssuer = `http://127.0.0.1:${oidcPort}`;
+const oidcClientId = "portal";
+const oidcClientSecret = "e2e-oidc-secret";
+// Workers read this to reach the OpenID Connect provider.
+process.env.E2E_OIDC_PORT = String(oidcPort);
 const workspaceRoot = path.resolve(__dirname, "..");
 const portalBin = path.resolve(
   __dirname,
@@ -93,7 +101,8 @@ export default defineConfig({
     { name: "js-off", use: { browserName: "chromium", javaScriptEnabled: false } },
   ],
 
-  // The mail server first: the portal delivers the mail it queues to it.
+  // The mail server and the OpenID Connect provider first: the portal
+  // delivers the mail it queues to the one and signs people in with the other.
   webServer: startServer
     ? [
         {
@@ -112,6 +121,23 @@ export default defineConfig({
           gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
         },
         {
+          name: "oidc",
+          command: "exec node support/oidc-provider.mjs",
+          cwd: __dirname,
+          env: {
+            E2E_OIDC_PORT: String(oidcPort),
+            E2E_OIDC_REDIRECT_URI: `${baseURL}/auth/local/callback`,
+            E2E_OIDC_CLIENT_ID: oidcClientId,
+            E2E_OIDC_CLIENT_SECRET: oidcClientSecret,
+          },
+          url: `${oidcIssuer}/health`,
+          timeout: 15_000,
+          reuseExistingServer: false,
+          stdout: "pipe",
+          stderr: "pipe",
+          gracefulShutdown: { signal: "SIGTERM", timeout: 3_000 },
+        },
+        {
           name: "portal",
           command:
             `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
@@ -122,6 +148,10 @@ export default defineConfig({
             PORTAL_LISTEN: `127.0.0.1:${port}`,
             PORTAL_BASE_URL: baseURL,
             PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+            PORTAL_OIDC_LOCAL_ISSUER: oidcIssuer,
+            PORTAL_OIDC_LOCAL_CLIENT_ID: oidcClientId,
+            PORTAL_OIDC_LOCAL_CLIENT_SECRET: oidcClientSecret,
+            PORTAL_OIDC_LOCAL_NAME: "Local ID",
             DATABASE_URL: databaseUrl!,
             LEPTOS_SITE_ROOT: "target/site",
             RUST_LOG: "warn",

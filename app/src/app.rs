@@ -11,9 +11,9 @@ use leptos_router::{
 use crate::{
     accounts::{
         CheckMailPage, ConfirmEmailChangePage, EmailChangedPage, FinishSignInPage, ForgotPage,
-        LinkIdentityPage, PasswordChangedPage, SignInFailedPage,
-        RegisterPage, ResetPage, ResetSentPage, SecondFactorCheckPage, SettingsPage, SignInPage,
-        TwoFactorPage, VerifiedPage, VerifyPage, WelcomePage,
+        LinkIdentityPage, PasswordChangedPage, RegisterPage, ResetPage, ResetSentPage,
+        SecondFactorCheckPage, SettingsPage, SignInFailedPage, SignInPage, TwoFactorPage,
+        VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
     error::AppError,

@@ -46,7 +46,9 @@ pub fn ProviderButtons() -> impl IntoView {
                                 <h2 id="providers-heading">"Or use another account"</h2>
                                 {buttons
                                     .into_iter()
-                                    .map(|button| view! { <ProviderButton button verb="Sign in with" /> })
+                                    .map(|button| {
+                                        view! { <ProviderButton button verb="Sign in with" /> }
+                                    })
                                     .collect_view()}
                                 <p class="hint">
                                     "The first time, you choose a username here. We keep the provider's id for you, and your login and email address there."
@@ -76,7 +78,9 @@ pub fn FinishSignInPage() -> impl IntoView {
                                 <p class="lead" role="alert">
                                     {match error {
                                         AppError::Invalid { message, .. } => message,
-                                        _ => "This sign-in has expired. Please start again.".to_owned(),
+                                        _ => {
+                                            "This sign-in has expired. Please start again.".to_owned()
+                                        }
                                     }}
                                 </p>
                                 <p>
@@ -106,11 +110,15 @@ fn NextStep(pending: PendingIdentity) -> impl IntoView {
         PendingStep::NewAccount {
             suggested_username,
             verified_email,
-        } => view! { <NewAccountForm provider=provider.clone() suggested_username verified_email /> }.into_any(),
+        } => {
+            view! { <NewAccountForm provider=provider.clone() suggested_username verified_email /> }
+                .into_any()
+        }
         PendingStep::LinkExisting {
             username,
             has_password,
-        } => view! { <LinkExistingForms provider=provider.clone() username has_password /> }.into_any(),
+        } => view! { <LinkExistingForms provider=provider.clone() username has_password /> }
+            .into_any(),
         PendingStep::ConfirmLink { username } => {
             let action = ServerAction::<ConfirmLink>::new();
             let value = action.value();
@@ -151,8 +159,8 @@ fn NewAccountForm(
     let email = match verified_email {
         Some(address) => view! {
             <p>
-                {format!("Your email address, confirmed by {provider}: ")} <strong>{address}</strong>
-                ". Never shown publicly."
+                {format!("Your email address, confirmed by {provider}: ")}
+                <strong>{address}</strong> ". Never shown publicly."
             </p>
         }
         .into_any(),
@@ -289,12 +297,24 @@ pub fn LinkIdentityPage() -> impl IntoView {
 /// What each failure reason tells the person.
 fn explain(reason: &str) -> &'static str {
     match reason {
-        "denied" => "You cancelled at the provider, so nothing was shared with us and nothing was created.",
-        "state" => "This sign-in could not be matched to this browser: it expired, was already used, or was started elsewhere. Nothing was created.",
-        "rejected" => "The provider did not accept the sign-in (the code may have expired). Nothing was created.",
-        "id_token" => "The provider's answer could not be verified, so we did not trust it. Nothing was created.",
-        "unreachable" => "We could not reach the provider just now. Please try again in a few minutes.",
-        "linked_elsewhere" => "That account at the provider is already linked to a different account here. Unlink it there first.",
+        "denied" => {
+            "You cancelled at the provider, so nothing was shared with us and nothing was created."
+        }
+        "state" => {
+            "This sign-in could not be matched to this browser: it expired, was already used, or was started elsewhere. Nothing was created."
+        }
+        "rejected" => {
+            "The provider did not accept the sign-in (the code may have expired). Nothing was created."
+        }
+        "id_token" => {
+            "The provider's answer could not be verified, so we did not trust it. Nothing was created."
+        }
+        "unreachable" => {
+            "We could not reach the provider just now. Please try again in a few minutes."
+        }
+        "linked_elsewhere" => {
+            "That account at the provider is already linked to a different account here. Unlink it there first."
+        }
         "rate_limited" => "Too many attempts from your network. Please wait a few minutes.",
         "unknown" => "This sign-in provider is not configured on this site.",
         _ => "Something went wrong on our side. Nothing was created; please try again.",

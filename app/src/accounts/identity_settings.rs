@@ -39,6 +39,7 @@ fn Methods(methods: SignInMethods, unlink: ServerAction<UnlinkIdentity>) -> impl
     } else {
         "Your account has no password: you sign in with the accounts below. “Forgot your password?” on the sign-in page sets one."
     };
+    let none_linked = identities.is_empty();
     let rows = identities
         .into_iter()
         .map(|identity| {
@@ -61,25 +62,31 @@ fn Methods(methods: SignInMethods, unlink: ServerAction<UnlinkIdentity>) -> impl
             }
         })
         .collect_view();
+    let table = (!none_linked).then(|| {
+        view! {
+            <div class="table-scroll">
+                <table class="data-table">
+                    <caption class="visually-hidden">"Linked accounts"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Provider"</th>
+                            <th scope="col">"Account there"</th>
+                            <th scope="col">"Linked"</th>
+                            <th scope="col">"Last used"</th>
+                            <th scope="col">
+                                <span class="visually-hidden">"Action"</span>
+                            </th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    });
     view! {
         <p>{password}</p>
-        <div class="table-scroll">
-            <table class="data-table">
-                <caption class="visually-hidden">"Linked accounts"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"Provider"</th>
-                        <th scope="col">"Account there"</th>
-                        <th scope="col">"Linked"</th>
-                        <th scope="col">"Last used"</th>
-                        <th scope="col">
-                            <span class="visually-hidden">"Action"</span>
-                        </th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        {none_linked.then(|| view! { <p>"No account at another site is linked."</p> })}
+        {table}
         {available
             .into_iter()
             .map(|button| view! { <ProviderButton button verb="Link" /> })

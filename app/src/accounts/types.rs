@@ -283,7 +283,10 @@ pub enum PendingStep {
     },
     /// The provider's verified address is that of this existing account;
     /// its owner may link by password (if it has one) or by mail.
-    LinkExisting { username: String, has_password: bool },
+    LinkExisting {
+        username: String,
+        has_password: bool,
+    },
     /// The signed-in member asked to link this identity: confirm.
     ConfirmLink { username: String },
 }

@@ -17,10 +17,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         .map(|state| state.providers.form_origins())
         .unwrap_or_default();
     if let Some(response) = use_context::<ResponseOptions>()
-        && let Ok(policy) = HeaderValue::from_str(&content_security_policy(
-            nonce.as_deref(),
-            &form_origins,
-        ))
+        && let Ok(policy) =
+            HeaderValue::from_str(&content_security_policy(nonce.as_deref(), &form_origins))
     {
         response.insert_header(CONTENT_SECURITY_POLICY, policy);
     }

@@ -115,11 +115,18 @@ async fn a_new_identity_chooses_a_username_and_lands_signed_in() -> TestResult {
     assert_eq!(landing, "/account/sign-in/finish");
     nothing_created(&app).await?;
     let pending = app.call("account/pending-identity", &[]).await?;
-    assert!(pending.body.contains(r#""suggested_username":"ada""#), "{}", pending.body);
+    assert!(
+        pending.body.contains(r#""suggested_username":"ada""#),
+        "{}",
+        pending.body
+    );
     assert!(pending.body.contains("ada@example.org"), "{}", pending.body);
 
     let refused = app
-        .call("account/finish-sign-up", &[("username", "ada"), ("age_confirmed", "on")])
+        .call(
+            "account/finish-sign-up",
+            &[("username", "ada"), ("age_confirmed", "on")],
+        )
         .await?;
     assert_eq!(
         refused.error(),
@@ -133,7 +140,11 @@ async fn a_new_identity_chooses_a_username_and_lands_signed_in() -> TestResult {
     assert_eq!(app.count("consents").await?, 1);
     assert_eq!(app.count("sign_in_flows").await?, 0);
     let member = app.call("account/whoami", &[]).await?;
-    assert!(member.body.contains(r#""email_verified":true"#), "{}", member.body);
+    assert!(
+        member.body.contains(r#""email_verified":true"#),
+        "{}",
+        member.body
+    );
     Ok(())
 }
 
@@ -202,7 +213,10 @@ async fn the_provider_refuses_a_code_without_its_pkce_verifier() -> TestResult {
 
     let landing = callback(&app, "idp", &format!("code={code}&state={state}")).await?;
 
-    assert_eq!(landing, "/account/sign-in/failed?reason=rejected&provider=idp");
+    assert_eq!(
+        landing,
+        "/account/sign-in/failed?reason=rejected&provider=idp"
+    );
     nothing_created(&app).await?;
     Ok(())
 }
@@ -227,7 +241,10 @@ async fn a_replayed_code_is_refused() -> TestResult {
     let fresh = start(&app, "idp").await?;
     let fresh_state = param(&fresh, "state").ok_or("no state")?;
     let reused = callback(&app, "idp", &format!("code={code}&state={fresh_state}")).await?;
-    assert_eq!(reused, "/account/sign-in/failed?reason=rejected&provider=idp");
+    assert_eq!(
+        reused,
+        "/account/sign-in/failed?reason=rejected&provider=idp"
+    );
     assert_eq!(app.count("sessions").await?, 1);
     Ok(())
 }
@@ -261,7 +278,10 @@ async fn denied_consent_ends_on_a_clear_page() -> TestResult {
 
     let landing = callback(&app, "idp", &format!("error=access_denied&state={state}")).await?;
 
-    assert_eq!(landing, "/account/sign-in/failed?reason=denied&provider=idp");
+    assert_eq!(
+        landing,
+        "/account/sign-in/failed?reason=denied&provider=idp"
+    );
     let page = app.client.get(app.url(&landing)).send().await?;
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await?;
@@ -298,7 +318,10 @@ async fn a_provider_that_is_down_fails_safely() -> TestResult {
         .get("location")
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
-    assert_eq!(location, "/account/sign-in/failed?reason=unknown&provider=nope");
+    assert_eq!(
+        location,
+        "/account/sign-in/failed?reason=unknown&provider=nope"
+    );
     Ok(())
 }
 
@@ -321,7 +344,10 @@ async fn the_pending_identity_belongs_to_its_browser_only() -> TestResult {
         .await?;
 
     assert!(!seen.body.contains("ada"), "{}", seen.body);
-    assert_eq!(taken.error().map(|(code, _)| code).as_deref(), Some("invalid"));
+    assert_eq!(
+        taken.error().map(|(code, _)| code).as_deref(),
+        Some("invalid")
+    );
     nothing_created(&app).await?;
     Ok(())
 }
@@ -374,5 +400,27 @@ async fn a_member_with_a_second_factor_still_gives_the_code() -> TestResult {
 
     assert_eq!(landing, "/account/two-factor/check");
     assert_eq!(app.whoami().await?, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_callback_naming_another_issuer_is_refused() -> TestResult {
+    let (app, double) = spawn_with_providers().await?;
+    let authorize = start(&app, "idp").await?;
+    let code = double.authorize(&authorize, &ada(), Fault::None)?;
+    let state = param(&authorize, "state").ok_or("no state")?;
+
+    let landing = callback(
+        &app,
+        "idp",
+        &format!("code={code}&state={state}&iss=http%3A%2F%2Fimpostor.invalid"),
+    )
+    .await?;
+
+    assert_eq!(
+        landing,
+        "/account/sign-in/failed?reason=rejected&provider=idp"
+    );
+    nothing_created(&app).await?;
     Ok(())
 }

@@ -42,7 +42,11 @@ async fn an_unverified_provider_address_never_links() -> TestResult {
         .await?;
 
     assert!(pending.body.contains("NewAccount"), "{}", pending.body);
-    assert!(!pending.body.contains(r#""verified_email":"ada"#), "{}", pending.body);
+    assert!(
+        !pending.body.contains(r#""verified_email":"ada"#),
+        "{}",
+        pending.body
+    );
     assert!(by_password.error().is_some(), "{by_password:?}");
     assert!(by_mail.error().is_some(), "{by_mail:?}");
     assert_eq!(
@@ -63,7 +67,10 @@ async fn a_vouched_address_links_only_with_the_right_password() -> TestResult {
     assert!(pending.body.contains("LinkExisting"), "{}", pending.body);
 
     let wrong = app
-        .call("account/link-with-password", &[("password", "not the password at all")])
+        .call(
+            "account/link-with-password",
+            &[("password", "not the password at all")],
+        )
         .await?;
     assert_eq!(
         wrong.error(),
@@ -233,7 +240,10 @@ async fn client_secrets_never_reach_a_page() -> TestResult {
         let html = app.client.get(app.url(path)).send().await?.text().await?;
         assert!(html.contains("Sign in with Test ID"), "{path}");
         assert!(html.contains("Sign in with GitHub"), "{path}");
-        assert!(!html.contains(super::provider_double::CLIENT_SECRET), "{path}");
+        assert!(
+            !html.contains(super::provider_double::CLIENT_SECRET),
+            "{path}"
+        );
     }
     let buttons = app.call("account/providers", &[]).await?;
     assert!(!buttons.body.contains(super::provider_double::CLIENT_SECRET));

@@ -3,7 +3,8 @@
 
 use std::{
     io::Read,
-    process::{Command, Stdio},
+    path::PathBuf,
+    process::{Child, Command, Stdio},
     time::{Duration, Instant},
 };
 
@@ -33,34 +34,79 @@ async fn latest_token(database: &TestDatabase) -> Result<String, Box<dyn std::er
         .collect())
 }
 
+/// The real binary, logging at debug level as JSON, on a free port.
+struct Served {
+    server: Child,
+    base: String,
+    client: reqwest::Client,
+    mail_dir: PathBuf,
+}
+
+impl Served {
+    async fn start(
+        database: &TestDatabase,
+        settings: Vec<(String, String)>,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mail_dir = std::env::temp_dir().join(format!("portal-log-mail-{port}"));
+        let server = Command::new(env!("CARGO_BIN_EXE_portal"))
+            .arg("serve")
+            .envs(settings)
+            .env("DATABASE_URL", &database.url)
+            .env("PORTAL_LISTEN", format!("127.0.0.1:{port}"))
+            .env("PORTAL_BASE_URL", &base)
+            .env("PORTAL_MAIL_DIR", &mail_dir)
+            .env("RUST_LOG", "debug")
+            .env("PORTAL_LOG_FORMAT", "json")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let started = Instant::now();
+        while client.get(format!("{base}/readyz")).send().await.is_err() {
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "server did not start"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(Self {
+            server,
+            base,
+            client,
+            mail_dir,
+        })
+    }
+
+    /// Stops the server (SIGTERM) and returns everything it logged.
+    fn stop(mut self) -> Result<String, Box<dyn std::error::Error>> {
+        let killed = Command::new("kill")
+            .args(["-TERM", &self.server.id().to_string()])
+            .status()?;
+        assert!(killed.success());
+        self.server.wait()?;
+        let mut logs = String::new();
+        self.server
+            .stderr
+            .take()
+            .ok_or("no stderr")?
+            .read_to_string(&mut logs)?;
+        let _ = std::fs::remove_dir_all(&self.mail_dir);
+        Ok(logs)
+    }
+}
+
 #[tokio::test]
 async fn no_secret_or_email_appears_in_the_logs_of_a_full_journey() -> TestResult {
     let database = TestDatabase::create().await?;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mail_dir = std::env::temp_dir().join(format!("portal-log-mail-{port}"));
-    let mut server = Command::new(env!("CARGO_BIN_EXE_portal"))
-        .arg("serve")
-        .env("DATABASE_URL", &database.url)
-        .env("PORTAL_LISTEN", format!("127.0.0.1:{port}"))
-        .env("PORTAL_BASE_URL", &base)
-        .env("PORTAL_MAIL_DIR", &mail_dir)
-        .env("RUST_LOG", "debug")
-        .env("PORTAL_LOG_FORMAT", "json")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let client = reqwest::Client::builder().cookie_store(true).build()?;
-    let started = Instant::now();
-    while client.get(format!("{base}/readyz")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let served = Served::start(&database, Vec::new()).await?;
+    let (base, client) = (served.base.clone(), served.client.clone());
     let post = |endpoint: &str, form: Vec<(&'static str, String)>| {
         client
             .post(format!("{base}/api/{endpoint}"))
@@ -122,18 +168,7 @@ async fn no_secret_or_email_appears_in_the_logs_of_a_full_journey() -> TestResul
     // Give the mail worker a round to deliver (and log) everything.
     tokio::time::sleep(Duration::from_secs(3)).await;
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &server.id().to_string()])
-        .status()?;
-    assert!(killed.success());
-    server.wait()?;
-    let mut logs = String::new();
-    server
-        .stderr
-        .take()
-        .ok_or("no stderr")?
-        .read_to_string(&mut logs)?;
-    let _ = std::fs::remove_dir_all(&mail_dir);
+    let logs = served.stop()?;
 
     assert!(
         logs.contains("account registered"),
@@ -152,6 +187,78 @@ async fn no_secret_or_email_appears_in_the_logs_of_a_full_journey() -> TestResul
         &reset_token,
         &session_cookie,
     ] {
+        assert!(!logs.contains(secret), "a log line contains {secret:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_client_secret_or_token_appears_in_the_logs_of_a_provider_sign_in() -> TestResult {
+    use crate::{
+        identities::param,
+        provider_double::{CLIENT_SECRET, Fault, Person, ProviderDouble},
+    };
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the binary under test runs on the real clock"
+    )]
+    let double = ProviderDouble::start(time::OffsetDateTime::now_utc()).await?;
+    let database = TestDatabase::create().await?;
+    let served = Served::start(&database, double.settings()).await?;
+    let (base, client) = (served.base.clone(), served.client.clone());
+    let person = Person::new("77", "logperson", EMAIL, true);
+    let mut seen = Vec::new();
+    for fault in [Fault::WrongNonce, Fault::None] {
+        let start = client.post(format!("{base}/auth/idp/start")).send().await?;
+        let flow_cookie = start
+            .headers()
+            .get("set-cookie")
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .and_then(|pair| pair.split('=').nth(1))
+            .ok_or("no flow cookie")?
+            .to_owned();
+        let authorize = start
+            .headers()
+            .get("location")
+            .and_then(|value| value.to_str().ok())
+            .ok_or("no redirect")?
+            .to_owned();
+        let code = double.authorize(&authorize, &person, fault)?;
+        let state = param(&authorize, "state").ok_or("no state")?;
+        client
+            .get(format!(
+                "{base}/auth/idp/callback?code={code}&state={state}"
+            ))
+            .send()
+            .await?;
+        seen.extend([flow_cookie, state, code]);
+    }
+    client
+        .post(format!("{base}/api/account/finish-sign-up"))
+        .form(&[
+            ("username", "logperson"),
+            ("age_confirmed", "on"),
+            ("policy_accepted", "on"),
+        ])
+        .send()
+        .await?;
+
+    let logs = served.stop()?;
+
+    assert!(
+        logs.contains("provider sign-in failed"),
+        "the faulty sign-in did not run:\n{logs}"
+    );
+    assert!(
+        logs.contains("account created with a provider"),
+        "the journey did not finish:\n{logs}"
+    );
+    for secret in seen
+        .iter()
+        .map(String::as_str)
+        .chain([CLIENT_SECRET, EMAIL, "oidc-access-token"])
+    {
         assert!(!logs.contains(secret), "a log line contains {secret:?}");
     }
     Ok(())

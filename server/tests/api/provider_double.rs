@@ -23,9 +23,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use openidconnect::{
     Audience, EmptyAdditionalClaims, EndUserEmail, EndUserUsername, IssuerUrl, JsonWebKeyId,
     JsonWebKeySet, Nonce, PrivateSigningKey, StandardClaims, SubjectIdentifier,
-    core::{
-        CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey,
-    },
+    core::{CoreIdToken, CoreIdTokenClaims, CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey},
 };
 use sha2::{Digest, Sha256};
 
@@ -147,7 +145,7 @@ impl ProviderDouble {
         assert_eq!(param("client_id").as_deref(), Some(CLIENT_ID));
         let mut shared = self.shared.lock().map_err(|_| "poisoned")?;
         shared.issued += 1;
-        let code = format!("code-{}", shared.issued);
+        let code = format!("code-{}-{}", shared.issued, uuid::Uuid::new_v4().simple());
         shared.grants.insert(
             code.clone(),
             Grant {
@@ -252,7 +250,11 @@ fn id_token(issuer: &str, grant: &Grant, now: i64) -> Result<String, String> {
     } else {
         CLIENT_ID
     };
-    let expires = if fault == Fault::Expired { at(-60)? } else { at(300)? };
+    let expires = if fault == Fault::Expired {
+        at(-60)?
+    } else {
+        at(300)?
+    };
     let person = &grant.person;
     let claims = CoreIdTokenClaims::new(
         IssuerUrl::new(issuer).map_err(|error| error.to_string())?,

@@ -73,7 +73,7 @@ pub async fn unlink(
     // Writing the account row first serialises unlinks of one member, so
     // two at once cannot remove the last two ways in.
     account::Entity::update_many()
-        .col_expr(account::Column::Id, Expr::col(account::Column::Id).into())
+        .col_expr(account::Column::Id, Expr::col(account::Column::Id))
         .filter(account::Column::Id.eq(account_id))
         .exec(&txn)
         .await

@@ -15,11 +15,7 @@ use super::{
     providers::{ProviderError, ProviderIdentity, Providers},
     sign_in::{SignedIn, begin},
 };
-use crate::ssr::{
-    Clock,
-    rate_limit::{Limiter, SIGN_IN_PER_IP},
-    session, tokens,
-};
+use crate::ssr::{AppState, rate_limit::SIGN_IN_PER_IP, session, tokens};
 
 /// From the button to the provider's callback.
 pub const FLOW_FOR: Duration = Duration::minutes(10);
@@ -49,18 +45,15 @@ pub struct Started {
 /// Starts a sign-in with `key` (or, for a signed-in member, the linking of
 /// another identity).
 pub async fn start(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    limiter: &Limiter,
-    providers: &Providers,
+    state: &AppState,
     key: &str,
     linking: Option<i64>,
     ip: &str,
-    https: bool,
 ) -> Result<Started, FlowError> {
-    let now = clock.now();
-    enforce(db, limiter, &[(SIGN_IN_PER_IP, ip)], now).await?;
-    let authorization = providers.authorize(key, now).await?;
+    let (db, https) = (&state.db, state.site.is_https());
+    let now = state.clock.now();
+    enforce(db, &state.limiter, &[(SIGN_IN_PER_IP, ip)], now).await?;
+    let authorization = state.providers.authorize(key, now).await?;
     let (token, id_hash) = tokens::generate();
     sign_in_flow::Entity::insert(sign_in_flow::ActiveModel {
         id_hash: Set(id_hash),
@@ -93,6 +86,8 @@ pub struct CallbackQuery {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
+    /// RFC 9207: the provider that answered, against mix-up attacks.
+    pub iss: Option<String>,
 }
 
 /// Where a callback leads.
@@ -122,16 +117,14 @@ pub enum FlowError {
 
 /// Handles the provider's redirect back to us.
 pub async fn callback(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    providers: &Providers,
+    state: &AppState,
     key: &str,
     token: Option<&str>,
     query: CallbackQuery,
     user_agent: &str,
-    https: bool,
 ) -> Result<Landing, FlowError> {
-    let now = clock.now();
+    let (db, https) = (&state.db, state.site.is_https());
+    let now = state.clock.now();
     let id_hash = tokens::hash(token.ok_or(FlowError::BadState)?);
     let Some(flow) = sign_in_flow::Entity::find_by_id(id_hash.clone())
         .filter(sign_in_flow::Column::Provider.eq(key))
@@ -156,7 +149,7 @@ pub async fn callback(
         discard(db, &id_hash).await?;
         return Err(FlowError::BadState);
     }
-    let outcome = identify(providers, &flow, query, now).await;
+    let outcome = identify(&state.providers, &flow, query, now).await;
     let found = match outcome {
         Ok(found) => found,
         Err(error) => {
@@ -211,17 +204,20 @@ async fn identify(
             FlowError::Provider(ProviderError::Rejected(error))
         });
     }
+    if let Some(iss) = &query.iss
+        && !providers.issued_by(&flow.provider, iss)
+    {
+        return Err(FlowError::Provider(ProviderError::Rejected(
+            "the callback names another issuer".to_owned(),
+        )));
+    }
     let code = query.code.filter(|code| !code.is_empty()).ok_or_else(|| {
-        FlowError::Provider(ProviderError::Rejected("no code in the callback".to_owned()))
+        FlowError::Provider(ProviderError::Rejected(
+            "no code in the callback".to_owned(),
+        ))
     })?;
     Ok(providers
-        .identify(
-            &flow.provider,
-            &code,
-            &flow.pkce_verifier,
-            &flow.nonce,
-            now,
-        )
+        .identify(&flow.provider, &code, &flow.pkce_verifier, &flow.nonce, now)
         .await?)
 }
 

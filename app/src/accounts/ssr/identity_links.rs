@@ -12,19 +12,22 @@ use secrecy::SecretString;
 use time::OffsetDateTime;
 
 use super::{
-    AccountError, account_tokens, enforce,
-    entities::{account, account_token, identity, sign_in_flow},
+    AccountError, enforce,
+    entities::{account, identity, sign_in_flow},
     identity_flow::{FINISH_FOR, discard},
     mails,
     password::verify_password,
-    register::{VERIFY_FOR, attest, insert_member},
+    register::{attest, insert_member, mail_confirmation},
     sign_in::{SignedIn, begin},
 };
 use crate::{
     accounts::{Email, PendingIdentity, PendingStep, Username},
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, REGISTER_PER_IP, SIGN_IN_PER_IP},
+        rate_limit::{
+            FAILURES_PER_LOGIN, Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, REGISTER_PER_IP,
+            SIGN_IN_PER_IP,
+        },
         tokens,
     },
 };
@@ -39,8 +42,7 @@ pub struct Browser {
 fn expired() -> AccountError {
     AccountError::Invalid {
         field: "flow",
-        message: "This sign-in has expired or was finished already. Please start again."
-            .to_owned(),
+        message: "This sign-in has expired or was finished already. Please start again.".to_owned(),
     }
 }
 
@@ -72,12 +74,12 @@ async fn vouched_account<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    Ok(account::Entity::find()
+    account::Entity::find()
         .filter(account::Column::EmailKey.eq(email.key()))
         .filter(account::Column::EmailVerifiedAt.is_not_null())
         .one(db)
         .await
-        .map_err(AccountError::db("looking up the address"))?)
+        .map_err(AccountError::db("looking up the address"))
 }
 
 /// What the person still has to do for the browser's pending sign-in.
@@ -191,32 +193,23 @@ pub async fn finish_sign_up(
             });
         }
     }
-    let account_id = insert_member(
-        &txn,
-        &username,
-        &email,
-        verified.then_some(now),
-        None,
-        now,
-    )
-    .await?;
-    link(&txn, account_id, &flow, now).await?;
+    let account_id =
+        insert_member(&txn, &username, &email, verified.then_some(now), None, now).await?;
+    insert_link(&txn, account_id, &flow, now).await?;
     if !verified {
-        let token =
-            account_tokens::issue(&txn, account_id, account_token::VERIFY_EMAIL, now, VERIFY_FOR)
-                .await?;
-        let link = format!("{base_url}/account/verify?token={token}");
-        mail::enqueue(
-            &txn,
-            clock,
-            mails::verify_address(&email, username.as_str(), &link),
-        )
-        .await
-        .map_err(AccountError::db("queueing mail"))?;
+        mail_confirmation(&txn, clock, base_url, account_id, &email, username.as_str()).await?;
     }
     txn.commit().await.map_err(AccountError::db("committing"))?;
     tracing::info!(account_id, provider = %flow.provider, "account created with a provider");
-    begin(db, now, account_id, false, &browser.user_agent, browser.https).await
+    begin(
+        db,
+        now,
+        account_id,
+        false,
+        &browser.user_agent,
+        browser.https,
+    )
+    .await
 }
 
 /// Links the identity to the account whose verified address the provider
@@ -233,17 +226,24 @@ pub async fn link_with_password(
     enforce(db, limiter, &[(SIGN_IN_PER_IP, &browser.ip)], now).await?;
     let flow = identified(db, token, now).await?;
     let existing = vouched_account(db, &flow).await?.ok_or_else(expired)?;
+    // Wrong passwords here count against the same per-login limit as the
+    // sign-in form's, so this form is no way around it.
+    let (failures, _) = limiter
+        .current(db, FAILURES_PER_LOGIN, &existing.username_key, now)
+        .await
+        .map_err(AccountError::db("reading sign-in failures"))?;
+    if failures >= FAILURES_PER_LOGIN.max {
+        return Err(AccountError::RateLimited);
+    }
     if !verify_password(password, existing.password_hash.clone()).await? {
+        limiter
+            .hit(db, FAILURES_PER_LOGIN, &existing.username_key, now)
+            .await
+            .map_err(AccountError::db("counting a failed sign-in"))?;
         tracing::info!(account_id = existing.id, "linking refused: wrong password");
         return Err(AccountError::BadCredentials);
     }
-    let txn = db
-        .begin()
-        .await
-        .map_err(AccountError::db("starting a transaction"))?;
-    link(&txn, existing.id, &flow, now).await?;
-    txn.commit().await.map_err(AccountError::db("committing"))?;
-    begin(db, now, existing.id, false, &browser.user_agent, browser.https).await
+    link_and_sign_in(db, existing.id, &flow, now, browser).await
 }
 
 /// Mails the owner of the vouched-for account a link that confirms linking.
@@ -278,7 +278,10 @@ pub async fn link_by_mail(
             sign_in_flow::Column::MailTokenHash,
             Expr::value(mail_token_hash),
         )
-        .col_expr(sign_in_flow::Column::MailAccountId, Expr::value(existing.id))
+        .col_expr(
+            sign_in_flow::Column::MailAccountId,
+            Expr::value(existing.id),
+        )
         .filter(sign_in_flow::Column::IdHash.eq(flow.id_hash.clone()))
         .exec(&txn)
         .await
@@ -311,13 +314,7 @@ pub async fn confirm_mail_link(
         .map_err(AccountError::db("loading the sign-in flow"))?
         .ok_or(AccountError::BadToken)?;
     let account_id = flow.mail_account_id.ok_or(AccountError::BadToken)?;
-    let txn = db
-        .begin()
-        .await
-        .map_err(AccountError::db("starting a transaction"))?;
-    link(&txn, account_id, &flow, now).await?;
-    txn.commit().await.map_err(AccountError::db("committing"))?;
-    begin(db, now, account_id, false, &browser.user_agent, browser.https).await
+    link_and_sign_in(db, account_id, &flow, now, browser).await
 }
 
 /// Links the identity to the signed-in member who started the flow.
@@ -332,13 +329,7 @@ pub async fn confirm_link(
     if flow.account_id != Some(me) {
         return Err(expired());
     }
-    let txn = db
-        .begin()
-        .await
-        .map_err(AccountError::db("starting a transaction"))?;
-    link(&txn, me, &flow, now).await?;
-    txn.commit().await.map_err(AccountError::db("committing"))?;
-    Ok(())
+    link(db, me, &flow, now).await
 }
 
 /// Abandons the browser's pending sign-in.
@@ -349,8 +340,43 @@ pub async fn cancel(db: &DatabaseConnection, token: Option<&str>) -> Result<(), 
     }
 }
 
+/// Links the identity, then signs its owner in (or asks for the second factor).
+async fn link_and_sign_in(
+    db: &DatabaseConnection,
+    account_id: i64,
+    flow: &sign_in_flow::Model,
+    now: OffsetDateTime,
+    browser: &Browser,
+) -> Result<SignedIn, AccountError> {
+    link(db, account_id, flow, now).await?;
+    begin(
+        db,
+        now,
+        account_id,
+        false,
+        &browser.user_agent,
+        browser.https,
+    )
+    .await
+}
+
+/// Stores the link and spends the flow, in one transaction.
+async fn link(
+    db: &DatabaseConnection,
+    account_id: i64,
+    flow: &sign_in_flow::Model,
+    now: OffsetDateTime,
+) -> Result<(), AccountError> {
+    let txn = db
+        .begin()
+        .await
+        .map_err(AccountError::db("starting a transaction"))?;
+    insert_link(&txn, account_id, flow, now).await?;
+    txn.commit().await.map_err(AccountError::db("committing"))
+}
+
 /// Stores the link and spends the flow, in the caller's transaction.
-async fn link<C: ConnectionTrait>(
+async fn insert_link<C: ConnectionTrait>(
     txn: &C,
     account_id: i64,
     flow: &sign_in_flow::Model,

@@ -32,21 +32,9 @@ pub async fn start(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Response {
-    let https = state.site.is_https();
     let ip = ip_of(&headers, Some(peer), state.site.trust_forwarded_for);
     let linking = signed_in.map(|signed_in| signed_in.user.id);
-    match identity_flow::start(
-        &state.db,
-        &state.clock,
-        &state.limiter,
-        &state.providers,
-        &key,
-        linking,
-        &ip,
-        https,
-    )
-    .await
-    {
+    match identity_flow::start(&state, &key, linking, &ip).await {
         Ok(started) => redirect(&started.url, &[started.cookie]),
         Err(error) => failed(&key, &error, &[]),
     }
@@ -67,17 +55,7 @@ pub async fn callback(
         .unwrap_or_default();
     let token = flow_token(&headers, https);
     let forget = session::forget_cookie(flow_cookie_name(https), https);
-    let landing = identity_flow::callback(
-        &state.db,
-        &state.clock,
-        &state.providers,
-        &key,
-        token.as_deref(),
-        query,
-        user_agent,
-        https,
-    )
-    .await;
+    let landing = identity_flow::callback(&state, &key, token.as_deref(), query, user_agent).await;
     match landing {
         Ok(Landing::Pending) => redirect("/account/sign-in/finish", &[]),
         Ok(Landing::AlreadyLinked) => redirect("/account#sign-in-methods", &[forget]),

@@ -169,6 +169,16 @@ impl Providers {
             .collect()
     }
 
+    /// Whether `iss` from a callback (RFC 9207) names the provider `key`.
+    /// GitHub sends none; a provider that does must send its own.
+    pub fn issued_by(&self, key: &str, iss: &str) -> bool {
+        self.find(key)
+            .is_some_and(|provider| match &provider.config.kind {
+                ProviderKind::Oidc { issuer } => issuer == iss,
+                ProviderKind::GitHub { web_url, .. } => web_url == iss,
+            })
+    }
+
     fn find(&self, key: &str) -> Option<&Provider> {
         self.list.iter().find(|provider| provider.config.key == key)
     }
@@ -275,8 +285,8 @@ impl Providers {
                 let id_token = response
                     .id_token()
                     .ok_or_else(|| ProviderError::BadIdToken("no ID token".to_owned()))?;
-                let at = chrono::DateTime::from_timestamp(now.unix_timestamp(), 0)
-                    .unwrap_or_default();
+                let at =
+                    chrono::DateTime::from_timestamp(now.unix_timestamp(), 0).unwrap_or_default();
                 let nonce = Nonce::new(nonce.to_owned());
                 let verifier = client.id_token_verifier().set_time_fn(move || at);
                 let claims = match id_token.claims(&verifier, &nonce) {
@@ -449,7 +459,10 @@ mod tests {
 
     #[test]
     fn origins_drop_the_path() {
-        assert_eq!(origin("https://id.example.com/realms/x"), "https://id.example.com");
+        assert_eq!(
+            origin("https://id.example.com/realms/x"),
+            "https://id.example.com"
+        );
         assert_eq!(origin("http://127.0.0.1:3180"), "http://127.0.0.1:3180");
     }
 }

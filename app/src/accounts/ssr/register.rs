@@ -85,34 +85,35 @@ pub async fn register(
         tracing::info!("registration for an address that already has an account");
         return Ok(());
     }
-    let account_id = insert_member(
-        &txn,
-        &username,
-        &email,
-        None,
-        Some(password_hash),
-        now,
-    )
-    .await?;
+    let account_id = insert_member(&txn, &username, &email, None, Some(password_hash), now).await?;
+    mail_confirmation(&txn, clock, base_url, account_id, &email, username.as_str()).await?;
+    txn.commit().await.map_err(AccountError::db("committing"))?;
+    tracing::info!(account_id, "account registered");
+    Ok(())
+}
+
+/// Queues a mail with a fresh link that confirms `email`, in the caller's
+/// transaction.
+pub(super) async fn mail_confirmation<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    clock: &Clock,
+    base_url: &str,
+    account_id: i64,
+    email: &Email,
+    username: &str,
+) -> Result<(), AccountError> {
     let token = account_tokens::issue(
-        &txn,
+        txn,
         account_id,
         account_token::VERIFY_EMAIL,
-        now,
+        clock.now(),
         VERIFY_FOR,
     )
     .await?;
     let link = format!("{base_url}/account/verify?token={token}");
-    mail::enqueue(
-        &txn,
-        clock,
-        mails::verify_address(&email, username.as_str(), &link),
-    )
-    .await
-    .map_err(AccountError::db("queueing mail"))?;
-    txn.commit().await.map_err(AccountError::db("committing"))?;
-    tracing::info!(account_id, "account registered");
-    Ok(())
+    mail::enqueue(txn, clock, mails::verify_address(email, username, &link))
+        .await
+        .map_err(AccountError::db("queueing mail"))
 }
 
 /// The two statements every new member makes (P13, P14).
@@ -246,23 +247,8 @@ pub async fn resend_confirmation(
         .exec(&txn)
         .await
         .map_err(AccountError::db("voiding earlier links"))?;
-    let token = account_tokens::issue(
-        &txn,
-        account_id,
-        account_token::VERIFY_EMAIL,
-        now,
-        VERIFY_FOR,
-    )
-    .await?;
     let email = Email::parse(&account.email).map_err(AccountError::invalid("email"))?;
-    let link = format!("{base_url}/account/verify?token={token}");
-    mail::enqueue(
-        &txn,
-        clock,
-        mails::verify_address(&email, &account.username, &link),
-    )
-    .await
-    .map_err(AccountError::db("queueing mail"))?;
+    mail_confirmation(&txn, clock, base_url, account_id, &email, &account.username).await?;
     txn.commit().await.map_err(AccountError::db("committing"))?;
     Ok(())
 }

@@ -159,7 +159,10 @@ pub(super) async fn begin(
         .exec(db)
         .await
         .map_err(AccountError::db("storing a pending sign-in"))?;
-        tracing::info!(account_id, "identity accepted; waiting for the second factor");
+        tracing::info!(
+            account_id,
+            "identity accepted; waiting for the second factor"
+        );
         return Ok(SignedIn::NeedsCode(session::pending_cookie(&token, https)));
     }
     let cookie = session::start(db, now, account_id, remember, user_agent, https)

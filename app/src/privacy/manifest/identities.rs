@@ -4,8 +4,7 @@
 use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_personal, personal};
 
 const LINKED: Retention = Retention::UntilChangedOrAccountDeleted;
-const IN_FLIGHT: Retention =
-    Retention::Brief("while you sign in: at most an hour, then deleted");
+const IN_FLIGHT: Retention = Retention::Brief("while you sign in: at most an hour, then deleted");
 const OWNER: &[Audience] = &[Audience::Owner];
 
 const fn field(
@@ -32,7 +31,8 @@ const fn field(
 
 const SUBJECT: &str = "Recognises you when you sign in with that provider again; for GitHub, the numeric user id, which never changes.";
 const LOGIN: &str = "Shows you which account is linked; for GitHub, lets contributor-agreement checks find you by your GitHub login. Refreshed at each sign-in.";
-const EMAIL: &str = "Offers to link an existing account with the same verified address; never used to mail you.";
+const EMAIL: &str =
+    "Offers to link an existing account with the same verified address; never used to mail you.";
 
 pub const COLUMNS: &[Column] = &[
     not_personal("account_identities", "id", INTERNAL_KEY),

@@ -148,6 +148,10 @@ export default defineConfig({
             PORTAL_LISTEN: `127.0.0.1:${port}`,
             PORTAL_BASE_URL: baseURL,
             PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+            // Every test comes from 127.0.0.1: lift the per-address limits
+            // on registering and signing in (the integration tests check them).
+            PORTAL_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
+            PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES: "1000",
             PORTAL_OIDC_LOCAL_ISSUER: oidcIssuer,
             PORTAL_OIDC_LOCAL_CLIENT_ID: oidcClientId,
             PORTAL_OIDC_LOCAL_CLIENT_SECRET: oidcClientSecret,

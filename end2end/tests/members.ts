@@ -1,10 +1,10 @@
 // Members for the browser tests: registering through the form and confirming
 // the address from the mail, signing in and out.
 //
-// Registering is limited to 10 attempts per IP address and hour, and every
-// test of a run comes from 127.0.0.1. Tests that are about something else
-// than registering therefore get their member from `addMember`, which uses
-// the portal's own `portal create-admin` command and costs no registration.
+// Tests that are about something else than registering get their member
+// from `addMember`, which uses the portal's own `portal create-admin`
+// command: quicker than the form and the mail. (Every test comes from
+// 127.0.0.1, so playwright.config.ts raises the per-address limits.)
 import { spawnSync } from "node:child_process";
 import type { APIRequestContext, Page, TestInfo } from "@playwright/test";
 import { expect, gotoReady } from "./fixtures";
@@ -95,8 +95,7 @@ export async function signOut(page: Page): Promise<void> {
 /**
  * Adds a member with a confirmed address straight to the database of the
  * portal under test, with `portal create-admin` (the only account-making
- * command the portal has), so it costs none of the ten registrations per
- * hour. The member therefore holds the admin role; the account pages and
+ * command the portal has), without the form and the mail. The member therefore holds the admin role; the account pages and
  * sign-in treat it like any other member, the header shows an "Admin" link.
  */
 export function addMember(testInfo: TestInfo, prefix = "m"): Member {

@@ -71,6 +71,12 @@ pub struct Config {
     /// fields and résumé are erased.
     #[serde(default = "defaults::application_retention_days")]
     pub application_retention_days: u32,
+    /// Registrations per IP address and hour (password or provider).
+    #[serde(default = "defaults::registrations_per_ip_per_hour")]
+    pub registrations_per_ip_per_hour: i32,
+    /// Sign-in attempts per IP address and ten minutes.
+    #[serde(default = "defaults::sign_ins_per_ip_per_10_minutes")]
+    pub sign_ins_per_ip_per_10_minutes: i32,
     /// GitHub sign-in: the OAuth app's client id (off without it).
     #[serde(default)]
     pub github_client_id: Option<String>,
@@ -132,6 +138,12 @@ mod defaults {
     }
     pub fn mail_from() -> String {
         "Community Portal <noreply@localhost>".to_owned()
+    }
+    pub fn registrations_per_ip_per_hour() -> i32 {
+        10
+    }
+    pub fn sign_ins_per_ip_per_10_minutes() -> i32 {
+        30
     }
     pub fn github_url() -> String {
         "https://github.com".to_owned()
@@ -232,6 +244,20 @@ impl Config {
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
+        for (setting, value) in [
+            (
+                "PORTAL_REGISTRATIONS_PER_IP_PER_HOUR",
+                self.registrations_per_ip_per_hour,
+            ),
+            (
+                "PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES",
+                self.sign_ins_per_ip_per_10_minutes,
+            ),
+        ] {
+            if !(1..=100_000).contains(&value) {
+                return Err(invalid(setting, "must be between 1 and 100000"));
+            }
+        }
         providers::validate(
             (&self.github_client_id, &self.github_client_secret),
             &[&self.github_url, &self.github_api_url],
@@ -279,6 +305,11 @@ impl Config {
             None => format!("files in {}", self.mail_dir),
         };
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
+        let _ = writeln!(
+            out,
+            "per IP address    {} registrations an hour, {} sign-ins per 10 minutes",
+            self.registrations_per_ip_per_hour, self.sign_ins_per_ip_per_10_minutes
+        );
         let sign_in: Vec<String> = self
             .sign_in_providers()
             .into_iter()

@@ -9,7 +9,7 @@ use app::{
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
-        rate_limit::Limiter,
+        rate_limit::{Limiter, PerIpLimits},
         session, shell,
     },
 };
@@ -177,7 +177,13 @@ pub async fn app_state(
         .site_addr(config.listen)
         .build();
     Ok(AppState {
-        limiter: Limiter::load(&db).await.map_err(StartupError::Limiter)?,
+        limiter: Limiter::load(&db)
+            .await
+            .map_err(StartupError::Limiter)?
+            .with_per_ip(PerIpLimits {
+                registrations_per_hour: config.registrations_per_ip_per_hour,
+                sign_ins_per_10_minutes: config.sign_ins_per_ip_per_10_minutes,
+            }),
         db,
         clock,
         site: Arc::new(SiteSettings {

@@ -20,12 +20,14 @@ pub struct Limit {
     pub window: Duration,
 }
 
-pub const SIGN_IN_PER_IP: Limit = Limit {
+/// Defaults; the limits in force come from [`Limiter::sign_ins`] and
+/// [`Limiter::registrations`].
+const SIGN_IN_PER_IP: Limit = Limit {
     bucket: "sign_in_ip",
     max: 30,
     window: Duration::minutes(10),
 };
-pub const REGISTER_PER_IP: Limit = Limit {
+const REGISTER_PER_IP: Limit = Limit {
     bucket: "register_ip",
     max: 10,
     window: Duration::hours(1),
@@ -78,10 +80,30 @@ pub enum Outcome {
     Limited { retry_after: Duration },
 }
 
+/// The per-address limits an operator may change: behind a company's or a
+/// campus's single outgoing address, many people share one IP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PerIpLimits {
+    /// Registrations (with a password or a provider) per hour.
+    pub registrations_per_hour: i32,
+    /// Sign-in attempts (password or provider) per ten minutes.
+    pub sign_ins_per_10_minutes: i32,
+}
+
+impl Default for PerIpLimits {
+    fn default() -> Self {
+        Self {
+            registrations_per_hour: REGISTER_PER_IP.max,
+            sign_ins_per_10_minutes: SIGN_IN_PER_IP.max,
+        }
+    }
+}
+
 /// The installation's salt and the database, ready to count.
 #[derive(Clone, Debug)]
 pub struct Limiter {
     salt: String,
+    per_ip: PerIpLimits,
 }
 
 impl Limiter {
@@ -119,7 +141,29 @@ impl Limiter {
             .ok_or_else(|| DbErr::RecordNotFound("rate_limit_salt".to_owned()))?;
         Ok(Self {
             salt: row.try_get("", "value")?,
+            per_ip: PerIpLimits::default(),
         })
+    }
+
+    /// The same limiter with the operator's per-address limits.
+    pub fn with_per_ip(self, per_ip: PerIpLimits) -> Self {
+        Self { per_ip, ..self }
+    }
+
+    /// Registrations per IP address, as configured.
+    pub fn registrations(&self) -> Limit {
+        Limit {
+            max: self.per_ip.registrations_per_hour,
+            ..REGISTER_PER_IP
+        }
+    }
+
+    /// Sign-in attempts per IP address, as configured.
+    pub fn sign_ins(&self) -> Limit {
+        Limit {
+            max: self.per_ip.sign_ins_per_10_minutes,
+            ..SIGN_IN_PER_IP
+        }
     }
 
     fn key(&self, bucket: &str, subject: &str) -> String {

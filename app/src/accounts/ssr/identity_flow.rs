@@ -15,7 +15,7 @@ use super::{
     providers::{ProviderError, ProviderIdentity, Providers},
     sign_in::{SignedIn, begin},
 };
-use crate::ssr::{AppState, rate_limit::SIGN_IN_PER_IP, session, tokens};
+use crate::ssr::{AppState, session, tokens};
 
 /// From the button to the provider's callback.
 pub const FLOW_FOR: Duration = Duration::minutes(10);
@@ -52,7 +52,7 @@ pub async fn start(
 ) -> Result<Started, FlowError> {
     let (db, https) = (&state.db, state.site.is_https());
     let now = state.clock.now();
-    enforce(db, &state.limiter, &[(SIGN_IN_PER_IP, ip)], now).await?;
+    enforce(db, &state.limiter, &[(state.limiter.sign_ins(), ip)], now).await?;
     let authorization = state.providers.authorize(key, now).await?;
     let (token, id_hash) = tokens::generate();
     sign_in_flow::Entity::insert(sign_in_flow::ActiveModel {

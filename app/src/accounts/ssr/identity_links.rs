@@ -24,10 +24,7 @@ use crate::{
     accounts::{Email, PendingIdentity, PendingStep, Username},
     ssr::{
         Clock, mail,
-        rate_limit::{
-            FAILURES_PER_LOGIN, Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, REGISTER_PER_IP,
-            SIGN_IN_PER_IP,
-        },
+        rate_limit::{FAILURES_PER_LOGIN, Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
         tokens,
     },
 };
@@ -152,7 +149,7 @@ pub async fn finish_sign_up(
     browser: &Browser,
 ) -> Result<SignedIn, AccountError> {
     let now = clock.now();
-    enforce(db, limiter, &[(REGISTER_PER_IP, &browser.ip)], now).await?;
+    enforce(db, limiter, &[(limiter.registrations(), &browser.ip)], now).await?;
     let flow = identified(db, token, now).await?;
     if flow.account_id.is_some() || vouched_account(db, &flow).await?.is_some() {
         return Err(expired());
@@ -223,7 +220,7 @@ pub async fn link_with_password(
     browser: &Browser,
 ) -> Result<SignedIn, AccountError> {
     let now = clock.now();
-    enforce(db, limiter, &[(SIGN_IN_PER_IP, &browser.ip)], now).await?;
+    enforce(db, limiter, &[(limiter.sign_ins(), &browser.ip)], now).await?;
     let flow = identified(db, token, now).await?;
     let existing = vouched_account(db, &flow).await?.ok_or_else(expired)?;
     // Wrong passwords here count against the same per-login limit as the

@@ -18,7 +18,7 @@ use crate::{
     documents::{DocumentKind, ssr::current_version},
     ssr::{
         Clock, mail,
-        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP, REGISTER_PER_IP},
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
     },
 };
 
@@ -49,7 +49,13 @@ pub async fn register(
     base_url: &str,
     input: NewMember,
 ) -> Result<(), AccountError> {
-    enforce(db, limiter, &[(REGISTER_PER_IP, &input.ip)], clock.now()).await?;
+    enforce(
+        db,
+        limiter,
+        &[(limiter.registrations(), &input.ip)],
+        clock.now(),
+    )
+    .await?;
     let username = Username::parse(&input.username).map_err(AccountError::invalid("username"))?;
     let email = Email::parse(&input.email).map_err(AccountError::invalid("email"))?;
     let password = Password::parse(input.password).map_err(AccountError::invalid("password"))?;

@@ -18,9 +18,7 @@ use crate::{
     accounts::{Email, Username},
     ssr::{
         Clock,
-        rate_limit::{
-            FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, SIGN_IN_PER_IP, backoff,
-        },
+        rate_limit::{FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, backoff},
         session, tokens,
     },
 };
@@ -66,7 +64,7 @@ pub async fn sign_in(
     input: SignIn,
 ) -> Result<(i64, SignedIn), AccountError> {
     let now = clock.now();
-    enforce(db, limiter, &[(SIGN_IN_PER_IP, &input.ip)], now).await?;
+    enforce(db, limiter, &[(limiter.sign_ins(), &input.ip)], now).await?;
     let login = input.login.trim();
     let login_key = login.to_lowercase();
     let pair = format!("{login_key}\n{}", input.ip);

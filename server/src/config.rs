@@ -431,4 +431,78 @@ mod tests {
         let result = Config::load(Some(Path::new("/nonexistent/portal.toml")), &env(&[]));
         assert!(result.is_err());
     }
+
+    #[test]
+    fn providers_come_from_variables_and_the_file() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("portal-oidc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join("portal.toml");
+        std::fs::write(
+            &path,
+            "[[oidc]]\nkey = \"corp\"\nname = \"Example Corp\"\n\
+             issuer = \"https://id.example.com/realms/staff\"\n\
+             client_id = \"portal\"\nclient_secret = \"file-secret\"\n",
+        )?;
+        let config = Config::load(
+            Some(&path),
+            &env(&[
+                ("PORTAL_GITHUB_CLIENT_ID", "gh-id"),
+                ("PORTAL_GITHUB_CLIENT_SECRET", "gh-secret"),
+                ("PORTAL_OIDC_CAMPUS_SSO_ISSUER", "https://sso.example.edu"),
+                ("PORTAL_OIDC_CAMPUS_SSO_NAME", "Campus"),
+                ("PORTAL_OIDC_CAMPUS_SSO_CLIENT_ID", "portal"),
+                ("PORTAL_OIDC_CAMPUS_SSO_CLIENT_SECRET", "env-secret"),
+            ]),
+        )?;
+        std::fs::remove_dir_all(&dir)?;
+        let keys: Vec<String> = config
+            .sign_in_providers()
+            .into_iter()
+            .map(|provider| provider.key)
+            .collect();
+        assert_eq!(keys, ["github", "corp", "campus-sso"]);
+        let summary = config.summary();
+        assert!(summary.contains("Example Corp (corp)"), "{summary}");
+        for secret in ["gh-secret", "file-secret", "env-secret"] {
+            assert!(!summary.contains(secret));
+            assert!(!format!("{config:?}").contains(secret));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn incomplete_or_unsafe_provider_settings_are_refused() {
+        let refused = |pairs: &[(&str, &str)]| {
+            Config::load(None, &env(pairs))
+                .err()
+                .map(|error| error.to_string())
+                .unwrap_or_default()
+        };
+        assert!(refused(&[("PORTAL_GITHUB_CLIENT_ID", "x")]).contains("both"));
+        assert!(
+            refused(&[("PORTAL_OIDC_CORP_ISSUER", "https://id.example.com")])
+                .contains("PORTAL_OIDC_CORP_NAME")
+        );
+        let unsafe_issuer = refused(&[
+            (
+                "PORTAL_OIDC_CORP_ISSUER",
+                "https://id.example.com; script-src *",
+            ),
+            ("PORTAL_OIDC_CORP_NAME", "Corp"),
+            ("PORTAL_OIDC_CORP_CLIENT_ID", "x"),
+            ("PORTAL_OIDC_CORP_CLIENT_SECRET", "y"),
+        ]);
+        assert!(unsafe_issuer.contains("http(s) address"), "{unsafe_issuer}");
+        let github_key = refused(&[
+            ("PORTAL_OIDC_GITHUB_ISSUER", "https://id.example.com"),
+            ("PORTAL_OIDC_GITHUB_NAME", "Not GitHub"),
+            ("PORTAL_OIDC_GITHUB_CLIENT_ID", "x"),
+            ("PORTAL_OIDC_GITHUB_CLIENT_SECRET", "y"),
+        ]);
+        assert!(github_key.contains("not `github`"), "{github_key}");
+        assert!(
+            refused(&[("PORTAL_REGISTRATIONS_PER_IP_PER_HOUR", "0")])
+                .contains("PORTAL_REGISTRATIONS_PER_IP_PER_HOUR")
+        );
+    }
 }

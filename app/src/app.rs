@@ -16,6 +16,7 @@ use crate::{
         VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
+    cla::{ContributePage, ReceiptPage},
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -141,18 +142,11 @@ pub fn App() -> impl IntoView {
                         view=ApplicationPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("contribute") view=ContributePage ssr=SsrMode::Async />
                     <Route
-                        path=path!("contribute")
+                        path=path!("contribute/receipts/:id")
+                        view=ReceiptPage
                         ssr=SsrMode::Async
-                        view=|| {
-                            view! {
-                                <UpcomingPage
-                                    title="Contribute"
-                                    lead="Send us code: sign the Contributor License Agreement once, online."
-                                    body="Signing asks for your name, your contact details and your signature. Continuous-integration checks ask this portal whether a contributor is covered; they learn nothing else about you."
-                                />
-                            }
-                        }
                     />
                 </Routes>
             </Layout>

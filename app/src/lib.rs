@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod app;
+pub mod cla;
 pub mod documents;
 pub mod error;
 pub mod jobs;

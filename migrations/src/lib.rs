@@ -15,6 +15,7 @@ mod m20261129_000005_rate_limits;
 mod m20261129_000006_second_factor;
 mod m20261129_000007_jobs;
 mod m20261129_000008_identities;
+mod m20261129_000009_cla;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000006_second_factor::Migration),
             Box::new(m20261129_000007_jobs::Migration),
             Box::new(m20261129_000008_identities::Migration),
+            Box::new(m20261129_000009_cla::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use app::{
     accounts::ssr::{Providers, identity_routes},
     app::App,
+    cla::ssr::receipt_download,
     jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -218,6 +219,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/readyz", get(readyz))
         .route("/jobs/applications/{id}/resume", get(recruiter_resume))
         .route("/jobs/application/resume", get(applicant_resume))
+        .route("/contribute/receipts/{id}/download", get(receipt_download))
         .route("/auth/{key}/start", post(identity_routes::start))
         .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {

@@ -23,6 +23,8 @@ pub mod document {
         pub effective_at: TimeDateTimeWithTimeZone,
         pub material: bool,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// Agreements only: signing asks for a postal address.
+        pub requires_address: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -43,6 +45,43 @@ pub async fn current_version<C: ConnectionTrait>(
         .order_by_desc(document::Column::Version)
         .one(db)
         .await
+}
+
+/// Publishes a new version of `kind`: the next number, the SHA-256 of the
+/// exact text. Only a `material` version asks for consent or signatures
+/// again; an editorial one (a typo, a clearer sentence) carries them over.
+pub async fn publish<C: ConnectionTrait>(
+    db: &C,
+    kind: DocumentKind,
+    title: &str,
+    body: &str,
+    material: bool,
+    effective_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<document::Model, DbErr> {
+    use sea_orm::ActiveValue::Set;
+    use sha2::{Digest, Sha256};
+
+    let latest = document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .order_by_desc(document::Column::Version)
+        .one(db)
+        .await?;
+    let requires_address = latest.as_ref().is_some_and(|row| row.requires_address);
+    document::ActiveModel {
+        kind: Set(kind.as_str().to_owned()),
+        version: Set(latest.map_or(1, |row| row.version + 1)),
+        title: Set(title.to_owned()),
+        body: Set(body.to_owned()),
+        sha256: Set(hex::encode(Sha256::digest(body.as_bytes()))),
+        effective_at: Set(effective_at),
+        material: Set(material),
+        created_at: Set(now),
+        requires_address: Set(requires_address),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
 }
 
 /// The newest version of `kind` whose effective date has been reached.

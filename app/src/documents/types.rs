@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     PrivacyPolicy,
+    IndividualCla,
+    CorporateCla,
 }
 
 impl DocumentKind {
@@ -12,6 +14,8 @@ impl DocumentKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::PrivacyPolicy => "privacy_policy",
+            Self::IndividualCla => "individual_cla",
+            Self::CorporateCla => "corporate_cla",
         }
     }
 }

@@ -9,6 +9,7 @@
 
 use std::fmt;
 
+mod cla;
 mod identities;
 mod jobs;
 
@@ -181,6 +182,7 @@ const PUBLISHED: &str = "published document text and metadata";
 pub const MANIFEST: &[&[Column]] = &[
     CORE,
     identities::COLUMNS,
+    cla::COLUMNS,
     jobs::OTHERS,
     &jobs::APPLICATION_FIELDS,
     &jobs::UPDATE_FIELDS,
@@ -200,6 +202,7 @@ const CORE: &[Column] = &[
     not_personal("documents", "sha256", PUBLISHED),
     not_personal("documents", "effective_at", PUBLISHED),
     not_personal("documents", "material", PUBLISHED),
+    not_personal("documents", "requires_address", PUBLISHED),
     not_personal("documents", "created_at", PUBLISHED),
     // Accounts.
     not_personal("accounts", "id", INTERNAL_KEY),

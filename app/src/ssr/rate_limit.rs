@@ -37,6 +37,12 @@ pub const MAIL_PER_IP: Limit = Limit {
     max: 10,
     window: Duration::hours(1),
 };
+/// Questions to the CLA status API from one address (CI bots ask often).
+pub const CLA_STATUS_PER_IP: Limit = Limit {
+    bucket: "cla_status_ip",
+    max: 600,
+    window: Duration::minutes(10),
+};
 /// Job applications from one address.
 pub const APPLY_PER_IP: Limit = Limit {
     bucket: "apply_ip",

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod cla;
 mod cli;
 mod email_change;
 mod health;

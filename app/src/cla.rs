@@ -1,0 +1,16 @@
+//! Contributor License Agreements: a versioned individual agreement signed
+//! online by members with a confirmed address, receipts, revocation, and a
+//! status API that CI bots ask whether a contributor is covered.
+
+mod agreement_page;
+mod api;
+mod receipt_page;
+mod types;
+
+pub use agreement_page::ContributePage;
+pub use api::*;
+pub use receipt_page::ReceiptPage;
+pub use types::*;
+
+#[cfg(feature = "ssr")]
+pub mod ssr;

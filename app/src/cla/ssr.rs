@@ -1,0 +1,22 @@
+//! Server side of the contributor agreements: the signature records, who
+//! is covered, signing, revoking and receipts.
+
+mod coverage;
+mod download;
+mod entities;
+mod mails;
+mod overview;
+mod signing;
+
+pub use coverage::{is_current, status};
+pub use download::receipt_download;
+pub use entities::*;
+pub use overview::overview;
+pub use signing::{IndividualSignature, receipt, revoke, sign_individual};
+
+use crate::error::AppError;
+
+/// Maps a database error to the code the browser may see.
+fn failed(action: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppError {
+    move |error| crate::ssr::db_error(action, error)
+}

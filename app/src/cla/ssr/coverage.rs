@@ -1,0 +1,113 @@
+//! Who is covered: a signature counts while it is not revoked and no
+//! *material* version of its agreement has come into force since the
+//! version signed. Editorial versions carry signatures over.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder,
+};
+use time::OffsetDateTime;
+
+use super::{entities::signature, failed};
+use crate::{
+    accounts::{
+        Email,
+        ssr::{account, identity, providers::GITHUB},
+    },
+    cla::CoverageStatus,
+    documents::{DocumentKind, ssr::document},
+    error::AppError,
+};
+
+/// Whether `version` of `kind` still binds: no material version after it
+/// is in force at `now`.
+pub async fn is_current<C: ConnectionTrait>(
+    db: &C,
+    kind: DocumentKind,
+    version: i32,
+    now: OffsetDateTime,
+) -> Result<bool, sea_orm::DbErr> {
+    let later_material = document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::Version.gt(version))
+        .filter(document::Column::Material.eq(true))
+        .filter(document::Column::EffectiveAt.lte(now))
+        .count(db)
+        .await?;
+    Ok(later_material == 0)
+}
+
+/// The status API: is the GitHub login or the address covered? Matches the
+/// login and address given when signing, and those of the signer's
+/// account (its linked GitHub login, its confirmed address), so a
+/// contributor is found however their commits name them.
+pub async fn status(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    github: Option<&str>,
+    email: Option<&str>,
+) -> Result<CoverageStatus, AppError> {
+    let mut accounts = Vec::new();
+    let mut condition = sea_orm::Condition::any();
+    if let Some(login) = github.map(str::trim).filter(|login| !login.is_empty()) {
+        let key = login.to_lowercase();
+        accounts.extend(
+            identity::Entity::find()
+                .filter(identity::Column::Provider.eq(GITHUB))
+                .filter(identity::Column::LoginKey.eq(key.clone()))
+                .all(db)
+                .await
+                .map_err(failed("finding a GitHub login"))?
+                .into_iter()
+                .map(|row| row.account_id),
+        );
+        condition = condition.add(signature::Column::GithubLoginKey.eq(key));
+    }
+    if let Some(email) = email.and_then(|email| Email::parse(email).ok()) {
+        accounts.extend(
+            account::Entity::find()
+                .filter(account::Column::EmailKey.eq(email.key()))
+                .filter(account::Column::EmailVerifiedAt.is_not_null())
+                .all(db)
+                .await
+                .map_err(failed("finding an address"))?
+                .into_iter()
+                .map(|row| row.id),
+        );
+        condition = condition.add(signature::Column::EmailKey.eq(email.key()));
+    }
+    if !accounts.is_empty() {
+        condition = condition.add(signature::Column::AccountId.is_in(accounts));
+    }
+    let candidates = if condition.is_empty() {
+        Vec::new()
+    } else {
+        signature::Entity::find()
+            .filter(condition)
+            .filter(signature::Column::Kind.eq(signature::INDIVIDUAL))
+            .filter(signature::Column::RevokedAt.is_null())
+            .order_by_desc(signature::Column::Version)
+            .all(db)
+            .await
+            .map_err(failed("finding signatures"))?
+    };
+    for candidate in candidates {
+        if is_current(db, DocumentKind::IndividualCla, candidate.version, now)
+            .await
+            .map_err(failed("checking the agreement's versions"))?
+        {
+            return Ok(CoverageStatus {
+                covered: true,
+                agreement: Some("individual".to_owned()),
+                version: Some(candidate.version),
+                via: Some("individual".to_owned()),
+            });
+        }
+    }
+    Ok(CoverageStatus {
+        covered: false,
+        agreement: None,
+        version: None,
+        via: None,
+    })
+}

@@ -1,0 +1,41 @@
+//! Tables of the contributor agreement feature.
+
+pub mod signature {
+    use sea_orm::entity::prelude::*;
+
+    /// Individual agreements; corporate ones carry the company too.
+    pub const INDIVIDUAL: &str = "individual";
+
+    /// One signature: who, which version (and its SHA-256), the exact
+    /// fields, when. Append-only, except that revoking sets the last two.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cla_signatures")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// The signer's account; emptied if the account is deleted.
+        pub account_id: Option<i64>,
+        pub document_id: i64,
+        pub kind: String,
+        pub version: i32,
+        pub sha256: String,
+        pub full_name: String,
+        pub email: String,
+        pub email_key: String,
+        #[sea_orm(column_type = "Text", nullable)]
+        pub postal_address: Option<String>,
+        pub github_login: Option<String>,
+        pub github_login_key: Option<String>,
+        pub company_name: Option<String>,
+        pub signatory_title: Option<String>,
+        pub signature: String,
+        pub signed_at: TimeDateTimeWithTimeZone,
+        pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+        pub revocation_reason: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

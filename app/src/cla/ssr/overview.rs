@@ -1,0 +1,168 @@
+//! The agreement page's content: the version in force, its changes
+//! against the one before, and the signed-in member's standing.
+
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use similar::{ChangeTag, TextDiff};
+use time::OffsetDateTime;
+
+use super::{coverage::is_current, entities::signature, failed};
+use crate::{
+    accounts::{
+        CurrentUser,
+        ssr::{account, identity, providers::GITHUB},
+    },
+    cla::{AgreementOverview, Changes, DiffLine, LineChange, MyAgreement, MySignature, Standing},
+    documents::{
+        DocumentKind,
+        ssr::{current, current_version, document, format_date},
+    },
+    error::AppError,
+};
+
+/// The individual agreement as the visitor (or `me`) sees it.
+pub async fn overview(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    me: Option<&CurrentUser>,
+) -> Result<AgreementOverview, AppError> {
+    let kind = DocumentKind::IndividualCla;
+    let agreement = current(db, kind, now).await?;
+    let row = current_version(db, kind, now)
+        .await
+        .map_err(failed("loading the agreement"))?
+        .ok_or(AppError::NotFound)?;
+    let previous = document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::Version.lt(row.version))
+        .order_by_desc(document::Column::Version)
+        .one(db)
+        .await
+        .map_err(failed("loading the previous version"))?;
+    let changes = previous.map(|previous| Changes {
+        previous_version: previous.version,
+        material: row.material,
+        lines: diff(&previous.body, &row.body),
+    });
+    let me = match me {
+        Some(user) => Some(mine(db, now, user).await?),
+        None => None,
+    };
+    Ok(AgreementOverview {
+        agreement,
+        requires_address: row.requires_address,
+        changes,
+        me,
+    })
+}
+
+async fn mine(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    user: &CurrentUser,
+) -> Result<MyAgreement, AppError> {
+    let email = account::Entity::find_by_id(user.id)
+        .one(db)
+        .await
+        .map_err(failed("loading the account"))?
+        .map(|account| account.email)
+        .unwrap_or_default();
+    let rows = signature::Entity::find()
+        .filter(signature::Column::AccountId.eq(user.id))
+        .filter(signature::Column::Kind.eq(signature::INDIVIDUAL))
+        .order_by_desc(signature::Column::SignedAt)
+        .all(db)
+        .await
+        .map_err(failed("loading signatures"))?;
+    let mut signatures = Vec::with_capacity(rows.len());
+    for row in rows {
+        let standing = match row.revoked_at {
+            Some(at) => Standing::Revoked(format_date(at, true)),
+            None if is_current(db, DocumentKind::IndividualCla, row.version, now)
+                .await
+                .map_err(failed("checking versions"))? =>
+            {
+                Standing::Valid
+            }
+            None => Standing::Superseded,
+        };
+        signatures.push(MySignature {
+            id: crate::cla::SignatureId(row.id),
+            version: row.version,
+            signed: format_date(row.signed_at, true),
+            standing,
+        });
+    }
+    Ok(MyAgreement {
+        verified: user.email_verified,
+        email,
+        github_login: github_login(db, user.id).await?,
+        covered: signatures
+            .iter()
+            .any(|signature| signature.standing == Standing::Valid),
+        signatures,
+    })
+}
+
+/// The login of the member's linked GitHub account.
+pub(super) async fn github_login(
+    db: &DatabaseConnection,
+    account_id: i64,
+) -> Result<Option<String>, AppError> {
+    Ok(identity::Entity::find()
+        .filter(identity::Column::AccountId.eq(account_id))
+        .filter(identity::Column::Provider.eq(GITHUB))
+        .one(db)
+        .await
+        .map_err(failed("loading the GitHub identity"))?
+        .and_then(|row| row.login))
+}
+
+/// Changed lines with two lines of context; `None` between hunks.
+fn diff(old: &str, new: &str) -> Vec<Option<DiffLine>> {
+    let diff = TextDiff::from_lines(old, new);
+    let mut lines = Vec::new();
+    for (index, group) in diff.grouped_ops(2).iter().enumerate() {
+        if index > 0 {
+            lines.push(None);
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let change_kind = match change.tag() {
+                    ChangeTag::Equal => LineChange::Same,
+                    ChangeTag::Insert => LineChange::Added,
+                    ChangeTag::Delete => LineChange::Removed,
+                };
+                lines.push(Some(DiffLine {
+                    change: change_kind,
+                    text: change.value().trim_end_matches('\n').to_owned(),
+                }));
+            }
+        }
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_diff_shows_changed_lines_with_context() {
+        let lines = diff("a\nb\nc\nd\n", "a\nB\nc\nd\n");
+        let shown: Vec<(LineChange, &str)> = lines
+            .iter()
+            .flatten()
+            .map(|line| (line.change, line.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (LineChange::Same, "a"),
+                (LineChange::Removed, "b"),
+                (LineChange::Added, "B"),
+                (LineChange::Same, "c"),
+                (LineChange::Same, "d"),
+            ]
+        );
+    }
+}

@@ -1,0 +1,249 @@
+//! Signing the individual agreement, revoking a signature, and the receipt.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    TransactionTrait, sea_query::Expr,
+};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
+
+use super::{coverage::is_current, entities::signature, failed, mails, overview::github_login};
+use crate::{
+    accounts::{CurrentUser, Email},
+    cla::{Receipt, SignatureId, signature_matches},
+    documents::{
+        DocumentKind,
+        ssr::{current_version, document, format_date},
+    },
+    error::AppError,
+    ssr::{Clock, mail},
+};
+
+/// What the signing form sends.
+pub struct IndividualSignature {
+    pub full_name: String,
+    pub email: String,
+    pub postal_address: Option<String>,
+    /// The full name typed again, as the signature.
+    pub signature: String,
+    pub agreed: bool,
+    /// The SHA-256 of the version the signer read.
+    pub sha256: String,
+}
+
+const MAX_ADDRESS: usize = 1000;
+
+/// Records a signature of the individual agreement in force, for a member
+/// with a confirmed address, and mails the receipt in the same transaction.
+/// The record holds who, the version and its SHA-256, the exact fields and
+/// the time — nothing else (no IP address).
+pub async fn sign_individual(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    base_url: &str,
+    me: &CurrentUser,
+    input: IndividualSignature,
+) -> Result<SignatureId, AppError> {
+    if !me.email_verified {
+        return Err(AppError::Forbidden);
+    }
+    let now = clock.now();
+    let full_name = input.full_name.trim().to_owned();
+    if !(2..=200).contains(&full_name.chars().count()) || full_name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "full_name",
+            "Enter your full legal name (2 to 200 characters).",
+        ));
+    }
+    let email =
+        Email::parse(&input.email).map_err(|message| AppError::invalid("email", message))?;
+    let agreement = current_version(db, DocumentKind::IndividualCla, now)
+        .await
+        .map_err(failed("loading the agreement"))?
+        .ok_or(AppError::NotFound)?;
+    let postal_address = input
+        .postal_address
+        .map(|address| address.trim().to_owned())
+        .filter(|address| !address.is_empty());
+    match &postal_address {
+        None if agreement.requires_address => {
+            return Err(AppError::invalid(
+                "postal_address",
+                "This agreement needs your postal address.",
+            ));
+        }
+        Some(address) if address.chars().count() > MAX_ADDRESS => {
+            return Err(AppError::invalid(
+                "postal_address",
+                "The address is too long (at most 1000 characters).",
+            ));
+        }
+        _ => {}
+    }
+    if !signature_matches(&full_name, &input.signature) {
+        return Err(AppError::invalid(
+            "signature",
+            "Type your full name exactly as above to sign.",
+        ));
+    }
+    if !input.agreed {
+        return Err(AppError::invalid("agreed", "Tick “I agree” to sign."));
+    }
+    if input.sha256 != agreement.sha256 {
+        return Err(AppError::invalid(
+            "sha256",
+            "A new version of the agreement came into force while you were reading. Please read it and sign again.",
+        ));
+    }
+    if already_covered(db, me.id, now).await? {
+        return Err(AppError::invalid(
+            "sha256",
+            "You have already signed this agreement; your signature covers this version.",
+        ));
+    }
+    let github_login = github_login(db, me.id).await?;
+    let txn = db.begin().await.map_err(failed("starting a transaction"))?;
+    let row = signature::ActiveModel {
+        account_id: Set(Some(me.id)),
+        document_id: Set(agreement.id),
+        kind: Set(signature::INDIVIDUAL.to_owned()),
+        version: Set(agreement.version),
+        sha256: Set(agreement.sha256.clone()),
+        full_name: Set(full_name),
+        email: Set(email.as_str().to_owned()),
+        email_key: Set(email.key()),
+        postal_address: Set(postal_address),
+        github_login_key: Set(github_login.as_deref().map(str::to_lowercase)),
+        github_login: Set(github_login),
+        company_name: Set(None),
+        signatory_title: Set(None),
+        signature: Set(input.signature.trim().to_owned()),
+        signed_at: Set(now),
+        revoked_at: Set(None),
+        revocation_reason: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(failed("recording the signature"))?;
+    let receipt = to_receipt(&row, &agreement);
+    let link = format!("{base_url}/contribute/receipts/{}", row.id);
+    mail::enqueue(&txn, clock, mails::receipt(&email, &receipt, &link))
+        .await
+        .map_err(failed("queueing the receipt"))?;
+    txn.commit().await.map_err(failed("committing"))?;
+    tracing::info!(
+        account_id = me.id,
+        version = agreement.version,
+        "individual agreement signed"
+    );
+    Ok(SignatureId(row.id))
+}
+
+async fn already_covered(
+    db: &DatabaseConnection,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<bool, AppError> {
+    let active = signature::Entity::find()
+        .filter(signature::Column::AccountId.eq(account_id))
+        .filter(signature::Column::Kind.eq(signature::INDIVIDUAL))
+        .filter(signature::Column::RevokedAt.is_null())
+        .all(db)
+        .await
+        .map_err(failed("loading signatures"))?;
+    for row in active {
+        if is_current(db, DocumentKind::IndividualCla, row.version, now)
+            .await
+            .map_err(failed("checking versions"))?
+        {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Revokes one of the member's signatures for future contributions. The
+/// record stays, marked with the time and the reason.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    account_id: i64,
+    id: SignatureId,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "reason",
+            "Keep the reason under 500 characters.",
+        ));
+    }
+    let reason = if reason.is_empty() {
+        "Revoked by the signer."
+    } else {
+        reason
+    };
+    let revoked = signature::Entity::update_many()
+        .col_expr(signature::Column::RevokedAt, Expr::value(clock.now()))
+        .col_expr(signature::Column::RevocationReason, Expr::value(reason))
+        .filter(signature::Column::Id.eq(id.0))
+        .filter(signature::Column::AccountId.eq(account_id))
+        .filter(signature::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .map_err(failed("revoking the signature"))?;
+    if revoked.rows_affected != 1 {
+        return Err(AppError::NotFound);
+    }
+    tracing::info!(account_id, signature_id = id.0, "signature revoked");
+    Ok(())
+}
+
+/// The receipt of one of the member's own signatures.
+pub async fn receipt(
+    db: &DatabaseConnection,
+    account_id: i64,
+    id: SignatureId,
+) -> Result<Receipt, AppError> {
+    let row = signature::Entity::find_by_id(id.0)
+        .filter(signature::Column::AccountId.eq(account_id))
+        .one(db)
+        .await
+        .map_err(failed("loading the signature"))?
+        .ok_or(AppError::NotFound)?;
+    let agreement = document::Entity::find_by_id(row.document_id)
+        .one(db)
+        .await
+        .map_err(failed("loading the agreement"))?
+        .ok_or(AppError::NotFound)?;
+    Ok(to_receipt(&row, &agreement))
+}
+
+fn to_receipt(row: &signature::Model, agreement: &document::Model) -> Receipt {
+    Receipt {
+        id: SignatureId(row.id),
+        agreement: agreement.title.clone(),
+        version: row.version,
+        sha256: row.sha256.clone(),
+        effective: format_date(agreement.effective_at, true),
+        full_name: row.full_name.clone(),
+        email: row.email.clone(),
+        postal_address: row.postal_address.clone(),
+        github_login: row.github_login.clone(),
+        signature: row.signature.clone(),
+        signed_at: timestamp(row.signed_at),
+        revoked: row.revoked_at.map(|at| {
+            (
+                timestamp(at),
+                row.revocation_reason.clone().unwrap_or_default(),
+            )
+        }),
+    }
+}
+
+fn timestamp(at: OffsetDateTime) -> String {
+    at.replace_nanosecond(0)
+        .unwrap_or(at)
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| at.to_string())
+}

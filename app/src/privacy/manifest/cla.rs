@@ -1,0 +1,134 @@
+//! The contributor agreement's columns. A signature is a legal record,
+//! kept for the life of the project; the optional postal address and GitHub
+//! login may be erased when the account is deleted, the record stays.
+
+use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_personal, personal};
+
+const TABLE: &str = "cla_signatures";
+const READERS: &[Audience] = &[Audience::Owner, Audience::Admins];
+const RECORD: Retention = Retention::LifeOfProject;
+
+const fn field(
+    column: &'static str,
+    label: &'static str,
+    purpose: &'static str,
+    required: bool,
+    visible_to: &'static [Audience],
+    retention: Retention,
+) -> Column {
+    personal(
+        TABLE,
+        column,
+        Personal {
+            feature: Feature::Contributing,
+            label,
+            purpose,
+            required,
+            visible_to,
+            retention,
+        },
+    )
+}
+
+const WHO: &str = "Identifies who granted the licence in the agreement.";
+const CONTACT: &str = "Lets us reach you about your contributions; CI checks may look you up by it (they learn only whether you are covered).";
+const LOGIN: &str = "Lets CI checks on your pull requests find your signature (they learn only whether you are covered).";
+const FINDS: &str = "Finds the record whatever the case.";
+
+pub const COLUMNS: &[Column] = &[
+    not_personal(TABLE, "id", INTERNAL_KEY),
+    not_personal(TABLE, "account_id", INTERNAL_KEY),
+    not_personal(TABLE, "document_id", INTERNAL_KEY),
+    not_personal(TABLE, "kind", "individual or corporate agreement"),
+    not_personal(TABLE, "version", "the version signed"),
+    not_personal(TABLE, "sha256", "fingerprint of the text signed"),
+    field("full_name", "Full legal name", WHO, true, READERS, RECORD),
+    field(
+        "email",
+        "Contact email address",
+        CONTACT,
+        true,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "email_key",
+        "Contact email address, normalised",
+        FINDS,
+        true,
+        &[Audience::NoOne],
+        RECORD,
+    ),
+    field(
+        "postal_address",
+        "Postal address",
+        "Some agreements need it to identify the signer; optional otherwise.",
+        false,
+        READERS,
+        Retention::UntilAccountDeleted,
+    ),
+    field(
+        "github_login",
+        "GitHub login",
+        LOGIN,
+        false,
+        READERS,
+        Retention::UntilAccountDeleted,
+    ),
+    field(
+        "github_login_key",
+        "GitHub login, in lower case",
+        FINDS,
+        false,
+        &[Audience::NoOne],
+        Retention::UntilAccountDeleted,
+    ),
+    field(
+        "company_name",
+        "Company name (corporate agreement)",
+        "Names the company that grants the licence.",
+        false,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "signatory_title",
+        "Signatory's title (corporate agreement)",
+        "Shows the signer's authority to sign for the company.",
+        false,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "signature",
+        "Typed signature",
+        "Your signature: the name you typed to sign.",
+        true,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "signed_at",
+        "Time of signing",
+        "When the licence was granted.",
+        true,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "revoked_at",
+        "Time of revocation",
+        "From when the agreement no longer covers new contributions.",
+        false,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "revocation_reason",
+        "Reason for revoking",
+        "Explains the revocation on the record.",
+        false,
+        READERS,
+        RECORD,
+    ),
+];

@@ -15,8 +15,12 @@ test("a member signs the individual agreement and downloads the receipt", async 
   await expectWelcome(page, member);
 
   await gotoReady(page, "/contribute");
-  await expect(page.getByRole("heading", { level: 2, name: "Individual Contributor License Agreement" })).toBeVisible();
-  await expect(page.getByLabel("Contact email address", { exact: true })).toHaveValue(member.email);
+  await expect(
+    page.getByRole("heading", { level: 2, name: "Individual Contributor License Agreement" }),
+  ).toBeVisible();
+  await expect(page.getByLabel("Contact email address", { exact: true })).toHaveValue(
+    member.email,
+  );
   await expectNoSeriousA11yViolations(page);
 
   await page.getByLabel("Full legal name", { exact: true }).fill(fullName);
@@ -33,11 +37,24 @@ test("a member signs the individual agreement and downloads the receipt", async 
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^cla-receipt-\d+\.txt$/);
 
-  const mail = await waitForMail(request, member.email, "Your receipt: Individual Contributor License Agreement");
+  const mail = await waitForMail(
+    request,
+    member.email,
+    "Your receipt: Individual Contributor License Agreement",
+  );
   expect(mail.text).toContain(fullName);
 
   await gotoReady(page, "/contribute");
-  await expect(page.getByRole("status").filter({ hasText: "Your signature covers your contributions" })).toBeVisible();
-  const covered = await request.get(`/api/cla/v1/status?email=${encodeURIComponent(member.email)}`);
-  expect(await covered.json()).toEqual({ covered: true, agreement: "individual", version: 1, via: "individual" });
+  await expect(
+    page.getByRole("status").filter({ hasText: "Your signature covers your contributions" }),
+  ).toBeVisible();
+  const covered = await request.get(
+    `/api/cla/v1/status?email=${encodeURIComponent(member.email)}`,
+  );
+  expect(await covered.json()).toEqual({
+    covered: true,
+    agreement: "individual",
+    version: 1,
+    via: "individual",
+  });
 });

@@ -10,6 +10,7 @@ use std::{
 use anyhow::Context;
 use app::{
     accounts::ssr::{NewAdmin, create_admin},
+    documents::{DocumentKind, ssr::publish},
     ssr::Clock,
 };
 use clap::{Parser, Subcommand};
@@ -54,10 +55,45 @@ enum Command {
     },
     /// Check the configuration and the database connection, then exit.
     CheckConfig,
+    /// Publish a new version of the privacy policy or a contributor
+    /// agreement from a Markdown file. Only a `--material` version asks
+    /// members to accept or sign again; without it the change is editorial
+    /// and earlier acceptances and signatures carry over.
+    Publish {
+        #[arg(long, value_enum)]
+        document: PublishedKind,
+        #[arg(long)]
+        title: String,
+        /// The full text, in Markdown.
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        material: bool,
+        /// When it comes into force (YYYY-MM-DD, UTC); now when left out.
+        #[arg(long)]
+        effective: Option<String>,
+    },
     /// Erase what has outlived its retention period now (job applications
     /// decided long enough ago, expired sessions and links), then exit.
     /// The server also does this in the background every ten minutes.
     Purge,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum PublishedKind {
+    PrivacyPolicy,
+    IndividualCla,
+    CorporateCla,
+}
+
+impl From<PublishedKind> for DocumentKind {
+    fn from(kind: PublishedKind) -> Self {
+        match kind {
+            PublishedKind::PrivacyPolicy => Self::PrivacyPolicy,
+            PublishedKind::IndividualCla => Self::IndividualCla,
+            PublishedKind::CorporateCla => Self::CorporateCla,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -119,6 +155,47 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Purge => purge(config).await,
+        Command::Publish {
+            document,
+            title,
+            file,
+            material,
+            effective,
+        } => {
+            let body = std::fs::read_to_string(&file)
+                .with_context(|| format!("reading {}", file.display()))?;
+            let now = Clock::system().now();
+            let effective_at = match effective {
+                Some(date) => time::Date::parse(
+                    &date,
+                    time::macros::format_description!("[year]-[month]-[day]"),
+                )
+                .with_context(|| format!("--effective {date}: expected YYYY-MM-DD"))?
+                .midnight()
+                .assume_utc(),
+                None => now,
+            };
+            let db = connect(config).await?;
+            let row = publish(
+                &db,
+                document.into(),
+                &title,
+                &body,
+                material,
+                effective_at,
+                now,
+            )
+            .await
+            .context("publishing the document")?;
+            say(&format!(
+                "Published {} version {} ({}), SHA-256 {}.",
+                row.kind,
+                row.version,
+                if material { "material" } else { "editorial" },
+                row.sha256
+            ));
+            Ok(())
+        }
         Command::CheckConfig => {
             say(&config.summary());
             let db = connect(config).await?;

@@ -219,3 +219,51 @@ async fn serve_stops_cleanly_on_sigterm() -> TestResult {
     assert!(status.success(), "exit status {status}");
     Ok(())
 }
+
+#[tokio::test]
+async fn publish_adds_the_next_version_with_its_hash() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let env = [("DATABASE_URL", database.url.as_str())];
+    portal(&["migrate", "up"], &env, "")?;
+    let file = std::env::temp_dir().join(format!("cla-v2-{}.md", uuid::Uuid::new_v4()));
+    std::fs::write(&file, "A clearer sentence.\n")?;
+    let path = file.display().to_string();
+
+    let output = portal(
+        &[
+            "publish",
+            "--document",
+            "individual-cla",
+            "--title",
+            "Individual Contributor License Agreement",
+            "--file",
+            &path,
+            "--effective",
+            "2026-12-01",
+        ],
+        &env,
+        "",
+    )?;
+    std::fs::remove_file(&file)?;
+
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let said = text(&output.stdout);
+    assert!(
+        said.contains("individual_cla version 2 (editorial)"),
+        "{said}"
+    );
+    let db = database.connect().await?;
+    let row = sea_orm::ConnectionTrait::query_one_raw(
+        &db,
+        sea_orm::Statement::from_string(
+            sea_orm::ConnectionTrait::get_database_backend(&db),
+            "SELECT sha256, material FROM documents WHERE kind = 'individual_cla' AND version = 2",
+        ),
+    )
+    .await?
+    .ok_or("no version 2")?;
+    let sha: String = row.try_get("", "sha256")?;
+    assert!(said.contains(&sha), "{said}");
+    assert!(!row.try_get::<bool>("", "material")?);
+    Ok(())
+}

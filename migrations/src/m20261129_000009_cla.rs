@@ -108,6 +108,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ClaWebhookDeliveries::Table)
+                    .col(string_len(ClaWebhookDeliveries::DeliveryId, 100).primary_key())
+                    .col(timestamp_with_time_zone(ClaWebhookDeliveries::ReceivedAt))
+                    .to_owned(),
+            )
+            .await?;
         for (name, column) in [
             ("cla_signatures_account_id", ClaSignatures::AccountId),
             ("cla_signatures_email_key", ClaSignatures::EmailKey),
@@ -130,9 +139,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(ClaSignatures::Table).to_owned())
-            .await?;
+        for table in [
+            ClaWebhookDeliveries::Table.into_iden(),
+            ClaSignatures::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
+        }
         let delete = Query::delete()
             .from_table(Documents::Table)
             .and_where(Expr::col(Documents::Kind).is_in(["individual_cla", "corporate_cla"]))
@@ -185,4 +199,11 @@ enum ClaSignatures {
     SignedAt,
     RevokedAt,
     RevocationReason,
+}
+
+#[derive(DeriveIden)]
+enum ClaWebhookDeliveries {
+    Table,
+    DeliveryId,
+    ReceivedAt,
 }

@@ -87,6 +87,15 @@ pub struct Config {
     pub github_url: String,
     #[serde(default = "defaults::github_api_url")]
     pub github_api_url: String,
+    /// The shared secret of the GitHub webhook for contributor-agreement
+    /// checks; the webhook is off without it.
+    #[serde(default)]
+    pub github_webhook_secret: Option<SecretString>,
+    /// A GitHub token that may read pull requests and write commit
+    /// statuses: the webhook then checks every commit author and posts a
+    /// "CLA" status. Without it, only the pull request's author is checked.
+    #[serde(default)]
+    pub github_status_token: Option<SecretString>,
     /// OpenID Connect providers: `[[oidc]]` tables in the file, plus any
     /// given as `PORTAL_OIDC_<KEY>_<SETTING>` variables.
     #[serde(default)]

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use app::{
     accounts::ssr::{Providers, identity_routes},
     app::App,
-    cla::ssr::receipt_download,
+    cla::ssr::{WebhookSettings, github_webhook, receipt_download},
     jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -193,6 +193,12 @@ pub async fn app_state(
         }),
         providers: Providers::new(config.sign_in_providers(), &config.base_url)
             .map_err(|error| StartupError::HttpClient(error.to_string()))?,
+        cla: WebhookSettings::new(
+            config.github_webhook_secret.clone(),
+            config.github_status_token.clone(),
+            &config.github_api_url,
+        )
+        .map_err(|error| StartupError::HttpClient(error.to_string()))?,
         jobs: JobSettings {
             store: Arc::new(LocalStore::new(&config.upload_dir)),
             retention_days: config.application_retention_days,
@@ -220,6 +226,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/jobs/applications/{id}/resume", get(recruiter_resume))
         .route("/jobs/application/resume", get(applicant_resume))
         .route("/contribute/receipts/{id}/download", get(receipt_download))
+        .route("/api/cla/v1/github-webhook", post(github_webhook))
         .route("/auth/{key}/start", post(identity_routes::start))
         .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {

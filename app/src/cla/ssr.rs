@@ -7,12 +7,14 @@ mod entities;
 mod mails;
 mod overview;
 mod signing;
+mod webhook;
 
 pub use coverage::{is_current, status};
 pub use download::receipt_download;
 pub use entities::*;
 pub use overview::overview;
 pub use signing::{IndividualSignature, receipt, revoke, sign_individual};
+pub use webhook::{WebhookSettings, github_webhook};
 
 use crate::error::AppError;
 

@@ -35,6 +35,8 @@ pub struct AppState {
     pub jobs: crate::jobs::ssr::JobSettings,
     /// GitHub and OpenID Connect providers for signing in.
     pub providers: crate::accounts::ssr::Providers,
+    /// The GitHub webhook of the contributor agreements.
+    pub cla: crate::cla::ssr::WebhookSettings,
     pub leptos_options: LeptosOptions,
 }
 

@@ -14,7 +14,7 @@ use super::{
 const NAME: &str = "Ada Lovelace";
 
 /// The SHA-256 of the agreement version the page shows now.
-async fn shown_sha256(app: &TestApp) -> Result<String, Box<dyn std::error::Error>> {
+pub async fn shown_sha256(app: &TestApp) -> Result<String, Box<dyn std::error::Error>> {
     let answer = app.call("cla/agreement", &[]).await?;
     let json: serde_json::Value = serde_json::from_str(&answer.body)?;
     Ok(json["agreement"]["sha256"]
@@ -23,7 +23,7 @@ async fn shown_sha256(app: &TestApp) -> Result<String, Box<dyn std::error::Error
         .to_owned())
 }
 
-async fn sign(
+pub async fn sign(
     app: &TestApp,
     email: &str,
     sha256: &str,

@@ -11,12 +11,20 @@ use super::{
 
 pub async fn spawn_with_providers() -> Result<(TestApp, ProviderDouble), Box<dyn std::error::Error>>
 {
+    spawn_with_providers_and(&[]).await
+}
+
+/// Like [`spawn_with_providers`], with `extra` settings.
+pub async fn spawn_with_providers_and(
+    extra: &[(&str, &str)],
+) -> Result<(TestApp, ProviderDouble), Box<dyn std::error::Error>> {
     let double = ProviderDouble::start(datetime!(2026-12-01 12:00 UTC)).await?;
     let settings = double.settings();
-    let pairs: Vec<(&str, &str)> = settings
+    let mut pairs: Vec<(&str, &str)> = settings
         .iter()
         .map(|(key, value)| (key.as_str(), value.as_str()))
         .collect();
+    pairs.extend_from_slice(extra);
     Ok((spawn_app_with(&pairs).await?, double))
 }
 

@@ -79,6 +79,10 @@ struct Shared {
     tokens: HashMap<String, Person>,
     /// The portal's clock, for token times.
     now: i64,
+    /// The commits GitHub lists for any pull request: login, else address.
+    commits: Vec<(Option<String>, String)>,
+    /// Commit statuses posted: the address and the state.
+    statuses: Vec<(String, String)>,
     issued: u32,
 }
 
@@ -104,6 +108,14 @@ impl ProviderDouble {
             .route("/login/oauth/access_token", post(github_token))
             .route("/api/user", get(github_user))
             .route("/api/user/emails", get(github_emails))
+            .route(
+                "/api/repos/{owner}/{repo}/pulls/{number}/commits",
+                get(github_commits),
+            )
+            .route(
+                "/api/repos/{owner}/{repo}/statuses/{sha}",
+                post(github_status),
+            )
             .with_state(double.clone());
         tokio::spawn(async move { axum::serve(listener, router).await });
         Ok(double)
@@ -125,6 +137,20 @@ impl ProviderDouble {
         .into_iter()
         .map(|(key, value)| (key.to_owned(), value))
         .collect()
+    }
+
+    /// The commits of every pull request, as GitHub will list them.
+    pub fn set_commits(&self, commits: &[(Option<&str>, &str)]) -> TestResult {
+        self.shared.lock().map_err(|_| "poisoned")?.commits = commits
+            .iter()
+            .map(|(login, email)| (login.map(str::to_owned), (*email).to_owned()))
+            .collect();
+        Ok(())
+    }
+
+    /// The commit statuses posted so far: path and state.
+    pub fn statuses(&self) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
+        Ok(self.shared.lock().map_err(|_| "poisoned")?.statuses.clone())
     }
 
     /// What the provider's login page does once the person signed in:
@@ -333,6 +359,41 @@ async fn github_emails(State(double): State<ProviderDouble>, headers: HeaderMap)
         .into_response(),
         None => StatusCode::UNAUTHORIZED.into_response(),
     }
+}
+
+async fn github_commits(State(double): State<ProviderDouble>, headers: HeaderMap) -> Response {
+    if headers.get("authorization").is_none() {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    let commits = double
+        .shared
+        .lock()
+        .map(|shared| shared.commits.clone())
+        .unwrap_or_default();
+    Json(
+        commits
+            .into_iter()
+            .map(|(login, email)| {
+                serde_json::json!({
+                    "author": login.map(|login| serde_json::json!({"login": login})),
+                    "commit": {"author": {"email": email}},
+                })
+            })
+            .collect::<Vec<_>>(),
+    )
+    .into_response()
+}
+
+async fn github_status(
+    State(double): State<ProviderDouble>,
+    uri: axum::http::Uri,
+    Json(body): Json<serde_json::Value>,
+) -> StatusCode {
+    let state = body["state"].as_str().unwrap_or_default().to_owned();
+    if let Ok(mut shared) = double.shared.lock() {
+        shared.statuses.push((uri.path().to_owned(), state));
+    }
+    StatusCode::CREATED
 }
 
 /// Makes sure the double itself works: its keys load and sign.

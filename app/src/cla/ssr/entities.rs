@@ -39,3 +39,21 @@ pub mod signature {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod delivery {
+    use sea_orm::entity::prelude::*;
+
+    /// A GitHub webhook delivery already answered: a replay is refused.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cla_webhook_deliveries")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub delivery_id: String,
+        pub received_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

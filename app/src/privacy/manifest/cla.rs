@@ -36,6 +36,16 @@ const LOGIN: &str = "Lets CI checks on your pull requests find your signature (t
 const FINDS: &str = "Finds the record whatever the case.";
 
 pub const COLUMNS: &[Column] = &[
+    not_personal(
+        "cla_webhook_deliveries",
+        "delivery_id",
+        "GitHub's id of a webhook delivery, to refuse replays",
+    ),
+    not_personal(
+        "cla_webhook_deliveries",
+        "received_at",
+        "deliveries are forgotten after a week",
+    ),
     not_personal(TABLE, "id", INTERNAL_KEY),
     not_personal(TABLE, "account_id", INTERNAL_KEY),
     not_personal(TABLE, "document_id", INTERNAL_KEY),

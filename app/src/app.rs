@@ -16,7 +16,7 @@ use crate::{
         VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
-    cla::{ContributePage, ReceiptPage},
+    cla::{ContributePage, CorporatePage, ReceiptPage},
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -143,6 +143,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("contribute") view=ContributePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("contribute/corporate")
+                        view=CorporatePage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("contribute/receipts/:id")
                         view=ReceiptPage

@@ -4,11 +4,15 @@
 
 mod agreement_page;
 mod api;
+mod corporate_api;
+mod corporate_page;
 mod receipt_page;
 mod types;
 
 pub use agreement_page::ContributePage;
 pub use api::*;
+pub use corporate_api::*;
+pub use corporate_page::CorporatePage;
 pub use receipt_page::ReceiptPage;
 pub use types::*;
 

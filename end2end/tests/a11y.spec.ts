@@ -8,6 +8,7 @@ const PAGES = [
   { name: "forum", path: "/forum" },
   { name: "jobs page", path: "/jobs" },
   { name: "contribute page", path: "/contribute" },
+  { name: "corporate agreement page", path: "/contribute/corporate" },
   { name: "privacy policy", path: "/privacy" },
 ];
 

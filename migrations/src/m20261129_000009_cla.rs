@@ -111,6 +111,44 @@ impl MigrationTrait for Migration {
         manager
             .create_table(
                 Table::create()
+                    .table(ClaCoveredContributors::Table)
+                    .col(big_pk_auto(ClaCoveredContributors::Id))
+                    .col(big_integer(ClaCoveredContributors::SignatureId))
+                    .col(string_len(ClaCoveredContributors::Kind, 20))
+                    .col(string_len(ClaCoveredContributors::Value, 320))
+                    .col(string_len(ClaCoveredContributors::ValueKey, 320))
+                    .col(big_integer_null(ClaCoveredContributors::AddedBy))
+                    .col(timestamp_with_time_zone(ClaCoveredContributors::AddedAt))
+                    .col(big_integer_null(ClaCoveredContributors::RemovedBy))
+                    .col(timestamp_with_time_zone_null(
+                        ClaCoveredContributors::RemovedAt,
+                    ))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("cla_covered_signature")
+                            .from(
+                                ClaCoveredContributors::Table,
+                                ClaCoveredContributors::SignatureId,
+                            )
+                            .to(ClaSignatures::Table, ClaSignatures::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name("cla_covered_value_key")
+                    .table(ClaCoveredContributors::Table)
+                    .col(ClaCoveredContributors::Kind)
+                    .col(ClaCoveredContributors::ValueKey)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
                     .table(ClaWebhookDeliveries::Table)
                     .col(string_len(ClaWebhookDeliveries::DeliveryId, 100).primary_key())
                     .col(timestamp_with_time_zone(ClaWebhookDeliveries::ReceivedAt))
@@ -141,6 +179,7 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         for table in [
             ClaWebhookDeliveries::Table.into_iden(),
+            ClaCoveredContributors::Table.into_iden(),
             ClaSignatures::Table.into_iden(),
         ] {
             manager
@@ -206,4 +245,18 @@ enum ClaWebhookDeliveries {
     Table,
     DeliveryId,
     ReceivedAt,
+}
+
+#[derive(DeriveIden)]
+enum ClaCoveredContributors {
+    Table,
+    Id,
+    SignatureId,
+    Kind,
+    Value,
+    ValueKey,
+    AddedBy,
+    AddedAt,
+    RemovedBy,
+    RemovedAt,
 }

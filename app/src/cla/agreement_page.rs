@@ -61,6 +61,10 @@ fn Overview(overview: AgreementOverview, revoke: ServerAction<RevokeSignature>) 
             <p>
                 "Signing asks for your name, your contact details and your signature; nothing else. Continuous-integration checks ask this portal whether a GitHub login or an email address is covered, and learn nothing else about you."
             </p>
+            <p>
+                "Contributing as part of your job? Your employer may need to sign the "
+                <a href="/contribute/corporate">"corporate agreement"</a> " instead."
+            </p>
             {standing}
             <DocumentView document=agreement nested=true />
             {changes.map(|changes| view! { <ChangeList changes /> })}

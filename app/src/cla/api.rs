@@ -25,12 +25,13 @@ pub async fn sign_agreement(
     agreed: Option<String>,
     sha256: String,
 ) -> Result<(), AppError> {
-    use super::ssr::{IndividualSignature, sign_individual};
+    use super::ssr::{Signing, sign};
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
     let me = request::require_verified_user().await?;
-    let input = IndividualSignature {
+    let input = Signing {
+        company: None,
         full_name,
         email,
         postal_address,
@@ -38,7 +39,7 @@ pub async fn sign_agreement(
         agreed: agreed.is_some(),
         sha256,
     };
-    let id = sign_individual(&state.db, &state.clock, &state.site.base_url, &me, input).await?;
+    let id = sign(&state.db, &state.clock, &state.site.base_url, &me, input).await?;
     leptos_axum::redirect(&format!("/contribute/receipts/{}", id.0));
     Ok(())
 }

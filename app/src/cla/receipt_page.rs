@@ -70,6 +70,8 @@ fn ReceiptView(receipt: Receipt) -> impl IntoView {
                 {row("Contact email", Some(receipt.email))}
                 {row("Postal address", receipt.postal_address)}
                 {row("GitHub login", receipt.github_login)}
+                {row("Company", receipt.company.clone().map(|(company, _)| company))}
+                {row("Title", receipt.company.map(|(_, title)| title))}
                 {row("Signature (typed)", Some(receipt.signature))}
                 {row("Signed at (UTC)", Some(receipt.signed_at))}
                 {row("Record number", Some(receipt.id.0.to_string()))}

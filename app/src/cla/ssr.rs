@@ -1,6 +1,7 @@
 //! Server side of the contributor agreements: the signature records, who
 //! is covered, signing, revoking and receipts.
 
+mod corporate;
 mod coverage;
 mod download;
 mod entities;
@@ -9,11 +10,12 @@ mod overview;
 mod signing;
 mod webhook;
 
+pub use corporate::{add_covered, corporate_overview, remove_covered};
 pub use coverage::{is_current, status};
 pub use download::receipt_download;
 pub use entities::*;
 pub use overview::overview;
-pub use signing::{IndividualSignature, receipt, revoke, sign_individual};
+pub use signing::{Company, Signing, receipt, revoke, sign};
 pub use webhook::{WebhookSettings, github_webhook};
 
 use crate::error::AppError;

@@ -89,6 +89,8 @@ pub struct Receipt {
     pub email: String,
     pub postal_address: Option<String>,
     pub github_login: Option<String>,
+    /// Corporate agreements: the company and the signer's title.
+    pub company: Option<(String, String)>,
     pub signature: String,
     /// UTC, to the second.
     pub signed_at: String,
@@ -107,6 +109,82 @@ pub struct CoverageStatus {
     pub via: Option<String>,
 }
 
+/// The corporate agreement page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorporateOverview {
+    pub agreement: PublishedDocument,
+    /// Only members with a confirmed address may sign; `None` for visitors.
+    pub me: Option<CorporateMine>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorporateMine {
+    pub verified: bool,
+    pub email: String,
+    pub agreements: Vec<CorporateAgreement>,
+}
+
+/// A corporate agreement the member signed, with the people it covers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorporateAgreement {
+    pub id: SignatureId,
+    pub company: String,
+    pub version: i32,
+    pub signed: String,
+    pub standing: Standing,
+    pub covered: Vec<CoveredEntry>,
+}
+
+/// One line of a company's list: a GitHub login, an address or a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoveredEntry {
+    pub id: i64,
+    pub kind: String,
+    pub value: String,
+    pub added: String,
+}
+
+/// A covered contributor as the company manager types it: the value to
+/// show and the key to match, or why it is not valid.
+pub fn parse_covered(kind: &str, value: &str) -> Result<(String, String), String> {
+    let value = value.trim();
+    match kind {
+        "github" => {
+            let valid = (1..=39).contains(&value.len())
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !value.starts_with('-');
+            if valid {
+                Ok((value.to_owned(), value.to_lowercase()))
+            } else {
+                Err("A GitHub login has 1 to 39 letters, digits or dashes.".to_owned())
+            }
+        }
+        "email" => crate::accounts::Email::parse(value)
+            .map(|email| (email.as_str().to_owned(), email.key())),
+        "domain" => {
+            let domain = value.trim_start_matches('@').to_lowercase();
+            let valid = domain.len() <= 253
+                && domain.contains('.')
+                && domain.split('.').all(|label| {
+                    (1..=63).contains(&label.len())
+                        && label
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                });
+            if valid {
+                Ok((domain.clone(), domain))
+            } else {
+                Err("Enter a domain such as example.com (everyone with an address @example.com is covered).".to_owned())
+            }
+        }
+        _ => Err("Choose GitHub login, email address or domain.".to_owned()),
+    }
+}
+
 /// A full name or typed signature as compared: case and spacing aside.
 pub fn signature_matches(full_name: &str, signature: &str) -> bool {
     let normal = |text: &str| {
@@ -121,6 +199,28 @@ pub fn signature_matches(full_name: &str, signature: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn covered_values_are_checked_and_normalised() {
+        assert_eq!(
+            parse_covered("github", "OctoCat"),
+            Ok(("OctoCat".to_owned(), "octocat".to_owned()))
+        );
+        assert_eq!(
+            parse_covered("domain", "@Example.COM"),
+            Ok(("example.com".to_owned(), "example.com".to_owned()))
+        );
+        for (kind, bad) in [
+            ("github", "no spaces"),
+            ("github", "-dash"),
+            ("domain", "localhost"),
+            ("domain", "exa mple.com"),
+            ("email", "nobody"),
+            ("phone", "123"),
+        ] {
+            assert!(parse_covered(kind, bad).is_err(), "{kind} {bad}");
+        }
+    }
 
     #[test]
     fn a_signature_is_the_full_name_whatever_the_case_and_spacing() {

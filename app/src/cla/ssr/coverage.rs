@@ -8,7 +8,10 @@ use sea_orm::{
 };
 use time::OffsetDateTime;
 
-use super::{entities::signature, failed};
+use super::{
+    entities::{covered, signature},
+    failed,
+};
 use crate::{
     accounts::{
         Email,
@@ -48,6 +51,8 @@ pub async fn status(
     email: Option<&str>,
 ) -> Result<CoverageStatus, AppError> {
     let mut accounts = Vec::new();
+    // What a company's list may name: (kind, key).
+    let mut listed: Vec<(&str, String)> = Vec::new();
     let mut condition = sea_orm::Condition::any();
     if let Some(login) = github.map(str::trim).filter(|login| !login.is_empty()) {
         let key = login.to_lowercase();
@@ -61,6 +66,7 @@ pub async fn status(
                 .into_iter()
                 .map(|row| row.account_id),
         );
+        listed.push((covered::GITHUB, key.clone()));
         condition = condition.add(signature::Column::GithubLoginKey.eq(key));
     }
     if let Some(email) = email.and_then(|email| Email::parse(email).ok()) {
@@ -74,8 +80,26 @@ pub async fn status(
                 .into_iter()
                 .map(|row| row.id),
         );
+        listed.push((covered::EMAIL, email.key()));
         condition = condition.add(signature::Column::EmailKey.eq(email.key()));
     }
+    // The confirmed addresses of the accounts found count for companies too.
+    let addresses = account::Entity::find()
+        .filter(account::Column::Id.is_in(accounts.clone()))
+        .filter(account::Column::EmailVerifiedAt.is_not_null())
+        .all(db)
+        .await
+        .map_err(failed("loading addresses"))?;
+    for address in addresses {
+        listed.push((covered::EMAIL, address.email_key));
+    }
+    let domains: Vec<(&str, String)> = listed
+        .iter()
+        .filter(|(kind, _)| *kind == covered::EMAIL)
+        .filter_map(|(_, key)| key.rsplit_once('@'))
+        .map(|(_, domain)| (covered::DOMAIN, domain.to_owned()))
+        .collect();
+    listed.extend(domains);
     if !accounts.is_empty() {
         condition = condition.add(signature::Column::AccountId.is_in(accounts));
     }
@@ -101,6 +125,55 @@ pub async fn status(
                 agreement: Some("individual".to_owned()),
                 version: Some(candidate.version),
                 via: Some("individual".to_owned()),
+            });
+        }
+    }
+    corporate(db, now, &listed).await
+}
+
+/// Coverage through a company's list: exact logins, exact addresses, and
+/// exact domains (`evil-example.com` is not `example.com`).
+async fn corporate(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    listed: &[(&str, String)],
+) -> Result<CoverageStatus, AppError> {
+    let mut condition = sea_orm::Condition::any();
+    for (kind, key) in listed {
+        condition = condition.add(
+            sea_orm::Condition::all()
+                .add(covered::Column::Kind.eq(*kind))
+                .add(covered::Column::ValueKey.eq(key.clone())),
+        );
+    }
+    let entries = if listed.is_empty() {
+        Vec::new()
+    } else {
+        covered::Entity::find()
+            .filter(condition)
+            .filter(covered::Column::RemovedAt.is_null())
+            .all(db)
+            .await
+            .map_err(failed("finding companies' lists"))?
+    };
+    let companies = signature::Entity::find()
+        .filter(signature::Column::Id.is_in(entries.iter().map(|entry| entry.signature_id)))
+        .filter(signature::Column::Kind.eq(signature::CORPORATE))
+        .filter(signature::Column::RevokedAt.is_null())
+        .order_by_desc(signature::Column::Version)
+        .all(db)
+        .await
+        .map_err(failed("finding corporate agreements"))?;
+    for company in companies {
+        if is_current(db, DocumentKind::CorporateCla, company.version, now)
+            .await
+            .map_err(failed("checking the agreement's versions"))?
+        {
+            return Ok(CoverageStatus {
+                covered: true,
+                agreement: Some("corporate".to_owned()),
+                version: Some(company.version),
+                via: Some("corporate".to_owned()),
             });
         }
     }

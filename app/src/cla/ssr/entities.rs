@@ -5,6 +5,7 @@ pub mod signature {
 
     /// Individual agreements; corporate ones carry the company too.
     pub const INDIVIDUAL: &str = "individual";
+    pub const CORPORATE: &str = "corporate";
 
     /// One signature: who, which version (and its SHA-256), the exact
     /// fields, when. Append-only, except that revoking sets the last two.
@@ -50,6 +51,37 @@ pub mod delivery {
         #[sea_orm(primary_key, auto_increment = false)]
         pub delivery_id: String,
         pub received_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod covered {
+    use sea_orm::entity::prelude::*;
+
+    pub const GITHUB: &str = "github";
+    pub const EMAIL: &str = "email";
+    pub const DOMAIN: &str = "domain";
+
+    /// Who a corporate signature covers: a GitHub login, an address or a
+    /// domain. Never deleted: removing one sets `removed_*`, so the rows
+    /// are the log of every change to the list.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cla_covered_contributors")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub signature_id: i64,
+        pub kind: String,
+        pub value: String,
+        pub value_key: String,
+        pub added_by: Option<i64>,
+        pub added_at: TimeDateTimeWithTimeZone,
+        pub removed_by: Option<i64>,
+        pub removed_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

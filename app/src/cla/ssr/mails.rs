@@ -27,6 +27,9 @@ pub fn receipt_text(receipt: &Receipt) -> String {
             address.replace('\n', ", ")
         ));
     }
+    if let Some((company, title)) = &receipt.company {
+        text.push_str(&format!("Company: {company}\nTitle: {title}\n"));
+    }
     if let Some(login) = &receipt.github_login {
         text.push_str(&format!("GitHub login: {login}\n"));
     }

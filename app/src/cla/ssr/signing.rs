@@ -18,8 +18,10 @@ use crate::{
     ssr::{Clock, mail},
 };
 
-/// What the signing form sends.
-pub struct IndividualSignature {
+/// What a signing form sends.
+pub struct Signing {
+    /// For the corporate agreement: the company and the signer's title.
+    pub company: Option<Company>,
     pub full_name: String,
     pub email: String,
     pub postal_address: Option<String>,
@@ -30,33 +32,68 @@ pub struct IndividualSignature {
     pub sha256: String,
 }
 
+/// The company a corporate agreement is signed for.
+pub struct Company {
+    pub name: String,
+    pub title: String,
+}
+
 const MAX_ADDRESS: usize = 1000;
 
-/// Records a signature of the individual agreement in force, for a member
-/// with a confirmed address, and mails the receipt in the same transaction.
-/// The record holds who, the version and its SHA-256, the exact fields and
-/// the time — nothing else (no IP address).
-pub async fn sign_individual(
+/// A short one-line text field: trimmed, 2 to 200 characters, no controls.
+fn line(field: &'static str, value: &str, message: &str) -> Result<String, AppError> {
+    let value = value.trim();
+    if (2..=200).contains(&value.chars().count()) && !value.chars().any(char::is_control) {
+        Ok(value.to_owned())
+    } else {
+        Err(AppError::invalid(field, message))
+    }
+}
+
+/// Records a signature of the agreement in force (individual, or corporate
+/// when a company is given), for a member with a confirmed address, and
+/// mails the receipt in the same transaction. The record holds who, the
+/// version and its SHA-256, the exact fields and the time — nothing else
+/// (no IP address). The signer of a corporate agreement manages its list
+/// of covered contributors.
+pub async fn sign(
     db: &DatabaseConnection,
     clock: &Clock,
     base_url: &str,
     me: &CurrentUser,
-    input: IndividualSignature,
+    input: Signing,
 ) -> Result<SignatureId, AppError> {
     if !me.email_verified {
         return Err(AppError::Forbidden);
     }
     let now = clock.now();
-    let full_name = input.full_name.trim().to_owned();
-    if !(2..=200).contains(&full_name.chars().count()) || full_name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
-            "full_name",
-            "Enter your full legal name (2 to 200 characters).",
-        ));
-    }
+    let (kind, kind_name) = match input.company {
+        Some(_) => (DocumentKind::CorporateCla, signature::CORPORATE),
+        None => (DocumentKind::IndividualCla, signature::INDIVIDUAL),
+    };
+    let company = match &input.company {
+        Some(company) => Some((
+            line(
+                "company_name",
+                &company.name,
+                "Enter the company's legal name (2 to 200 characters).",
+            )?,
+            line(
+                "signatory_title",
+                &company.title,
+                "Enter your title at the company (2 to 200 characters).",
+            )?,
+        )),
+        None => None,
+    };
+    let full_name = line(
+        "full_name",
+        &input.full_name,
+        "Enter your full legal name (2 to 200 characters).",
+    )?;
     let email =
         Email::parse(&input.email).map_err(|message| AppError::invalid("email", message))?;
-    let agreement = current_version(db, DocumentKind::IndividualCla, now)
+    let agreement = current_version(db, kind, now)
         .await
         .map_err(failed("loading the agreement"))?
         .ok_or(AppError::NotFound)?;
@@ -94,7 +131,7 @@ pub async fn sign_individual(
             "A new version of the agreement came into force while you were reading. Please read it and sign again.",
         ));
     }
-    if already_covered(db, me.id, now).await? {
+    if company.is_none() && already_covered(db, me.id, now).await? {
         return Err(AppError::invalid(
             "sha256",
             "You have already signed this agreement; your signature covers this version.",
@@ -105,7 +142,7 @@ pub async fn sign_individual(
     let row = signature::ActiveModel {
         account_id: Set(Some(me.id)),
         document_id: Set(agreement.id),
-        kind: Set(signature::INDIVIDUAL.to_owned()),
+        kind: Set(kind_name.to_owned()),
         version: Set(agreement.version),
         sha256: Set(agreement.sha256.clone()),
         full_name: Set(full_name),
@@ -114,8 +151,8 @@ pub async fn sign_individual(
         postal_address: Set(postal_address),
         github_login_key: Set(github_login.as_deref().map(str::to_lowercase)),
         github_login: Set(github_login),
-        company_name: Set(None),
-        signatory_title: Set(None),
+        company_name: Set(company.as_ref().map(|(name, _)| name.clone())),
+        signatory_title: Set(company.map(|(_, title)| title)),
         signature: Set(input.signature.trim().to_owned()),
         signed_at: Set(now),
         revoked_at: Set(None),
@@ -134,7 +171,8 @@ pub async fn sign_individual(
     tracing::info!(
         account_id = me.id,
         version = agreement.version,
-        "individual agreement signed"
+        kind = kind_name,
+        "agreement signed"
     );
     Ok(SignatureId(row.id))
 }
@@ -230,6 +268,7 @@ fn to_receipt(row: &signature::Model, agreement: &document::Model) -> Receipt {
         email: row.email.clone(),
         postal_address: row.postal_address.clone(),
         github_login: row.github_login.clone(),
+        company: row.company_name.clone().zip(row.signatory_title.clone()),
         signature: row.signature.clone(),
         signed_at: timestamp(row.signed_at),
         revoked: row.revoked_at.map(|at| {

@@ -35,7 +35,48 @@ const CONTACT: &str = "Lets us reach you about your contributions; CI checks may
 const LOGIN: &str = "Lets CI checks on your pull requests find your signature (they learn only whether you are covered).";
 const FINDS: &str = "Finds the record whatever the case.";
 
+const COVERED: &str = "cla_covered_contributors";
+
 pub const COLUMNS: &[Column] = &[
+    not_personal(COVERED, "id", INTERNAL_KEY),
+    not_personal(COVERED, "signature_id", INTERNAL_KEY),
+    not_personal(COVERED, "kind", "GitHub login, email address or domain"),
+    personal(
+        COVERED,
+        "value",
+        Personal {
+            feature: Feature::Contributing,
+            label: "Covered by your employer's agreement (GitHub login or email address)",
+            purpose: "Lets CI checks find contributors a company covers; the company's signer manages the list. A whole domain names no one.",
+            required: false,
+            visible_to: &[Audience::Admins],
+            retention: RECORD,
+        },
+    ),
+    personal(
+        COVERED,
+        "value_key",
+        Personal {
+            feature: Feature::Contributing,
+            label: "Covered login or address, in lower case",
+            purpose: FINDS,
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: RECORD,
+        },
+    ),
+    not_personal(COVERED, "added_by", INTERNAL_KEY),
+    not_personal(
+        COVERED,
+        "added_at",
+        "when the company added the entry (the change log)",
+    ),
+    not_personal(COVERED, "removed_by", INTERNAL_KEY),
+    not_personal(
+        COVERED,
+        "removed_at",
+        "when the company took the entry off its list (the change log)",
+    ),
     not_personal(
         "cla_webhook_deliveries",
         "delivery_id",

@@ -16,7 +16,7 @@ use crate::{
         VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
-    cla::{ContributePage, CorporatePage, ReceiptPage},
+    cla::{ContributePage, CorporatePage, ReceiptPage, SignaturesPage},
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/cla") view=SignaturesPage ssr=SsrMode::Async />
                     <Route
                         path=path!("account/confirm-email-change")
                         view=ConfirmEmailChangePage

@@ -2,6 +2,8 @@
 //! online by members with a confirmed address, receipts, revocation, and a
 //! status API that CI bots ask whether a contributor is covered.
 
+mod admin_api;
+mod admin_page;
 mod agreement_page;
 mod api;
 mod corporate_api;
@@ -9,6 +11,8 @@ mod corporate_page;
 mod receipt_page;
 mod types;
 
+pub use admin_api::*;
+pub use admin_page::SignaturesPage;
 pub use agreement_page::ContributePage;
 pub use api::*;
 pub use corporate_api::*;

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use app::{
     accounts::ssr::{Providers, identity_routes},
     app::App,
-    cla::ssr::{WebhookSettings, github_webhook, receipt_download},
+    cla::ssr::{WebhookSettings, github_webhook, receipt_download, signatures_csv},
     jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -227,6 +227,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/jobs/application/resume", get(applicant_resume))
         .route("/contribute/receipts/{id}/download", get(receipt_download))
         .route("/api/cla/v1/github-webhook", post(github_webhook))
+        .route("/admin/cla/signatures.csv", get(signatures_csv))
         .route("/auth/{key}/start", post(identity_routes::start))
         .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {

@@ -35,6 +35,10 @@ pub fn MembersPage() -> impl IntoView {
                         view! {
                             <article class="page">
                                 <h1>"Members and roles"</h1>
+                                <p>
+                                    "Also: "
+                                    <a href="/admin/cla">"contributor agreement signatures"</a>
+                                </p>
                                 <form
                                     method="get"
                                     action="/admin/members"

@@ -1,6 +1,7 @@
 //! Server side of the contributor agreements: the signature records, who
 //! is covered, signing, revoking and receipts.
 
+mod admin;
 mod corporate;
 mod coverage;
 mod download;
@@ -10,6 +11,7 @@ mod overview;
 mod signing;
 mod webhook;
 
+pub use admin::{Filter, search, signatures_csv};
 pub use corporate::{add_covered, corporate_overview, remove_covered};
 pub use coverage::{is_current, status};
 pub use download::receipt_download;

@@ -185,6 +185,32 @@ pub fn parse_covered(kind: &str, value: &str) -> Result<(String, String), String
     }
 }
 
+/// One signature in the administrators' list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignatureRow {
+    pub id: SignatureId,
+    /// `individual` or `corporate`.
+    pub kind: String,
+    pub company: Option<String>,
+    pub full_name: String,
+    pub email: String,
+    pub github_login: Option<String>,
+    pub version: i32,
+    /// `YYYY-MM-DD`.
+    pub signed: String,
+    pub standing: Standing,
+}
+
+/// Which standing the administrators' list shows.
+pub fn standing_matches(standing: &Standing, wanted: &str) -> bool {
+    match wanted {
+        "valid" => *standing == Standing::Valid,
+        "superseded" => *standing == Standing::Superseded,
+        "revoked" => matches!(standing, Standing::Revoked(_)),
+        _ => true,
+    }
+}
+
 /// A full name or typed signature as compared: case and spacing aside.
 pub fn signature_matches(full_name: &str, signature: &str) -> bool {
     let normal = |text: &str| {

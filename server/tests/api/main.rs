@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod cla;
+mod cla_admin;
 mod cla_corporate;
 mod cla_webhook;
 mod cli;

@@ -56,6 +56,15 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     Ok(())
 }
 
+/// A bare response with the status of `error`, for plain axum handlers
+/// (downloads) whose clients need no body.
+pub fn error_status(error: &crate::error::AppError) -> axum::response::Response {
+    use axum::{http::StatusCode, response::IntoResponse};
+    StatusCode::from_u16(error.status())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        .into_response()
+}
+
 /// Sets the status code of the page being rendered.
 pub fn set_response_status(status: u16) {
     if let (Some(response), Ok(code)) = (

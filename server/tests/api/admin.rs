@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, Statement};
 
 use crate::helpers::{PASSWORD, TestApp, TestResult, spawn_app};
 
-async fn admin(app: &TestApp) -> Result<i64, Box<dyn std::error::Error>> {
+pub async fn admin(app: &TestApp) -> Result<i64, Box<dyn std::error::Error>> {
     let id = create_admin(
         &app.db,
         &app.clock,

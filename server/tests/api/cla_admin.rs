@@ -1,10 +1,7 @@
 //! The administrators' list of signatures: admins only, searchable,
 //! filtered by standing, and exported as CSV.
 
-use app::{
-    accounts::ssr::{NewAdmin, create_admin},
-    documents::{DocumentKind, ssr::publish},
-};
+use app::documents::{DocumentKind, ssr::publish};
 
 use super::{
     cla::{shown_sha256, sign},
@@ -17,16 +14,7 @@ async fn signed_and_admin() -> Result<(TestApp, TestApp), Box<dyn std::error::Er
     app.signed_in_member("ada", "ada@example.org").await?;
     let signed = sign(&app, "ada@example.org", &shown_sha256(&app).await?).await?;
     assert_eq!(signed.error(), None, "{signed:?}");
-    create_admin(
-        &app.db,
-        &app.clock,
-        NewAdmin {
-            username: "boss".to_owned(),
-            email: "boss@example.org".to_owned(),
-            password: PASSWORD.into(),
-        },
-    )
-    .await?;
+    super::admin::admin(&app).await?;
     let admin = TestApp::visitor_of(&app)?;
     admin.sign_in("boss", PASSWORD).await?;
     Ok((app, admin))

@@ -178,9 +178,7 @@ pub async fn signatures_csv(
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(error) => StatusCode::from_u16(error.status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            .into_response(),
+        Err(error) => crate::ssr::error_status(&error),
     }
 }
 

@@ -37,8 +37,6 @@ pub async fn receipt_download(
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             response
         }
-        Err(error) => StatusCode::from_u16(error.status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-            .into_response(),
+        Err(error) => crate::ssr::error_status(&error),
     }
 }

@@ -34,14 +34,8 @@ pub async fn recruiter_resume(
     match resume_by_id(&state.db, ApplicationId(id)).await {
         Ok(Some((key, kind))) => send(&state, &key, kind, id).await,
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => status_of(&error),
+        Err(error) => crate::ssr::error_status(&error),
     }
-}
-
-fn status_of(error: &crate::error::AppError) -> Response {
-    StatusCode::from_u16(error.status())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
 }
 
 /// `GET /jobs/application/resume`, for the applicant's own browser.
@@ -55,7 +49,7 @@ pub async fn applicant_resume(State(state): State<AppState>, headers: HeaderMap)
             Some((key, kind)) => send(&state, &key, kind, row.id).await,
             None => StatusCode::NOT_FOUND.into_response(),
         },
-        Err(error) => status_of(&error),
+        Err(error) => crate::ssr::error_status(&error),
     }
 }
 

@@ -17,6 +17,7 @@ use crate::{
     },
     admin::MembersPage,
     cla::{ContributePage, CorporatePage, ReceiptPage, SignaturesPage},
+    documents::PublishPage,
     error::AppError,
     error_page::ErrorPage,
     home_page::HomePage,
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/cla") view=SignaturesPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/documents") view=PublishPage ssr=SsrMode::Async />
                     <Route
                         path=path!("account/confirm-email-change")
                         view=ConfirmEmailChangePage

@@ -6,6 +6,7 @@ mod admin_api;
 mod admin_page;
 mod agreement_page;
 mod api;
+mod changes_view;
 mod corporate_api;
 mod corporate_page;
 mod receipt_page;

@@ -4,10 +4,14 @@
 
 mod api;
 mod document_view;
+mod publish_api;
+mod publish_page;
 mod types;
 
 pub use api::*;
 pub use document_view::DocumentView;
+pub use publish_api::*;
+pub use publish_page::PublishPage;
 pub use types::*;
 
 #[cfg(feature = "ssr")]

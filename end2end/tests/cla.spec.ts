@@ -57,4 +57,12 @@ test("a member signs the individual agreement and downloads the receipt", async 
     version: 1,
     via: "individual",
   });
+
+  // Members from `addMember` are administrators: the signature is listed.
+  await gotoReady(page, `/admin/cla?q=${member.username}`);
+  await expect(page.getByRole("row", { name: new RegExp(fullName) })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
+  await gotoReady(page, "/admin/documents");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Publish a document version");
+  await expectNoSeriousA11yViolations(page);
 });

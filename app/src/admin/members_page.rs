@@ -38,6 +38,8 @@ pub fn MembersPage() -> impl IntoView {
                                 <p>
                                     "Also: "
                                     <a href="/admin/cla">"contributor agreement signatures"</a>
+                                    " · "
+                                    <a href="/admin/documents">"publish a document version"</a>
                                 </p>
                                 <form
                                     method="get"

@@ -138,7 +138,8 @@ fn SignatureTable(rows: Vec<SignatureRow>) -> impl IntoView {
         .collect_view();
     view! {
         <p role="status">{format!("{count} signature(s)")}</p>
-        <div class="table-scroll">
+        // Wide: it may scroll sideways, so keyboards must reach it.
+        <div class="table-scroll" tabindex="0" role="region" aria-label="Signatures">
             <table class="data-table">
                 <thead>
                     <tr>

@@ -5,6 +5,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
 use super::{
+    changes_view::ChangeList,
     corporate_api::{AddCovered, RemoveCovered, SignCorporate, load_corporate},
     types::{CorporateAgreement, CorporateOverview, Standing},
 };
@@ -49,7 +50,11 @@ fn Corporate(
     add: ServerAction<AddCovered>,
     remove: ServerAction<RemoveCovered>,
 ) -> impl IntoView {
-    let CorporateOverview { agreement, me } = overview;
+    let CorporateOverview {
+        agreement,
+        changes,
+        me,
+    } = overview;
     let sha256 = agreement.sha256.clone();
     let mine = match me {
         None => view! {
@@ -92,6 +97,7 @@ fn Corporate(
             </p>
             {mine}
             <DocumentView document=agreement nested=true />
+            {changes.map(|changes| view! { <ChangeList changes /> })}
         </article>
     }
 }

@@ -113,6 +113,8 @@ pub struct CoverageStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CorporateOverview {
     pub agreement: PublishedDocument,
+    /// Changes against the previous version, if there is one.
+    pub changes: Option<Changes>,
     /// Only members with a confirmed address may sign; `None` for visitors.
     pub me: Option<CorporateMine>,
 }

@@ -84,6 +84,54 @@ pub async fn publish<C: ConnectionTrait>(
     .await
 }
 
+/// [`publish`] after checking what an administrator typed: a title, a
+/// text, and an effective date (`YYYY-MM-DD`) that is not in the past —
+/// a version cannot take effect before it exists.
+pub async fn publish_checked(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+    kind: DocumentKind,
+    title: &str,
+    body: &str,
+    material: bool,
+    effective: &str,
+) -> Result<super::PublishedVersion, AppError> {
+    let title = title.trim();
+    if !(2..=200).contains(&title.chars().count()) {
+        return Err(AppError::invalid(
+            "title",
+            "Give the document a title (2 to 200 characters).",
+        ));
+    }
+    if body.trim().is_empty() || body.len() > 200_000 {
+        return Err(AppError::invalid(
+            "body",
+            "Paste the full text (at most 200,000 characters).",
+        ));
+    }
+    let effective_at = match effective.trim() {
+        "" => now,
+        date => {
+            let day = time::Date::parse(date, format_description!("[year]-[month]-[day]"))
+                .map_err(|_| AppError::invalid("effective", "Enter a date as YYYY-MM-DD."))?;
+            if day < now.date() {
+                return Err(AppError::invalid(
+                    "effective",
+                    "Choose today or a later date.",
+                ));
+            }
+            day.midnight().assume_utc().max(now)
+        }
+    };
+    let row = publish(db, kind, title, body, material, effective_at, now)
+        .await
+        .map_err(|error| crate::ssr::db_error("publishing a document", error))?;
+    Ok(super::PublishedVersion {
+        version: row.version,
+        sha256: row.sha256,
+    })
+}
+
 /// The newest version of `kind` whose effective date has been reached.
 pub async fn current(
     db: &DatabaseConnection,

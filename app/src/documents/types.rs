@@ -20,6 +20,13 @@ impl DocumentKind {
     }
 }
 
+/// What publishing a version produced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedVersion {
+    pub version: i32,
+    pub sha256: String,
+}
+
 /// One published version of a document, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublishedDocument {

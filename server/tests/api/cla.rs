@@ -43,7 +43,7 @@ pub async fn sign(
         .await?)
 }
 
-async fn status(
+pub async fn status(
     app: &TestApp,
     query: &str,
 ) -> Result<serde_json::Value, Box<dyn std::error::Error>> {

@@ -4,7 +4,7 @@
 use app::documents::{DocumentKind, ssr::publish};
 
 use super::{
-    cla::{shown_sha256, sign},
+    cla::{shown_sha256, sign, status},
     helpers::{PASSWORD, TestApp, TestResult, spawn_app},
 };
 
@@ -90,5 +90,45 @@ async fn an_admin_finds_who_must_sign_again_and_exports_it() -> TestResult {
         "{text}"
     );
     assert!(text.contains("\"must sign again\""), "{text}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_admin_publishes_a_material_version_and_coverage_ends() -> TestResult {
+    let (member, admin) = signed_and_admin().await?;
+    let form = |effective: &'static str| {
+        [
+            ("kind", "individual_cla"),
+            ("title", "Individual Contributor License Agreement"),
+            ("body", "New terms.\n"),
+            ("material", "on"),
+            ("effective", effective),
+        ]
+    };
+
+    let refused = member.call("documents/publish", &form("")).await?;
+    let backdated = admin.call("documents/publish", &form("2020-01-01")).await?;
+    assert_eq!(refused.status, 403);
+    assert_eq!(
+        backdated.error(),
+        Some(("invalid".to_owned(), Some("effective".to_owned())))
+    );
+    assert_eq!(
+        status(&member, "email=ada@example.org").await?["covered"],
+        true
+    );
+
+    let published = admin.call("documents/publish", &form("")).await?;
+
+    assert_eq!(published.error(), None, "{published:?}");
+    assert!(
+        published.body.contains("\"version\":2"),
+        "{}",
+        published.body
+    );
+    assert_eq!(
+        status(&member, "email=ada@example.org").await?["covered"],
+        false
+    );
     Ok(())
 }

@@ -22,7 +22,7 @@ use crate::{
     },
     documents::{
         DocumentKind,
-        ssr::{current, format_date},
+        ssr::{current, current_version, format_date},
     },
     error::AppError,
     ssr::Clock,
@@ -34,7 +34,13 @@ pub async fn corporate_overview(
     now: OffsetDateTime,
     me: Option<&CurrentUser>,
 ) -> Result<CorporateOverview, AppError> {
-    let agreement = current(db, DocumentKind::CorporateCla, now).await?;
+    let kind = DocumentKind::CorporateCla;
+    let agreement = current(db, kind, now).await?;
+    let row = current_version(db, kind, now)
+        .await
+        .map_err(failed("loading the agreement"))?
+        .ok_or(AppError::NotFound)?;
+    let changes = super::overview::changes(db, kind, &row).await?;
     let me = match me {
         Some(user) => Some(CorporateMine {
             verified: user.email_verified,
@@ -48,7 +54,11 @@ pub async fn corporate_overview(
         }),
         None => None,
     };
-    Ok(CorporateOverview { agreement, me })
+    Ok(CorporateOverview {
+        agreement,
+        changes,
+        me,
+    })
 }
 
 async fn managed(

@@ -31,18 +31,7 @@ pub async fn overview(
         .await
         .map_err(failed("loading the agreement"))?
         .ok_or(AppError::NotFound)?;
-    let previous = document::Entity::find()
-        .filter(document::Column::Kind.eq(kind.as_str()))
-        .filter(document::Column::Version.lt(row.version))
-        .order_by_desc(document::Column::Version)
-        .one(db)
-        .await
-        .map_err(failed("loading the previous version"))?;
-    let changes = previous.map(|previous| Changes {
-        previous_version: previous.version,
-        material: row.material,
-        lines: diff(&previous.body, &row.body),
-    });
+    let changes = changes(db, kind, &row).await?;
     let me = match me {
         Some(user) => Some(mine(db, now, user).await?),
         None => None,
@@ -101,6 +90,26 @@ async fn mine(
             .any(|signature| signature.standing == Standing::Valid),
         signatures,
     })
+}
+
+/// What `row` changed against the version before it, if there is one.
+pub(super) async fn changes(
+    db: &DatabaseConnection,
+    kind: DocumentKind,
+    row: &document::Model,
+) -> Result<Option<Changes>, AppError> {
+    let previous = document::Entity::find()
+        .filter(document::Column::Kind.eq(kind.as_str()))
+        .filter(document::Column::Version.lt(row.version))
+        .order_by_desc(document::Column::Version)
+        .one(db)
+        .await
+        .map_err(failed("loading the previous version"))?;
+    Ok(previous.map(|previous| Changes {
+        previous_version: previous.version,
+        material: row.material,
+        lines: diff(&previous.body, &row.body),
+    }))
 }
 
 /// The login of the member's linked GitHub account.

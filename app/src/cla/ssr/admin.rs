@@ -12,11 +12,11 @@ use sea_orm::{
 };
 use time::OffsetDateTime;
 
-use super::{coverage::is_current, entities::signature, failed};
+use super::{entities::signature, failed};
 use crate::{
     accounts::Role,
     cla::{SignatureId, SignatureRow, Standing, standing_matches},
-    documents::{DocumentKind, ssr::format_date},
+    documents::ssr::format_date,
     error::AppError,
     ssr::{AppState, session::Auth},
 };
@@ -71,21 +71,7 @@ pub async fn search(
     let wanted = filter.status.as_deref().unwrap_or_default();
     let mut found = Vec::new();
     for row in rows {
-        let kind = if row.kind == signature::CORPORATE {
-            DocumentKind::CorporateCla
-        } else {
-            DocumentKind::IndividualCla
-        };
-        let standing = match row.revoked_at {
-            Some(at) => Standing::Revoked(format_date(at, false)),
-            None if is_current(db, kind, row.version, now)
-                .await
-                .map_err(failed("checking versions"))? =>
-            {
-                Standing::Valid
-            }
-            None => Standing::Superseded,
-        };
+        let standing = super::coverage::standing(db, &row, now, false).await?;
         if !standing_matches(&standing, wanted) {
             continue;
         }

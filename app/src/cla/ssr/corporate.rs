@@ -10,14 +10,13 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use super::{
-    coverage::is_current,
     entities::{covered, signature},
     failed,
 };
 use crate::{
     accounts::{CurrentUser, ssr::account},
     cla::{
-        CorporateAgreement, CorporateMine, CorporateOverview, CoveredEntry, SignatureId, Standing,
+        CorporateAgreement, CorporateMine, CorporateOverview, CoveredEntry, SignatureId,
         parse_covered,
     },
     documents::{
@@ -75,16 +74,7 @@ async fn managed(
         .map_err(failed("loading corporate agreements"))?;
     let mut agreements = Vec::with_capacity(rows.len());
     for row in rows {
-        let standing = match row.revoked_at {
-            Some(at) => Standing::Revoked(format_date(at, true)),
-            None if is_current(db, DocumentKind::CorporateCla, row.version, now)
-                .await
-                .map_err(failed("checking versions"))? =>
-            {
-                Standing::Valid
-            }
-            None => Standing::Superseded,
-        };
+        let standing = super::coverage::standing(db, &row, now, true).await?;
         let entries = covered::Entity::find()
             .filter(covered::Column::SignatureId.eq(row.id))
             .filter(covered::Column::RemovedAt.is_null())

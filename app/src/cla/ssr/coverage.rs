@@ -17,8 +17,11 @@ use crate::{
         Email,
         ssr::{account, identity, providers::GITHUB},
     },
-    cla::CoverageStatus,
-    documents::{DocumentKind, ssr::document},
+    cla::{CoverageStatus, Standing},
+    documents::{
+        DocumentKind,
+        ssr::{document, format_date},
+    },
     error::AppError,
 };
 
@@ -38,6 +41,31 @@ pub async fn is_current<C: ConnectionTrait>(
         .count(db)
         .await?;
     Ok(later_material == 0)
+}
+
+/// Where a signature stands at `now`; revocation dates as people read
+/// them, or as `YYYY-MM-DD` when `for_people` is false.
+pub async fn standing(
+    db: &DatabaseConnection,
+    row: &signature::Model,
+    now: OffsetDateTime,
+    for_people: bool,
+) -> Result<Standing, AppError> {
+    let kind = if row.kind == signature::CORPORATE {
+        DocumentKind::CorporateCla
+    } else {
+        DocumentKind::IndividualCla
+    };
+    Ok(match row.revoked_at {
+        Some(at) => Standing::Revoked(format_date(at, for_people)),
+        None if is_current(db, kind, row.version, now)
+            .await
+            .map_err(failed("checking versions"))? =>
+        {
+            Standing::Valid
+        }
+        None => Standing::Superseded,
+    })
 }
 
 /// The status API: is the GitHub login or the address covered? Matches the

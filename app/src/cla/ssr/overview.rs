@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use similar::{ChangeTag, TextDiff};
 use time::OffsetDateTime;
 
-use super::{coverage::is_current, entities::signature, failed};
+use super::{entities::signature, failed};
 use crate::{
     accounts::{
         CurrentUser,
@@ -64,16 +64,7 @@ async fn mine(
         .map_err(failed("loading signatures"))?;
     let mut signatures = Vec::with_capacity(rows.len());
     for row in rows {
-        let standing = match row.revoked_at {
-            Some(at) => Standing::Revoked(format_date(at, true)),
-            None if is_current(db, DocumentKind::IndividualCla, row.version, now)
-                .await
-                .map_err(failed("checking versions"))? =>
-            {
-                Standing::Valid
-            }
-            None => Standing::Superseded,
-        };
+        let standing = super::coverage::standing(db, &row, now, true).await?;
         signatures.push(MySignature {
             id: crate::cla::SignatureId(row.id),
             version: row.version,

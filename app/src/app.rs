@@ -20,14 +20,18 @@ use crate::{
     documents::PublishPage,
     error::AppError,
     error_page::ErrorPage,
+    forum::{
+        CategoryPageView, EditPostPage, ForumAdminPage, ForumPage, NewThreadPage,
+        NotificationsPage, PostHistoryPage, SearchPage, ThreadPage,
+    },
     home_page::HomePage,
     jobs::{
         ApplicationPage, AppliedPage, ClaimPage, ConfirmUpdatePage, EditJobPage, JobPage, JobsPage,
         LinkSentPage, MyApplicationPage, RecruitPage, UpdatedPage,
     },
     layout::Layout,
+    moderation::{ModerationLogPage, ModerationPage},
     privacy::PolicyPage,
-    upcoming_page::UpcomingPage,
 };
 
 /// The whole site: layout around the routed page.
@@ -100,19 +104,17 @@ pub fn App() -> impl IntoView {
                         view=PasswordChangedPage
                         ssr=SsrMode::Async
                     />
-                    <Route
-                        path=path!("forum")
-                        ssr=SsrMode::Async
-                        view=|| {
-                            view! {
-                                <UpcomingPage
-                                    title="Forum"
-                                    lead="Ask questions, share what you built and help each other."
-                                    body="Anyone can read the forum without an account. Members post under the username they choose — the only personal detail shown with a post."
-                                />
-                            }
-                        }
-                    />
+                    <Route path=path!("forum") view=ForumPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/c/:category") view=CategoryPageView ssr=SsrMode::Async />
+                    <Route path=path!("forum/t/:thread") view=ThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/new") view=NewThreadPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/search") view=SearchPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/p/:post/edit") view=EditPostPage ssr=SsrMode::Async />
+                    <Route path=path!("forum/p/:post/history") view=PostHistoryPage ssr=SsrMode::Async />
+                    <Route path=path!("moderation") view=ModerationPage ssr=SsrMode::Async />
+                    <Route path=path!("moderation/log") view=ModerationLogPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/forum") view=ForumAdminPage ssr=SsrMode::Async />
                     <Route path=path!("jobs") view=JobsPage ssr=SsrMode::Async />
                     <Route path=path!("jobs/applied") view=AppliedPage ssr=SsrMode::Async />
                     <Route

@@ -11,7 +11,9 @@ pub mod app;
 pub mod cla;
 pub mod documents;
 pub mod error;
+pub mod forum;
 pub mod jobs;
+pub mod moderation;
 pub mod privacy;
 
 mod error_page;
@@ -19,7 +21,7 @@ mod forms;
 mod home_page;
 mod layout;
 mod notice;
-mod upcoming_page;
+mod slug;
 
 #[cfg(feature = "ssr")]
 pub mod ssr;

@@ -16,6 +16,7 @@ mod m20261129_000006_second_factor;
 mod m20261129_000007_jobs;
 mod m20261129_000008_identities;
 mod m20261129_000009_cla;
+mod m20261129_000010_forum;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000007_jobs::Migration),
             Box::new(m20261129_000008_identities::Migration),
             Box::new(m20261129_000009_cla::Migration),
+            Box::new(m20261129_000010_forum::Migration),
         ]
     }
 }

@@ -71,6 +71,10 @@ pub struct Config {
     /// fields and résumé are erased.
     #[serde(default = "defaults::application_retention_days")]
     pub application_retention_days: u32,
+    /// A member's first this-many forum posts wait for a moderator's
+    /// approval (0 turns holding off).
+    #[serde(default = "defaults::forum_held_posts")]
+    pub forum_held_posts: u32,
     /// Registrations per IP address and hour (password or provider).
     #[serde(default = "defaults::registrations_per_ip_per_hour")]
     pub registrations_per_ip_per_hour: i32,
@@ -138,6 +142,9 @@ mod defaults {
     }
     pub fn application_retention_days() -> u32 {
         180
+    }
+    pub fn forum_held_posts() -> u32 {
+        1
     }
     pub fn body_limit_bytes() -> usize {
         2 * 1024 * 1024
@@ -250,6 +257,12 @@ impl Config {
                 "must be between 1 and 3650",
             ));
         }
+        if self.forum_held_posts > 100 {
+            return Err(invalid(
+                "PORTAL_FORUM_HELD_POSTS",
+                "must be between 0 and 100",
+            ));
+        }
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
@@ -308,6 +321,11 @@ impl Config {
             out,
             "retention         {} days after a decision (job applications)",
             self.application_retention_days
+        );
+        let _ = writeln!(
+            out,
+            "forum             a member's first {} posts wait for approval",
+            self.forum_held_posts
         );
         let mail = match &self.smtp_url {
             Some(url) => format!("SMTP {}", redact(url.expose_secret())),

@@ -6,6 +6,7 @@ use app::{
     accounts::ssr::{Providers, identity_routes},
     app::App,
     cla::ssr::{WebhookSettings, github_webhook, receipt_download, signatures_csv},
+    forum::ssr::{ForumSettings, post_permalink},
     jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -199,6 +200,9 @@ pub async fn app_state(
             &config.github_api_url,
         )
         .map_err(|error| StartupError::HttpClient(error.to_string()))?,
+        forum: ForumSettings {
+            held_posts: config.forum_held_posts,
+        },
         jobs: JobSettings {
             store: Arc::new(LocalStore::new(&config.upload_dir)),
             retention_days: config.application_retention_days,
@@ -228,6 +232,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/contribute/receipts/{id}/download", get(receipt_download))
         .route("/api/cla/v1/github-webhook", post(github_webhook))
         .route("/admin/cla/signatures.csv", get(signatures_csv))
+        .route("/forum/p/{id}", get(post_permalink))
         .route("/auth/{key}/start", post(identity_routes::start))
         .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {

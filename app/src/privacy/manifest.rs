@@ -10,6 +10,7 @@
 use std::fmt;
 
 mod cla;
+mod forum;
 mod identities;
 mod jobs;
 
@@ -86,6 +87,9 @@ pub enum Retention {
     SessionEnd,
     /// Moments only; the text says how long.
     Brief(&'static str),
+    /// Public posts: kept while the forum exists; deleting the account
+    /// removes the name from them, not the text.
+    KeptAnonymised,
 }
 
 impl fmt::Display for Retention {
@@ -100,6 +104,9 @@ impl fmt::Display for Retention {
             }
             Self::LifeOfProject => f.write_str("for the life of the project"),
             Self::Brief(text) => f.write_str(text),
+            Self::KeptAnonymised => f.write_str(
+                "while the forum exists; if you delete your account, your posts stay without your name",
+            ),
             Self::SessionEnd => {
                 f.write_str("until you sign out or the session expires (at most 30 days)")
             }
@@ -183,6 +190,7 @@ pub const MANIFEST: &[&[Column]] = &[
     CORE,
     identities::COLUMNS,
     cla::COLUMNS,
+    forum::COLUMNS,
     jobs::OTHERS,
     &jobs::APPLICATION_FIELDS,
     &jobs::UPDATE_FIELDS,

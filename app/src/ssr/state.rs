@@ -32,6 +32,7 @@ pub struct AppState {
     pub clock: Clock,
     pub site: Arc<SiteSettings>,
     pub limiter: Limiter,
+    pub forum: crate::forum::ssr::ForumSettings,
     pub jobs: crate::jobs::ssr::JobSettings,
     /// GitHub and OpenID Connect providers for signing in.
     pub providers: crate::accounts::ssr::Providers,

@@ -13,10 +13,13 @@ async fn live_columns(
 ) -> Result<BTreeSet<(String, String)>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
     let sql = match backend {
+        // Tables and virtual tables (the forum's FTS5 index); FTS5's own
+        // storage tables are listed as `shadow` and hold nothing else.
         DbBackend::Sqlite => {
-            "SELECT m.name AS table_name, p.name AS column_name \
-             FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%'"
+            "SELECT t.name AS table_name, p.name AS column_name \
+             FROM pragma_table_list t JOIN pragma_table_info(t.name) p \
+             WHERE t.schema = 'main' AND t.type IN ('table', 'virtual') \
+             AND t.name NOT LIKE 'sqlite_%'"
         }
         _ => {
             "SELECT table_name::text AS table_name, column_name::text AS column_name \

@@ -1,0 +1,26 @@
+//! Server functions admins use to manage categories.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Creates a category (no `id`) or changes one.
+#[server(endpoint = "forum/save-category")]
+pub async fn save_category(
+    id: Option<i64>,
+    name: String,
+    description: String,
+    position: String,
+) -> Result<(), AppError> {
+    use crate::{
+        accounts::Role,
+        ssr::{AppState, request},
+    };
+
+    let state = AppState::from_context()?;
+    request::require_role(Role::Admin).await?;
+    let input = super::ssr::CategoryInput::parse(&name, &description, &position)?;
+    super::ssr::save_category(&state.db, &state.clock, id.map(super::CategoryId), input).await?;
+    leptos_axum::redirect("/admin/forum");
+    Ok(())
+}

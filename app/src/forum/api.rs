@@ -1,0 +1,260 @@
+//! Server functions of the forum. Reading needs no account and sets no
+//! cookie; writing needs a verified member who is not suspended.
+
+use leptos::prelude::*;
+
+use super::{
+    Category, CategoryPage, EditablePost, Notification, Posting, Revision, SearchResults,
+    ThreadView,
+};
+use crate::error::AppError;
+
+/// The signed-in member, if any, as the forum's services take it.
+#[cfg(feature = "ssr")]
+async fn viewer() -> Result<Option<crate::accounts::CurrentUser>, AppError> {
+    Ok(crate::ssr::request::auth()
+        .await?
+        .map(|signed_in| signed_in.user))
+}
+
+/// Parses the title and body of a post, each error at its field.
+#[cfg(feature = "ssr")]
+fn parse_body(body: &str) -> Result<super::PostBody, AppError> {
+    super::PostBody::parse(body).map_err(|message| AppError::invalid("body", message))
+}
+
+/// Without JavaScript, "Preview" submits the form: send the text back to
+/// the page it came from, which renders the preview.
+#[cfg(feature = "ssr")]
+fn redirect_to_preview(back: Option<&str>, title: Option<&str>, body: &str) {
+    let back = super::local_path(back, "/forum");
+    let base = back.split('#').next().unwrap_or("/forum");
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    if let Some(title) = title {
+        query.append_pair("title", title);
+    }
+    query.append_pair("body", body).append_pair("preview", "1");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{base}{separator}{}#compose", query.finish()));
+}
+
+/// Whether the form's "Preview" button sent it.
+#[cfg(feature = "ssr")]
+fn wants_preview(intent: Option<&str>) -> bool {
+    intent == Some("preview")
+}
+
+/// Logs a filled-in honeypot; the request then pretends to succeed.
+#[cfg(feature = "ssr")]
+fn is_bot(website: Option<&str>) -> bool {
+    let bot = website.is_some_and(|value| !value.is_empty());
+    if bot {
+        tracing::info!("forum honeypot filled in; post ignored");
+    }
+    bot
+}
+
+/// The categories, in order.
+#[server(endpoint = "forum/categories")]
+pub async fn forum_categories() -> Result<Vec<Category>, AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    super::ssr::categories(&state.db).await
+}
+
+/// One page of a category's threads.
+#[server(endpoint = "forum/category")]
+pub async fn load_category(category: i64, page: u64) -> Result<CategoryPage, AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let viewer = viewer().await?;
+    super::ssr::category_page(&state, viewer.as_ref(), super::CategoryId(category), page).await
+}
+
+/// One page of a thread.
+#[server(endpoint = "forum/thread")]
+pub async fn load_thread(thread: i64, page: u64) -> Result<ThreadView, AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let viewer = viewer().await?;
+    super::ssr::thread_page(&state, viewer.as_ref(), super::ThreadId(thread), page).await
+}
+
+/// The category a new thread goes to, and whether the visitor may post.
+#[server(endpoint = "forum/compose")]
+pub async fn compose_context(category: i64) -> Result<(Category, Posting), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let viewer = viewer().await?;
+    let category = super::ssr::find_category(&state.db, super::CategoryId(category)).await?;
+    let posting = super::ssr::posting_status(&state, viewer.as_ref()).await?;
+    Ok((category, posting))
+}
+
+/// Markdown rendered exactly as a post would show it.
+#[server(endpoint = "forum/preview")]
+pub async fn preview_post(body: String) -> Result<String, AppError> {
+    let body = parse_body(&body)?;
+    Ok(crate::ssr::markdown::to_safe_html(body.as_str()))
+}
+
+/// Starts a thread. `website` is a honeypot that people never see.
+#[server(endpoint = "forum/start-thread")]
+pub async fn start_thread(
+    category: i64,
+    title: String,
+    body: String,
+    website: Option<String>,
+    intent: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    if wants_preview(intent.as_deref()) {
+        redirect_to_preview(back.as_deref(), Some(&title), &body);
+        return Ok(());
+    }
+    let user = request::require_verified_user().await?;
+    let title = super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m))?;
+    let body = parse_body(&body)?;
+    if is_bot(website.as_deref()) {
+        leptos_axum::redirect("/forum");
+        return Ok(());
+    }
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    let path =
+        super::ssr::create_thread(&state, &user, &ip, super::CategoryId(category), title, body)
+            .await?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+/// Replies to a thread.
+#[server(endpoint = "forum/reply")]
+pub async fn post_reply(
+    thread: i64,
+    body: String,
+    website: Option<String>,
+    intent: Option<String>,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    if wants_preview(intent.as_deref()) {
+        redirect_to_preview(back.as_deref(), None, &body);
+        return Ok(());
+    }
+    let user = request::require_verified_user().await?;
+    let body = parse_body(&body)?;
+    if is_bot(website.as_deref()) {
+        leptos_axum::redirect("/forum");
+        return Ok(());
+    }
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    let path = super::ssr::reply(&state, &user, &ip, super::ThreadId(thread), body).await?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+/// The member's own post, to edit.
+#[server(endpoint = "forum/post-to-edit")]
+pub async fn post_to_edit(post: i64) -> Result<EditablePost, AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let user = request::require_verified_user().await?;
+    super::ssr::editable_post(&state.db, &user, super::PostId(post)).await
+}
+
+/// Saves an edit of the member's own post.
+#[server(endpoint = "forum/edit")]
+pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let user = request::require_verified_user().await?;
+    let title = title
+        .map(|title| super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m)))
+        .transpose()?;
+    let body = parse_body(&body)?;
+    let path = super::ssr::edit(&state, &user, super::PostId(post), title, body).await?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+/// Deletes the member's own post.
+#[server(endpoint = "forum/delete")]
+pub async fn delete_post(post: i64) -> Result<(), AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let user = request::require_verified_user().await?;
+    let path = super::ssr::delete_own(&state, &user, super::PostId(post)).await?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+/// A post's earlier texts (moderators only).
+#[server(endpoint = "forum/revisions")]
+pub async fn post_revisions(post: i64) -> Result<Vec<Revision>, AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let user = request::require_user().await?.user;
+    if !super::ssr::is_moderator(Some(&user)) {
+        return Err(AppError::Forbidden);
+    }
+    super::ssr::revisions(&state.db, super::PostId(post)).await
+}
+
+/// Public posts matching `q`, best first.
+#[server(endpoint = "forum/search")]
+pub async fn search_forum(q: String, page: u64) -> Result<SearchResults, AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    super::ssr::search(&state, &q, page).await
+}
+
+/// Reports a post to the moderators, then returns to `back` marked so the
+/// page can thank the member.
+#[server(endpoint = "forum/report")]
+pub async fn report_post(
+    post: i64,
+    reason: String,
+    note: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        moderation::ssr::{parse_note, report_post},
+        ssr::{AppState, request},
+    };
+
+    let state = AppState::from_context()?;
+    let user = request::require_verified_user().await?;
+    let reason = super::ReportReason::parse(&reason)
+        .ok_or_else(|| AppError::invalid("reason", "Choose why you report the post."))?;
+    let note = parse_note(reason, &note)?;
+    report_post(&state, &user, super::PostId(post), reason, note).await?;
+    let back = super::local_path(back.as_deref(), "/forum");
+    let base = back.split('#').next().unwrap_or("/forum");
+    let separator = if base.contains('?') { '&' } else { '?' };
+    leptos_axum::redirect(&format!("{base}{separator}reported={post}#post-{post}"));
+    Ok(())
+}
+
+/// The member's notifications; loading them marks them read.
+#[server(endpoint = "forum/notifications")]
+pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
+    use crate::ssr::{AppState, request};
+
+    let state = AppState::from_context()?;
+    let user = request::require_user().await?.user;
+    super::ssr::notifications(&state, &user).await
+}

@@ -1,0 +1,197 @@
+//! Server-only half of the forum: reading, posting, search, notifications
+//! and the categories admins manage.
+//!
+//! Visibility has one definition, [`Seen`]: a post is public when it is
+//! approved and neither hidden nor deleted, and a thread when its first post
+//! is. Every list, page, search and notification goes through it.
+
+mod categories;
+mod entities;
+mod notify;
+mod posting;
+mod reading;
+mod routes;
+mod search;
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use time::{OffsetDateTime, macros::format_description};
+
+pub use categories::*;
+pub use entities::*;
+pub use notify::*;
+pub use posting::*;
+pub use reading::*;
+pub use routes::post_permalink;
+pub use search::*;
+
+use super::PostState;
+use crate::{
+    accounts::{CurrentUser, Role, ssr::account},
+    error::AppError,
+    ssr::db_error,
+};
+
+/// What the forum needs at run time.
+#[derive(Clone, Copy, Debug)]
+pub struct ForumSettings {
+    /// A member's first this-many posts wait for a moderator's approval.
+    pub held_posts: u32,
+}
+
+/// A moment as posts show it: `2026-11-29 14:05 UTC`.
+pub fn moment(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[year]-[month]-[day] [hour]:[minute] UTC"
+        ))
+        .unwrap_or_else(|_| at.date().to_string())
+}
+
+/// Whether `user` may moderate (moderators and admins).
+pub fn is_moderator(user: Option<&CurrentUser>) -> bool {
+    user.is_some_and(|user| user.has_role(Role::Moderator) || user.has_role(Role::Admin))
+}
+
+/// The state of a post as moderators see it.
+pub fn state_of(post: &post::Model) -> PostState {
+    if post.deleted_at.is_some() {
+        PostState::Deleted
+    } else if post.hidden_at.is_some() {
+        PostState::Hidden
+    } else if post.approved_at.is_none() {
+        PostState::Pending
+    } else {
+        PostState::Visible
+    }
+}
+
+/// Who is looking, which decides which posts exist for them.
+#[derive(Clone, Copy, Debug)]
+pub enum Seen {
+    /// Visitors and members: only public posts.
+    Public,
+    /// A member: public posts and their own posts awaiting approval.
+    Member(i64),
+    /// Moderators: everything.
+    Everything,
+}
+
+impl Seen {
+    pub fn by(user: Option<&CurrentUser>) -> Self {
+        match user {
+            _ if is_moderator(user) => Self::Everything,
+            Some(user) => Self::Member(user.id),
+            None => Self::Public,
+        }
+    }
+
+    /// The posts that exist for this viewer.
+    pub fn posts(self) -> Condition {
+        let public = Condition::all()
+            .add(post::Column::ApprovedAt.is_not_null())
+            .add(post::Column::HiddenAt.is_null())
+            .add(post::Column::DeletedAt.is_null());
+        match self {
+            Self::Public => public,
+            Self::Member(id) => Condition::any().add(public).add(
+                Condition::all()
+                    .add(post::Column::AuthorId.eq(id))
+                    .add(post::Column::ApprovedAt.is_null())
+                    .add(post::Column::HiddenAt.is_null())
+                    .add(post::Column::DeletedAt.is_null()),
+            ),
+            Self::Everything => Condition::all(),
+        }
+    }
+
+    /// The threads that exist for this viewer: those whose first post does.
+    pub fn threads(self) -> Condition {
+        Condition::all().add(
+            Expr::col((thread::Entity, thread::Column::FirstPostId)).in_subquery(
+                Query::select()
+                    .column(post::Column::Id)
+                    .from(post::Entity)
+                    .cond_where(self.posts())
+                    .to_owned(),
+            ),
+        )
+    }
+
+    pub fn can_see(self, post: &post::Model) -> bool {
+        match (self, state_of(post)) {
+            (Self::Everything, _) | (_, PostState::Visible) => true,
+            (Self::Member(id), PostState::Pending) => post.author_id == Some(id),
+            _ => false,
+        }
+    }
+}
+
+/// The usernames of `ids`.
+pub async fn usernames<C: ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<HashMap<i64, String>, AppError> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Username)
+        .filter(account::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading usernames", e))?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Recounts a thread's visible replies and its latest visible activity,
+/// after any post of it is written, hidden, deleted or brought back.
+pub async fn refresh_thread<C: ConnectionTrait>(db: &C, thread_id: i64) -> Result<(), AppError> {
+    let visible: Vec<(i64, OffsetDateTime)> = post::Entity::find()
+        .select_only()
+        .column(post::Column::Id)
+        .column(post::Column::CreatedAt)
+        .filter(post::Column::ThreadId.eq(thread_id))
+        .filter(Seen::Public.posts())
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(|e| db_error("recounting a thread", e))?;
+    let Some(thread) = thread::Entity::find_by_id(thread_id)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a thread", e))?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let replies = visible
+        .iter()
+        .filter(|(id, _)| Some(*id) != thread.first_post_id)
+        .count();
+    let last = visible
+        .iter()
+        .map(|(_, at)| *at)
+        .max()
+        .unwrap_or(thread.created_at);
+    thread::Entity::update_many()
+        .col_expr(
+            thread::Column::ReplyCount,
+            Expr::value(i32::try_from(replies).unwrap_or(i32::MAX)),
+        )
+        .col_expr(thread::Column::LastActivityAt, Expr::value(last))
+        .filter(thread::Column::Id.eq(thread_id))
+        .exec(db)
+        .await
+        .map_err(|e| db_error("recounting a thread", e))?;
+    Ok(())
+}

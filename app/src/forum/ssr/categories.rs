@@ -1,0 +1,149 @@
+//! Categories: listed in the admins' order, with public thread counts.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, Func},
+};
+
+use super::{Seen, category, thread};
+use crate::{
+    error::AppError,
+    forum::{Category, CategoryId},
+    ssr::{Clock, db_error},
+};
+
+fn to_category(row: category::Model, counts: &HashMap<i64, i64>) -> Category {
+    Category {
+        id: CategoryId(row.id),
+        thread_count: counts
+            .get(&row.id)
+            .copied()
+            .and_then(|n| u64::try_from(n).ok())
+            .unwrap_or(0),
+        name: row.name,
+        description: row.description,
+        position: row.position,
+    }
+}
+
+/// Every category in order, with how many public threads each holds.
+pub async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<Category>, AppError> {
+    let counts: HashMap<i64, i64> = thread::Entity::find()
+        .select_only()
+        .column(thread::Column::CategoryId)
+        .column_as(
+            Expr::expr(Func::count(Expr::col(thread::Column::Id))),
+            "threads",
+        )
+        .filter(Seen::Public.threads())
+        .group_by(thread::Column::CategoryId)
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await
+        .map_err(|e| db_error("counting threads", e))?
+        .into_iter()
+        .collect();
+    Ok(category::Entity::find()
+        .order_by_asc(category::Column::Position)
+        .order_by_asc(category::Column::Id)
+        .all(db)
+        .await
+        .map_err(|e| db_error("listing categories", e))?
+        .into_iter()
+        .map(|row| to_category(row, &counts))
+        .collect())
+}
+
+/// One category, or `not_found`.
+pub async fn find_category<C: ConnectionTrait>(
+    db: &C,
+    id: CategoryId,
+) -> Result<Category, AppError> {
+    categories(db)
+        .await?
+        .into_iter()
+        .find(|category| category.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// A category's name and description as an admin typed them.
+#[derive(Debug, Clone)]
+pub struct CategoryInput {
+    pub name: String,
+    pub description: String,
+    pub position: i32,
+}
+
+impl CategoryInput {
+    pub fn parse(name: &str, description: &str, position: &str) -> Result<Self, AppError> {
+        let name = name.trim();
+        if !(2..=80).contains(&name.chars().count()) || name.chars().any(char::is_control) {
+            return Err(AppError::invalid(
+                "name",
+                "Give the category a name of 2 to 80 characters.",
+            ));
+        }
+        let description = description.trim();
+        if description.chars().count() > 500 {
+            return Err(AppError::invalid(
+                "description",
+                "Keep the description to 500 characters.",
+            ));
+        }
+        let position = position.trim().parse::<i32>().map_err(|_| {
+            AppError::invalid("position", "The position is a whole number, e.g. 10.")
+        })?;
+        Ok(Self {
+            name: name.to_owned(),
+            description: description.to_owned(),
+            position,
+        })
+    }
+}
+
+/// Creates a category (`id` is `None`) or changes one.
+pub async fn save_category(
+    db: &DatabaseConnection,
+    clock: &Clock,
+    id: Option<CategoryId>,
+    input: CategoryInput,
+) -> Result<CategoryId, AppError> {
+    let mut row = match id {
+        Some(id) => category::ActiveModel::from(
+            category::Entity::find_by_id(id.0)
+                .one(db)
+                .await
+                .map_err(|e| db_error("loading a category", e))?
+                .ok_or(AppError::NotFound)?,
+        ),
+        None => category::ActiveModel {
+            created_at: Set(clock.now()),
+            ..Default::default()
+        },
+    };
+    row.name = Set(input.name);
+    row.description = Set(input.description);
+    row.position = Set(input.position);
+    let saved = row
+        .save(db)
+        .await
+        .map_err(|e| db_error("saving a category", e))?;
+    let id = saved.id.try_as_ref().copied().ok_or(AppError::Internal)?;
+    tracing::info!(category = id, "forum category saved");
+    Ok(CategoryId(id))
+}
+
+/// Whether a category exists (for moving threads).
+pub async fn category_exists<C: ConnectionTrait>(db: &C, id: CategoryId) -> Result<bool, AppError> {
+    Ok(category::Entity::find()
+        .filter(category::Column::Id.eq(id.0))
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a category", e))?
+        .is_some())
+}

@@ -1,0 +1,324 @@
+//! Category and thread pages, as each viewer may see them.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, sea_query::OnConflict,
+};
+use time::OffsetDateTime;
+
+use super::{
+    Seen, categories, is_moderator, moment, post, posting_status, read, revision, state_of, thread,
+    usernames,
+};
+use crate::{
+    accounts::CurrentUser,
+    error::AppError,
+    forum::{
+        CategoryId, CategoryPage, EditablePost, POSTS_PER_PAGE, Paging, PostId, PostState,
+        PostView, Revision, THREADS_PER_PAGE, ThreadId, ThreadSummary, ThreadView,
+    },
+    ssr::{AppState, db_error, markdown::to_safe_html},
+};
+
+/// When `account` last read each of `threads`.
+async fn last_reads(
+    db: &DatabaseConnection,
+    account: i64,
+    threads: Vec<i64>,
+) -> Result<HashMap<i64, OffsetDateTime>, AppError> {
+    Ok(read::Entity::find()
+        .filter(read::Column::AccountId.eq(account))
+        .filter(read::Column::ThreadId.is_in(threads))
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading read marks", e))?
+        .into_iter()
+        .map(|row| (row.thread_id, row.read_at))
+        .collect())
+}
+
+/// Page `page` of a category's public threads, latest activity first.
+pub async fn category_page(
+    state: &AppState,
+    viewer: Option<&CurrentUser>,
+    id: CategoryId,
+    page: u64,
+) -> Result<CategoryPage, AppError> {
+    let db = &state.db;
+    let category = categories::find_category(db, id).await?;
+    let query = thread::Entity::find()
+        .filter(thread::Column::CategoryId.eq(id.0))
+        .filter(Seen::Public.threads());
+    let count = query
+        .clone()
+        .count(db)
+        .await
+        .map_err(|e| db_error("counting threads", e))?;
+    let paging = Paging::of(page, count, THREADS_PER_PAGE);
+    let rows = query
+        .order_by_desc(thread::Column::LastActivityAt)
+        .order_by_desc(thread::Column::Id)
+        .offset(paging.offset(THREADS_PER_PAGE))
+        .limit(THREADS_PER_PAGE)
+        .all(db)
+        .await
+        .map_err(|e| db_error("listing threads", e))?;
+    let names = usernames(db, rows.iter().filter_map(|row| row.author_id)).await?;
+    let reads = match viewer {
+        Some(user) => last_reads(db, user.id, rows.iter().map(|row| row.id).collect()).await?,
+        None => HashMap::new(),
+    };
+    let threads = rows
+        .into_iter()
+        .map(|row| ThreadSummary {
+            id: ThreadId(row.id),
+            author: row.author_id.and_then(|id| names.get(&id).cloned()),
+            reply_count: row.reply_count,
+            last_activity: moment(row.last_activity_at),
+            locked: row.locked,
+            unread: viewer.is_some()
+                && reads
+                    .get(&row.id)
+                    .is_none_or(|read_at| row.last_activity_at > *read_at),
+            title: row.title,
+        })
+        .collect();
+    Ok(CategoryPage {
+        category,
+        threads,
+        paging,
+        posting: posting_status(state, viewer).await?,
+    })
+}
+
+/// A thread as `viewer` may see it, or `not_found`.
+pub async fn visible_thread(
+    db: &DatabaseConnection,
+    viewer: Option<&CurrentUser>,
+    id: ThreadId,
+) -> Result<(thread::Model, post::Model), AppError> {
+    let thread = thread::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a thread", e))?
+        .ok_or(AppError::NotFound)?;
+    let first = post::Entity::find_by_id(thread.first_post_id.ok_or(AppError::NotFound)?)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a post", e))?
+        .ok_or(AppError::NotFound)?;
+    if Seen::by(viewer).can_see(&first) {
+        Ok((thread, first))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Page `page` of a thread. A signed-in member's visit is remembered, so
+/// the next one can mark what is new.
+pub async fn thread_page(
+    state: &AppState,
+    viewer: Option<&CurrentUser>,
+    id: ThreadId,
+    page: u64,
+) -> Result<ThreadView, AppError> {
+    let db = &state.db;
+    let (thread, first) = visible_thread(db, viewer, id).await?;
+    let query = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread.id))
+        .filter(Seen::by(viewer).posts());
+    let count = query
+        .clone()
+        .count(db)
+        .await
+        .map_err(|e| db_error("counting posts", e))?;
+    let paging = Paging::of(page, count, POSTS_PER_PAGE);
+    let rows = query
+        .order_by_asc(post::Column::CreatedAt)
+        .order_by_asc(post::Column::Id)
+        .offset(paging.offset(POSTS_PER_PAGE))
+        .limit(POSTS_PER_PAGE)
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading posts", e))?;
+    let names = usernames(db, rows.iter().filter_map(|row| row.author_id)).await?;
+    let last_read = match viewer {
+        Some(user) => mark_read(state, user.id, thread.id).await?,
+        None => None,
+    };
+    let first_new = last_read.and_then(|read_at| {
+        rows.iter()
+            .find(|row| row.created_at > read_at && row.author_id != viewer.map(|u| u.id))
+            .map(|row| row.id)
+    });
+    let posts = rows
+        .into_iter()
+        .map(|row| PostView {
+            id: PostId(row.id),
+            author: row.author_id.and_then(|id| names.get(&id).cloned()),
+            posted: moment(row.created_at),
+            edited: row.edited_at.is_some(),
+            html: to_safe_html(&row.body),
+            state: state_of(&row),
+            mine: viewer.is_some() && row.author_id == viewer.map(|u| u.id),
+            first: Some(row.id) == thread.first_post_id,
+            first_new: Some(row.id) == first_new,
+            markdown: row.body,
+        })
+        .collect();
+    let moderator = is_moderator(viewer);
+    Ok(ThreadView {
+        id: ThreadId(thread.id),
+        category: categories::find_category(db, CategoryId(thread.category_id)).await?,
+        locked: thread.locked,
+        state: state_of(&first),
+        posts,
+        paging,
+        posting: posting_status(state, viewer).await?,
+        moderator,
+        categories: if moderator {
+            categories::categories(db).await?
+        } else {
+            Vec::new()
+        },
+        title: thread.title,
+    })
+}
+
+/// Records that `account` read `thread` now; returns the previous time.
+async fn mark_read(
+    state: &AppState,
+    account: i64,
+    thread: i64,
+) -> Result<Option<OffsetDateTime>, AppError> {
+    let db = &state.db;
+    let previous = read::Entity::find_by_id((account, thread))
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a read mark", e))?
+        .map(|row| row.read_at);
+    read::Entity::insert(read::ActiveModel {
+        account_id: Set(account),
+        thread_id: Set(thread),
+        read_at: Set(state.clock.now()),
+    })
+    .on_conflict(
+        OnConflict::columns([read::Column::AccountId, read::Column::ThreadId])
+            .update_column(read::Column::ReadAt)
+            .to_owned(),
+    )
+    .exec(db)
+    .await
+    .map_err(|e| db_error("saving a read mark", e))?;
+    Ok(previous)
+}
+
+/// Where a post is shown: its thread's address on the right page, or
+/// `not_found` when `viewer` may not see it.
+pub async fn post_location(
+    db: &DatabaseConnection,
+    viewer: Option<&CurrentUser>,
+    id: PostId,
+) -> Result<String, AppError> {
+    let post = post::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a post", e))?
+        .ok_or(AppError::NotFound)?;
+    let seen = Seen::by(viewer);
+    if !seen.can_see(&post) {
+        return Err(AppError::NotFound);
+    }
+    let (thread, _) = visible_thread(db, viewer, ThreadId(post.thread_id)).await?;
+    let before = post::Entity::find()
+        .filter(post::Column::ThreadId.eq(thread.id))
+        .filter(seen.posts())
+        .filter(
+            sea_orm::Condition::any()
+                .add(post::Column::CreatedAt.lt(post.created_at))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(post::Column::CreatedAt.eq(post.created_at))
+                        .add(post::Column::Id.lt(post.id)),
+                ),
+        )
+        .count(db)
+        .await
+        .map_err(|e| db_error("locating a post", e))?;
+    let page = before / POSTS_PER_PAGE + 1;
+    Ok(format!(
+        "{}#post-{}",
+        crate::forum::thread_path(ThreadId(thread.id), &thread.title, page),
+        post.id
+    ))
+}
+
+/// The author's own post, to edit.
+pub async fn editable_post(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: PostId,
+) -> Result<EditablePost, AppError> {
+    let (post, thread) = own_post(db, user, id).await?;
+    Ok(EditablePost {
+        id,
+        thread: ThreadId(thread.id),
+        title: (thread.first_post_id == Some(post.id)).then(|| thread.title.clone()),
+        thread_title: thread.title,
+        markdown: post.body,
+    })
+}
+
+/// `user`'s post with its thread, if it is theirs and not removed; others'
+/// posts are `not_found`, so ids reveal nothing.
+pub async fn own_post(
+    db: &DatabaseConnection,
+    user: &CurrentUser,
+    id: PostId,
+) -> Result<(post::Model, thread::Model), AppError> {
+    let post = post::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a post", e))?
+        .filter(|post| post.author_id == Some(user.id))
+        .filter(|post| matches!(state_of(post), PostState::Visible | PostState::Pending))
+        .ok_or(AppError::NotFound)?;
+    let thread = thread::Entity::find_by_id(post.thread_id)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a thread", e))?
+        .ok_or(AppError::NotFound)?;
+    Ok((post, thread))
+}
+
+/// A post's earlier texts, newest first (moderators only).
+pub async fn revisions(db: &DatabaseConnection, id: PostId) -> Result<Vec<Revision>, AppError> {
+    Ok(revision::Entity::find()
+        .filter(revision::Column::PostId.eq(id.0))
+        .order_by_desc(revision::Column::Id)
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading revisions", e))?
+        .into_iter()
+        .map(|row| Revision {
+            title: row.title,
+            markdown: row.body,
+            written: moment(row.written_at),
+            replaced: moment(row.replaced_at),
+        })
+        .collect())
+}
+
+/// Forgets read marks older than 180 days (the data manifest's promise).
+pub async fn purge_reads(
+    db: &DatabaseConnection,
+    now: OffsetDateTime,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(read::Entity::delete_many()
+        .filter(read::Column::ReadAt.lt(now - time::Duration::days(180)))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

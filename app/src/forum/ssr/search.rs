@@ -1,0 +1,272 @@
+//! Full-text search with the database's own engine: FTS5 on SQLite,
+//! `tsvector` with a GIN index on PostgreSQL. Both index every post (the
+//! first post of a thread with its title); visibility is applied when
+//! searching, so a post hidden a second ago is already never found.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+};
+
+use super::{moment, post, thread, usernames};
+use crate::{
+    error::AppError,
+    forum::{Paging, PostId, RESULTS_PER_PAGE, SearchHit, SearchResults, Segment, ThreadId},
+    ssr::{AppState, db_error},
+};
+
+/// Marks around matched words in snippets. Posts cannot hold control
+/// characters, so these never come from a member.
+const START: char = '\u{2}';
+const STOP: char = '\u{3}';
+
+/// (Re)writes the index entry of a post.
+pub async fn index<C: ConnectionTrait>(
+    db: &C,
+    post_id: i64,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    let backend = db.get_database_backend();
+    let (delete, insert) = match backend {
+        DbBackend::Postgres => (
+            "DELETE FROM forum_search WHERE post_id = $1",
+            "INSERT INTO forum_search (post_id, title, body) VALUES ($1, $2, $3)",
+        ),
+        _ => (
+            "DELETE FROM forum_search WHERE rowid = ?1",
+            "INSERT INTO forum_search (rowid, post_id, title, body) VALUES (?1, ?1, ?2, ?3)",
+        ),
+    };
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        delete,
+        [post_id.into()],
+    ))
+    .await
+    .map_err(|e| db_error("indexing a post", e))?;
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        insert,
+        [post_id.into(), title.into(), body.into()],
+    ))
+    .await
+    .map_err(|e| db_error("indexing a post", e))?;
+    Ok(())
+}
+
+/// The words of a query, at most ten, each at most 40 characters.
+fn words(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .map(|word| word.chars().take(40).collect())
+        .take(10)
+        .collect()
+}
+
+/// Public posts only: the post and its thread's first post are approved,
+/// not hidden and not deleted.
+const VISIBLE: &str = "p.approved_at IS NOT NULL AND p.hidden_at IS NULL AND p.deleted_at IS NULL \
+     AND f.approved_at IS NOT NULL AND f.hidden_at IS NULL AND f.deleted_at IS NULL";
+const JOINS: &str = "JOIN forum_posts p ON p.id = forum_search.post_id \
+     JOIN forum_threads t ON t.id = p.thread_id \
+     JOIN forum_posts f ON f.id = t.first_post_id";
+
+/// The SQL that counts matches and the SQL that lists a page of them.
+fn statements(backend: DbBackend) -> (String, String) {
+    match backend {
+        DbBackend::Postgres => {
+            let matches = "to_tsvector('english', forum_search.title || ' ' || forum_search.body) \
+                 @@ plainto_tsquery('english', $1)";
+            (
+                format!(
+                    "SELECT COUNT(*) AS total FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE}"
+                ),
+                format!(
+                    "SELECT forum_search.post_id AS post_id, \
+                     ts_headline('english', forum_search.body, plainto_tsquery('english', $1), $2) AS snippet \
+                     FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE} \
+                     ORDER BY ts_rank(to_tsvector('english', forum_search.title || ' ' || forum_search.body), \
+                     plainto_tsquery('english', $1)) DESC, forum_search.post_id DESC \
+                     LIMIT $3 OFFSET $4"
+                ),
+            )
+        }
+        _ => (
+            format!(
+                "SELECT COUNT(*) AS total FROM forum_search {JOINS} \
+                 WHERE forum_search MATCH ?1 AND {VISIBLE}"
+            ),
+            format!(
+                "SELECT forum_search.post_id AS post_id, \
+                 snippet(forum_search, 2, char(2), char(3), '…', 32) AS snippet \
+                 FROM forum_search {JOINS} WHERE forum_search MATCH ?1 AND {VISIBLE} \
+                 ORDER BY rank, forum_search.post_id DESC LIMIT ?2 OFFSET ?3"
+            ),
+        ),
+    }
+}
+
+/// Splits a highlighted snippet into plain and matched pieces.
+fn segments(snippet: &str) -> Vec<Segment> {
+    let mut pieces = Vec::new();
+    let mut hit = false;
+    let mut text = String::new();
+    for c in snippet.chars() {
+        if c == START || c == STOP {
+            if !text.is_empty() {
+                pieces.push(Segment {
+                    text: std::mem::take(&mut text),
+                    hit,
+                });
+            }
+            hit = c == START;
+        } else {
+            text.push(c);
+        }
+    }
+    if !text.is_empty() {
+        pieces.push(Segment { text, hit });
+    }
+    pieces
+}
+
+/// Page `page` of the public posts matching `query`, best first.
+pub async fn search(state: &AppState, query: &str, page: u64) -> Result<SearchResults, AppError> {
+    let words = words(query);
+    let empty = SearchResults {
+        query: query.trim().to_owned(),
+        hits: Vec::new(),
+        total: 0,
+        paging: Paging::of(1, 0, RESULTS_PER_PAGE),
+    };
+    if words.is_empty() {
+        return Ok(empty);
+    }
+    let db = &state.db;
+    let backend = db.get_database_backend();
+    let terms = match backend {
+        DbBackend::Postgres => words.join(" "),
+        _ => words
+            .iter()
+            .map(|word| format!("\"{word}\""))
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let (count_sql, page_sql) = statements(backend);
+    let total: i64 = db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            count_sql,
+            [terms.clone().into()],
+        ))
+        .await
+        .map_err(|e| db_error("counting search results", e))?
+        .map(|row| row.try_get("", "total"))
+        .transpose()
+        .map_err(|e| db_error("counting search results", e))?
+        .unwrap_or(0);
+    let total = u64::try_from(total).unwrap_or(0);
+    let paging = Paging::of(page, total, RESULTS_PER_PAGE);
+    let options = format!(
+        "StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
+    );
+    let limit: Value = i64::try_from(RESULTS_PER_PAGE).unwrap_or(20).into();
+    let offset: Value = i64::try_from(paging.offset(RESULTS_PER_PAGE))
+        .unwrap_or(0)
+        .into();
+    let values: Vec<Value> = match backend {
+        DbBackend::Postgres => vec![terms.into(), options.into(), limit, offset],
+        _ => vec![terms.into(), limit, offset],
+    };
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, page_sql, values))
+        .await
+        .map_err(|e| db_error("searching the forum", e))?;
+    let mut found: Vec<(i64, String)> = Vec::with_capacity(rows.len());
+    for row in rows {
+        let id: i64 = row
+            .try_get("", "post_id")
+            .map_err(|e| db_error("reading search results", e))?;
+        let snippet: String = row
+            .try_get("", "snippet")
+            .map_err(|e| db_error("reading search results", e))?;
+        found.push((id, snippet));
+    }
+    let posts: HashMap<i64, post::Model> = post::Entity::find()
+        .filter(post::Column::Id.is_in(found.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading search results", e))?
+        .into_iter()
+        .map(|post| (post.id, post))
+        .collect();
+    let threads: HashMap<i64, thread::Model> = thread::Entity::find()
+        .filter(thread::Column::Id.is_in(posts.values().map(|post| post.thread_id)))
+        .all(db)
+        .await
+        .map_err(|e| db_error("loading search results", e))?
+        .into_iter()
+        .map(|thread| (thread.id, thread))
+        .collect();
+    let names = usernames(db, posts.values().filter_map(|post| post.author_id)).await?;
+    let hits = found
+        .into_iter()
+        .filter_map(|(id, snippet)| {
+            let post = posts.get(&id)?;
+            let thread = threads.get(&post.thread_id)?;
+            Some(SearchHit {
+                post: PostId(id),
+                thread: ThreadId(thread.id),
+                thread_title: thread.title.clone(),
+                snippet: segments(&snippet),
+                author: post.author_id.and_then(|id| names.get(&id).cloned()),
+                posted: moment(post.created_at),
+            })
+        })
+        .collect();
+    Ok(SearchResults {
+        hits,
+        total,
+        paging,
+        ..empty
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_words_drop_operators_and_quotes() {
+        assert_eq!(
+            words("\"rust\" OR build* -- NEAR(arm)"),
+            ["rust", "OR", "build", "NEAR", "arm"]
+        );
+        assert!(words("*** \"\"").is_empty());
+    }
+
+    #[test]
+    fn snippets_split_into_hits() {
+        let pieces = segments("a \u{2}rust\u{3} b");
+        assert_eq!(
+            pieces,
+            [
+                Segment {
+                    text: "a ".into(),
+                    hit: false
+                },
+                Segment {
+                    text: "rust".into(),
+                    hit: true
+                },
+                Segment {
+                    text: " b".into(),
+                    hit: false
+                },
+            ]
+        );
+    }
+}

@@ -43,13 +43,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="portal" href="/pkg/portal.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
-        <Title formatter=|title: String| {
-            if title.is_empty() {
-                "Community Portal".to_owned()
-            } else {
-                format!("{title} · Community Portal")
-            }
-        } />
+        <Title formatter=page_title />
         <Router>
             <Layout>
                 <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
@@ -162,6 +156,21 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// The page's title with the site's name. leptos_meta writes the server's
+/// `<title>` without escaping it, and titles can come from members (thread
+/// titles), so the server escapes it here; the browser sets
+/// `document.title` as plain text and needs no escaping.
+fn page_title(title: String) -> String {
+    let full = if title.is_empty() {
+        "Community Portal".to_owned()
+    } else {
+        format!("{title} · Community Portal")
+    };
+    #[cfg(feature = "ssr")]
+    let full = crate::ssr::mail::escape(&full);
+    full
 }
 
 /// Marks the document once the browser has hydrated it, so that browser

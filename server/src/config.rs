@@ -81,6 +81,9 @@ pub struct Config {
     /// Sign-in attempts per IP address and ten minutes.
     #[serde(default = "defaults::sign_ins_per_ip_per_10_minutes")]
     pub sign_ins_per_ip_per_10_minutes: i32,
+    /// Forum posts (threads, replies) per IP address and ten minutes.
+    #[serde(default = "defaults::forum_posts_per_ip_per_10_minutes")]
+    pub forum_posts_per_ip_per_10_minutes: i32,
     /// GitHub sign-in: the OAuth app's client id (off without it).
     #[serde(default)]
     pub github_client_id: Option<String>,
@@ -159,6 +162,9 @@ mod defaults {
         10
     }
     pub fn sign_ins_per_ip_per_10_minutes() -> i32 {
+        30
+    }
+    pub fn forum_posts_per_ip_per_10_minutes() -> i32 {
         30
     }
     pub fn github_url() -> String {
@@ -275,6 +281,10 @@ impl Config {
                 "PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES",
                 self.sign_ins_per_ip_per_10_minutes,
             ),
+            (
+                "PORTAL_FORUM_POSTS_PER_IP_PER_10_MINUTES",
+                self.forum_posts_per_ip_per_10_minutes,
+            ),
         ] {
             if !(1..=100_000).contains(&value) {
                 return Err(invalid(setting, "must be between 1 and 100000"));
@@ -334,8 +344,10 @@ impl Config {
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
         let _ = writeln!(
             out,
-            "per IP address    {} registrations an hour, {} sign-ins per 10 minutes",
-            self.registrations_per_ip_per_hour, self.sign_ins_per_ip_per_10_minutes
+            "per IP address    {} registrations an hour, {} sign-ins and {} forum posts per 10 minutes",
+            self.registrations_per_ip_per_hour,
+            self.sign_ins_per_ip_per_10_minutes,
+            self.forum_posts_per_ip_per_10_minutes
         );
         let sign_in: Vec<String> = self
             .sign_in_providers()

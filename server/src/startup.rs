@@ -185,6 +185,7 @@ pub async fn app_state(
             .with_per_ip(PerIpLimits {
                 registrations_per_hour: config.registrations_per_ip_per_hour,
                 sign_ins_per_10_minutes: config.sign_ins_per_ip_per_10_minutes,
+                forum_posts_per_10_minutes: config.forum_posts_per_ip_per_10_minutes,
             }),
         db,
         clock,

@@ -316,8 +316,8 @@ fn ModeratePostForms(
     let forms = PostAction::for_state(state)
         .iter()
         .map(|verb| {
-            let field = format!("reason-{post}-{}", verb.label().to_lowercase());
-            let value = serde_action(*verb);
+            let field = format!("reason-{post}-{}", verb.as_str());
+            let value = verb.as_str();
             let back = back.clone();
             view! {
                 <ActionForm action attr:class="inline-form">
@@ -343,17 +343,6 @@ fn ModeratePostForms(
             <FormError error=form_error(move || action.value().get(), &[]) />
             {forms}
         </details>
-    }
-}
-
-/// The form value of a post action, as the server function reads it.
-fn serde_action(action: PostAction) -> &'static str {
-    match action {
-        PostAction::Approve => "approve",
-        PostAction::Hide => "hide",
-        PostAction::Unhide => "unhide",
-        PostAction::Delete => "delete",
-        PostAction::Restore => "restore",
     }
 }
 

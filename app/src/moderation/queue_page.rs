@@ -120,12 +120,12 @@ fn PostActionForm(
     verb: PostAction,
     action: ServerAction<ModeratePost>,
 ) -> impl IntoView {
-    let name = verb.label().to_lowercase();
+    let name = verb.as_str();
     let field = format!("queue-{post}-{name}");
     view! {
         <ActionForm action attr:class="inline-form">
             <input type="hidden" name="post" value=post.to_string() />
-            <input type="hidden" name="action" value=name.clone() />
+            <input type="hidden" name="action" value=name />
             <input type="hidden" name="back" value="/moderation" />
             <label for=field.clone()>{format!("Reason to {name}")}</label>
             <input id=field name="reason" type="text" />

@@ -107,6 +107,17 @@ impl PostAction {
         }
     }
 
+    /// The form value, as the server function reads it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Approve => "approve",
+            Self::Hide => "hide",
+            Self::Unhide => "unhide",
+            Self::Delete => "delete",
+            Self::Restore => "restore",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Approve => "Approve",

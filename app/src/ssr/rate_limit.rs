@@ -32,6 +32,11 @@ const REGISTER_PER_IP: Limit = Limit {
     max: 10,
     window: Duration::hours(1),
 };
+const FORUM_POSTS_PER_IP: Limit = Limit {
+    bucket: "forum_post_ip",
+    max: 30,
+    window: Duration::minutes(10),
+};
 pub const MAIL_PER_IP: Limit = Limit {
     bucket: "mail_ip",
     max: 10,
@@ -94,6 +99,8 @@ pub struct PerIpLimits {
     pub registrations_per_hour: i32,
     /// Sign-in attempts (password or provider) per ten minutes.
     pub sign_ins_per_10_minutes: i32,
+    /// Forum posts (threads and replies) per ten minutes.
+    pub forum_posts_per_10_minutes: i32,
 }
 
 impl Default for PerIpLimits {
@@ -101,6 +108,7 @@ impl Default for PerIpLimits {
         Self {
             registrations_per_hour: REGISTER_PER_IP.max,
             sign_ins_per_10_minutes: SIGN_IN_PER_IP.max,
+            forum_posts_per_10_minutes: FORUM_POSTS_PER_IP.max,
         }
     }
 }
@@ -169,6 +177,14 @@ impl Limiter {
         Limit {
             max: self.per_ip.sign_ins_per_10_minutes,
             ..SIGN_IN_PER_IP
+        }
+    }
+
+    /// Forum posts per IP address, as configured.
+    pub fn forum_posts(&self) -> Limit {
+        Limit {
+            max: self.per_ip.forum_posts_per_10_minutes,
+            ..FORUM_POSTS_PER_IP
         }
     }
 

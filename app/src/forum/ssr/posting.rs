@@ -36,11 +36,6 @@ const POSTS_PER_NEW_MEMBER: Limit = Limit {
     max: 3,
     window: Duration::minutes(10),
 };
-const POSTS_PER_IP: Limit = Limit {
-    bucket: "forum_post_ip",
-    max: 30,
-    window: Duration::minutes(10),
-};
 
 /// How many of `account`'s posts a moderator (or the rules) approved.
 async fn approved_posts<C: ConnectionTrait>(db: &C, account: i64) -> Result<u64, AppError> {
@@ -103,9 +98,10 @@ async fn admit(
         POSTS_PER_MEMBER
     };
     let id = user.id.to_string();
+    let per_ip = state.limiter.forum_posts();
     state
         .limiter
-        .admit(&state.db, &[(member, &id), (POSTS_PER_IP, ip)], now)
+        .admit(&state.db, &[(member, &id), (per_ip, ip)], now)
         .await?;
     Ok(!staff && approved < u64::from(state.forum.held_posts))
 }

@@ -99,13 +99,25 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("forum") view=ForumPage ssr=SsrMode::Async />
-                    <Route path=path!("forum/c/:category") view=CategoryPageView ssr=SsrMode::Async />
+                    <Route
+                        path=path!("forum/c/:category")
+                        view=CategoryPageView
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("forum/t/:thread") view=ThreadPage ssr=SsrMode::Async />
                     <Route path=path!("forum/new") view=NewThreadPage ssr=SsrMode::Async />
                     <Route path=path!("forum/search") view=SearchPage ssr=SsrMode::Async />
-                    <Route path=path!("forum/notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("forum/notifications")
+                        view=NotificationsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("forum/p/:post/edit") view=EditPostPage ssr=SsrMode::Async />
-                    <Route path=path!("forum/p/:post/history") view=PostHistoryPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("forum/p/:post/history")
+                        view=PostHistoryPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("moderation/log") view=ModerationLogPage ssr=SsrMode::Async />
                     <Route path=path!("admin/forum") view=ForumAdminPage ssr=SsrMode::Async />

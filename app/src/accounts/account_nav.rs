@@ -22,7 +22,8 @@ pub fn AccountNav() -> impl IntoView {
                             let recruiter = user.has_role(super::Role::Recruiter);
                             let moderator = admin || user.has_role(super::Role::Moderator);
                             view! {
-                                {moderator.then(|| view! { <a href="/moderation">"Moderation"</a> })}
+                                {moderator
+                                    .then(|| view! { <a href="/moderation">"Moderation"</a> })}
                                 {recruiter.then(|| view! { <a href="/recruit">"Recruiting"</a> })}
                                 {admin.then(|| view! { <a href="/admin/members">"Admin"</a> })}
                                 <a class="account-name" href="/account">

@@ -40,8 +40,7 @@ pub fn MembersPage() -> impl IntoView {
                                     <a href="/admin/cla">"contributor agreement signatures"</a>
                                     " · "
                                     <a href="/admin/documents">"publish a document version"</a>
-                                    " · "
-                                    <a href="/admin/forum">"forum categories"</a>
+                                    " · " <a href="/admin/forum">"forum categories"</a>
                                 </p>
                                 <form
                                     method="get"

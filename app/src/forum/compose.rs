@@ -32,8 +32,10 @@ pub fn PostingNotice(posting: Posting) -> impl IntoView {
         Posting::SignedOut => Some(
             view! {
                 <p class="notice">
-                    <a href="/account/sign-in">"Sign in"</a> " or "
-                    <a href="/account/register">"create an account"</a> " to post."
+                    <a href="/account/sign-in">"Sign in"</a>
+                    " or "
+                    <a href="/account/register">"create an account"</a>
+                    " to post."
                 </p>
             }
             .into_any(),
@@ -142,7 +144,10 @@ fn ComposeFields(
                 aria-busy=move || preview.pending().get().then_some("true")
                 on:click=move |ev| {
                     ev.prevent_default();
-                    preview.dispatch(PreviewPost { body: body.get_untracked() });
+                    preview
+                        .dispatch(PreviewPost {
+                            body: body.get_untracked(),
+                        });
                 }
             >
                 "Preview"

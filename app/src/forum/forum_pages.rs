@@ -41,9 +41,7 @@ pub fn Pager(paging: Paging, base: String) -> impl IntoView {
                         </a>
                     }
                 })}
-            <span aria-current="page">
-                {format!("Page {} of {}", paging.number, paging.total)}
-            </span>
+            <span aria-current="page">{format!("Page {} of {}", paging.number, paging.total)}</span>
             {(paging.number < paging.total)
                 .then(|| {
                     view! {
@@ -143,7 +141,10 @@ fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
                 {thread.locked.then(|| view! { <span class="badge badge-muted">"Locked"</span> })}
             </h3>
             <p class="hint">
-                {format!("Started by {author} · {replies} · last activity {}", thread.last_activity)}
+                {format!(
+                    "Started by {author} · {replies} · last activity {}",
+                    thread.last_activity,
+                )}
             </p>
         </li>
     }

@@ -41,13 +41,19 @@ pub fn NotificationsPage() -> impl IntoView {
                                         NotificationKind::Mention => "mentioned you in",
                                     };
                                     view! {
-                                        <li class:unread=item.unread>
-                                            {item.unread.then(|| view! { <span class="badge">"New"</span> " " })}
-                                            {format!("{who} {what} ")}
+                                        <li class:unread=item
+                                            .unread>
+                                            {item
+                                                .unread
+                                                .then(|| {
+                                                    view! {
+                                                        <span class="badge">"New"</span>
+                                                        " "
+                                                    }
+                                                })} {format!("{who} {what} ")}
                                             <a href=format!("/forum/p/{}", item.post.0) rel="external">
                                                 {item.thread_title.clone()}
-                                            </a>
-                                            <span class="hint">{format!(" · {}", item.at)}</span>
+                                            </a> <span class="hint">{format!(" · {}", item.at)}</span>
                                         </li>
                                     }
                                 })

@@ -171,9 +171,7 @@ fn Thread(
                         </p>
                     }
                 })}
-            {thread
-                .locked
-                .then(|| view! { <p class="badge badge-muted">"Locked"</p> })}
+            {thread.locked.then(|| view! { <p class="badge badge-muted">"Locked"</p> })}
             {tools}
             <ol class="post-list">{posts}</ol>
             <Pager paging=thread.paging base=thread.path(1) />
@@ -289,7 +287,8 @@ fn ReportForm(post: i64, back: String) -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for=note_id.clone()>
+                    <label for=note_id
+                        .clone()>
                         "Note for the moderators " <span class="optional">"(optional)"</span>
                     </label>
                     <textarea id=note_id name="note" rows="2"></textarea>
@@ -324,7 +323,8 @@ fn ModeratePostForms(
                     <input type="hidden" name="post" value=post.to_string() />
                     <input type="hidden" name="action" value=value />
                     <input type="hidden" name="back" value=back />
-                    <label for=field.clone()>{format!("Reason to {}", verb.label().to_lowercase())}</label>
+                    <label for=field
+                        .clone()>{format!("Reason to {}", verb.label().to_lowercase())}</label>
                     <input id=field name="reason" type="text" />
                     <button
                         type="submit"

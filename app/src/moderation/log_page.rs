@@ -52,12 +52,19 @@ fn LogTable(log: LogPage) -> impl IntoView {
                 <a href="/moderation">"Moderation"</a>
             </p>
             <h1>"Moderation log"</h1>
-            <p>"One entry per action, written with the action itself. Entries cannot be changed or deleted."</p>
+            <p>
+                "One entry per action, written with the action itself. Entries cannot be changed or deleted."
+            </p>
             {if empty {
                 view! { <p class="empty">"No actions yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label="Moderation log">
+                    <div
+                        class="table-scroll"
+                        tabindex="0"
+                        role="region"
+                        aria-label="Moderation log"
+                    >
                         <table>
                             <thead>
                                 <tr>

@@ -92,7 +92,8 @@ fn QueueView(queue: Queue, actions: Actions) -> impl IntoView {
         <article class="page">
             <h1>"Moderation"</h1>
             <p>
-                "Every action here is written to the " <a href="/moderation/log">"moderation log"</a>
+                "Every action here is written to the "
+                <a href="/moderation/log">"moderation log"</a>
                 " with your username and reason. The log cannot be changed."
             </p>
             <FormError error=form_error(errors, &[]) />

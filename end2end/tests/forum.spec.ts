@@ -471,7 +471,7 @@ test("a script in a post or a title stays inert", async ({ page, people }, testI
     await expect(prose.getByText("click me")).toBeVisible();
     await expect(reader.locator("main script, main img, main [onerror]")).toHaveCount(0);
     await expect(prose.locator("[href^='javascript' i], [src], [style]")).toHaveCount(0);
-    expect(await prose.innerHTML()).not.toMatch(/<script|<img|onerror=|href="\s*javascript/i);
+    expect(await prose.innerHTML()).not.toMatch(/<script|<img|<[^>]*onerror=|href="\s*javascript/i);
     if (isJavaScriptEnabled(reader)) {
       expect(await reader.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
     }

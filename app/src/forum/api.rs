@@ -99,7 +99,7 @@ pub async fn compose_context(category: i64) -> Result<(Category, Posting), AppEr
 #[server(endpoint = "forum/preview")]
 pub async fn preview_post(body: String) -> Result<String, AppError> {
     let body = parse_body(&body)?;
-    Ok(crate::ssr::markdown::to_safe_html(body.as_str()))
+    Ok(crate::ssr::markdown::member_html(body.as_str()))
 }
 
 /// Starts a thread. `website` is a honeypot that people never see.

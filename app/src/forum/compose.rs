@@ -107,7 +107,7 @@ fn ComposeFields(
             rows=8
             required=true
             value=draft.body.clone().unwrap_or_default()
-            hint="Markdown: **bold**, _italic_, [links](https://example.org), `code`, > quotes and lists. Images and raw HTML are not shown. Mention a member with @username."
+            hint="Markdown: **bold**, _italic_, [links](https://example.org), `code`, > quotes and lists. HTML is shown as typed and images are left out. Mention a member with @username."
             error=body_error
             on:input=move |ev| set_body.set(event_target_value(&ev))
         />
@@ -203,8 +203,13 @@ pub fn NewThreadForm(category: i64, held: bool, draft: Draft, back: String) -> i
 
 /// The reply form at the foot of a thread.
 #[component]
-pub fn ReplyForm(thread: i64, held: bool, draft: Draft, back: String) -> impl IntoView {
-    let action = ServerAction::<PostReply>::new();
+pub fn ReplyForm(
+    thread: i64,
+    held: bool,
+    draft: Draft,
+    back: String,
+    action: ServerAction<PostReply>,
+) -> impl IntoView {
     let result = move || action.value().get();
     view! {
         <section class="reply" aria-labelledby="reply-heading">

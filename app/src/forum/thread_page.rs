@@ -4,11 +4,11 @@
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 use super::{
     Category, PostState, PostView, Posting, ReportReason, ThreadView,
-    api::{DeletePost, ReportPost, load_thread},
+    api::{DeletePost, PostReply, ReportPost, load_thread},
     compose::{Draft, PostingNotice, ReplyForm},
     forum_pages::{Pager, draft_from_query, page_number, server_preview},
 };
@@ -26,6 +26,7 @@ struct Actions {
     moderate_post: ServerAction<ModeratePost>,
     moderate_thread: ServerAction<ModerateThread>,
     delete: ServerAction<DeletePost>,
+    reply: ServerAction<PostReply>,
 }
 
 #[component]
@@ -37,9 +38,12 @@ pub fn ThreadPage() -> impl IntoView {
         moderate_post: ServerAction::new(),
         moderate_thread: ServerAction::new(),
         delete: ServerAction::new(),
+        reply: ServerAction::new(),
     };
+    // With script, a quote, a report or a new reply changes only the query
+    // or the fragment of the address: read the page again for those too.
+    let location = use_location();
     let id = move || params.with(|p| p.get("thread").and_then(|s| leading_id(&s)));
-    let (_, body, wants_preview) = draft_from_query();
     let data = Resource::new(
         move || {
             (
@@ -47,11 +51,15 @@ pub fn ThreadPage() -> impl IntoView {
                 page.get(),
                 actions.moderate_post.version().get()
                     + actions.moderate_thread.version().get()
-                    + actions.delete.version().get(),
+                    + actions.delete.version().get()
+                    + actions.reply.version().get(),
+                location.search.get(),
+                location.hash.get(),
             )
         },
-        move |(id, page, _)| {
-            let body = body.clone();
+        move |(id, page, _, _, _)| {
+            let (body, wants_preview) =
+                query.with_untracked(|q| (q.get("body"), q.get("preview").is_some()));
             async move {
                 let id = id.ok_or(AppError::NotFound)?;
                 let thread = load_thread(id, page).await?;
@@ -126,7 +134,8 @@ fn Thread(
                 body,
                 preview_html,
             };
-            view! { <ReplyForm thread=thread.id.0 held=*held draft back=here.clone() /> }.into_any()
+            view! { <ReplyForm thread=thread.id.0 held=*held draft back=here.clone() action=actions.reply /> }
+                .into_any()
         }
         (other, false) => view! { <PostingNotice posting=other.clone() /> }.into_any(),
     };

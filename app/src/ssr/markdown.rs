@@ -5,7 +5,7 @@
 use std::sync::LazyLock;
 
 use ammonia::Builder;
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Event, Options, Parser, html};
 
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
@@ -21,6 +21,19 @@ pub fn to_safe_html(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
     let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut rendered, Parser::new_ext(markdown, options));
+    CLEANER.clean(&rendered).to_string()
+}
+
+/// Renders a member's `markdown` (forum posts): like [`to_safe_html`], but
+/// raw HTML in the text is shown as text, never interpreted.
+pub fn member_html(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    });
+    let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut rendered, events);
     CLEANER.clean(&rendered).to_string()
 }
 
@@ -53,6 +66,18 @@ mod tests {
     fn links_are_marked_as_user_content() {
         let html = to_safe_html("[site](https://example.org)");
         assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
+    }
+
+    #[test]
+    fn members_raw_html_is_shown_as_text() {
+        let html = member_html("<b>bold</b> <details>x</details>\n\n<script>alert(1)</script>");
+        assert!(
+            !html.contains("<b>") && !html.contains("<details>"),
+            "{html}"
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;b&gt;bold&lt;/b&gt;"), "{html}");
+        assert_eq!(member_html("**bold**"), "<p><strong>bold</strong></p>\n");
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::{
         CategoryId, CategoryPage, EditablePost, POSTS_PER_PAGE, Paging, PostId, PostState,
         PostView, Revision, THREADS_PER_PAGE, ThreadId, ThreadSummary, ThreadView,
     },
-    ssr::{AppState, db_error, markdown::to_safe_html},
+    ssr::{AppState, db_error, markdown::member_html},
 };
 
 /// When `account` last read each of `threads`.
@@ -160,7 +160,7 @@ pub async fn thread_page(
             author: row.author_id.and_then(|id| names.get(&id).cloned()),
             posted: moment(row.created_at),
             edited: row.edited_at.is_some(),
-            html: to_safe_html(&row.body),
+            html: member_html(&row.body),
             state: state_of(&row),
             mine: viewer.is_some() && row.author_id == viewer.map(|u| u.id),
             first: Some(row.id) == thread.first_post_id,

@@ -78,6 +78,12 @@ pub async fn report_post(
         .map_err(|e| db_error("loading a post", e))?
         .filter(|post| Seen::Public.can_see(post))
         .ok_or(AppError::NotFound)?;
+    if post.author_id == Some(user.id) {
+        return Err(AppError::invalid(
+            "reason",
+            "This is your own post: edit or delete it instead.",
+        ));
+    }
     visible_thread(&state.db, None, ThreadId(post.thread_id)).await?;
     let member = user.id.to_string();
     state

@@ -231,7 +231,15 @@ fn Post(
             <div class="prose" inner_html=post.html.clone()></div>
             <footer class="post-actions">
                 {(post.state == PostState::Visible)
-                    .then(|| view! { <a href=quote_link.clone()>"Quote"</a> })}
+                    .then(|| {
+                        // A full page load: the server renders the reply box
+                        // with the quote in it, with or without script.
+                        view! {
+                            <a href=quote_link.clone() rel="external">
+                                "Quote"
+                            </a>
+                        }
+                    })}
                 {own
                     .then(|| {
                         view! {

@@ -271,6 +271,8 @@ test.describe("the forum's main flow", () => {
     await post(bobPage, opening).getByRole("link", { name: "Quote" }).click();
     const bobBox = bobPage.getByLabel("Your post", { exact: true });
     await expect(bobPage).toHaveURL(new RegExp(`${threadPath}\\?quote=${openingId}#compose$`));
+    // Quoting loads the page from the server, script or not.
+    if (isJavaScriptEnabled(bobPage)) await waitForHydration(bobPage);
     await expect
       .soft(bobBox, "Quote puts the quoted post into the reply box")
       .toHaveValue(`@${alice.username} wrote:\n> ${opening}\n\n`);

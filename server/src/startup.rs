@@ -1,6 +1,11 @@
 //! Builds the application: database, migrations, state, router, listener.
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Duration,
+};
 
 use app::{
     accounts::ssr::{Providers, identity_routes},
@@ -24,7 +29,9 @@ use axum::{
     routing::{get, post},
 };
 use leptos::{config::LeptosOptions, nonce::provide_nonce};
-use leptos_axum::{LeptosRoutes, file_and_error_handler_with_context, generate_route_list};
+use leptos_axum::{
+    AxumRouteListing, LeptosRoutes, file_and_error_handler_with_context, generate_route_list,
+};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::DatabaseConnection;
 use secrecy::ExposeSecret;
@@ -221,8 +228,17 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, db::ConnectE
     .await
 }
 
+/// The application's routes, worked out once per process. Working them out
+/// renders the app with resource loading switched off process-wide (a
+/// global flag in Leptos), and a page rendered by another server in this
+/// process during that window would wait forever for its data.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let leptos_options = state.leptos_options.clone();
     let site_origin = SiteOrigin(origin_of(&config.base_url));
     let router = Router::new()

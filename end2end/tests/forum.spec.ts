@@ -338,7 +338,7 @@ test.describe("the forum's main flow", () => {
       .filter({ hasText: marker });
     await expect(report).toHaveCount(1);
     await expect(report.getByRole("link", { name: title })).toBeVisible();
-    await expect(report).toContainText(`Post by ${alice.username} · now Visible`);
+    await expect(report).toContainText(`Post by ${alice.username} · now visible to everyone`);
     await expect(report.locator("pre.markdown-source")).toHaveText(aliceReply);
     const flags = report.locator(".flag-list > li");
     await expect(flags).toHaveCount(1);
@@ -355,7 +355,7 @@ test.describe("the forum's main flow", () => {
 
     await report.getByLabel("Reason to hide", { exact: true }).fill(hideReason);
     await report.getByRole("button", { name: "Hide", exact: true }).click();
-    await expect(report).toContainText(`Post by ${alice.username} · now Hidden`);
+    await expect(report).toContainText(`Post by ${alice.username} · now hidden by a moderator`);
     await expect(report.getByRole("button", { name: "Unhide", exact: true })).toBeVisible();
     await report.getByLabel("Conclusion", { exact: true }).fill(conclusion);
     await report.getByRole("button", { name: "Resolve report" }).click();

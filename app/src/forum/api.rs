@@ -28,14 +28,12 @@ fn parse_body(body: &str) -> Result<super::PostBody, AppError> {
 #[cfg(feature = "ssr")]
 fn redirect_to_preview(back: Option<&str>, title: Option<&str>, body: &str) {
     let back = super::local_path(back, "/forum");
-    let base = back.split('#').next().unwrap_or("/forum");
     let mut query = form_urlencoded::Serializer::new(String::new());
     if let Some(title) = title {
         query.append_pair("title", title);
     }
     query.append_pair("body", body).append_pair("preview", "1");
-    let separator = if base.contains('?') { '&' } else { '?' };
-    leptos_axum::redirect(&format!("{base}{separator}{}#compose", query.finish()));
+    leptos_axum::redirect(&super::with_query(&back, &query.finish(), "compose"));
 }
 
 /// Whether the form's "Preview" button sent it.
@@ -243,9 +241,11 @@ pub async fn report_post(
     let note = parse_note(reason, &note)?;
     report_post(&state, &user, super::PostId(post), reason, note).await?;
     let back = super::local_path(back.as_deref(), "/forum");
-    let base = back.split('#').next().unwrap_or("/forum");
-    let separator = if base.contains('?') { '&' } else { '?' };
-    leptos_axum::redirect(&format!("{base}{separator}reported={post}#post-{post}"));
+    leptos_axum::redirect(&super::with_query(
+        &back,
+        &format!("reported={post}"),
+        &format!("post-{post}"),
+    ));
     Ok(())
 }
 

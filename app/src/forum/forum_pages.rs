@@ -29,8 +29,7 @@ pub fn Pager(paging: Paging, base: String) -> impl IntoView {
     if paging.total <= 1 {
         return None;
     }
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let link = move |page: u64| format!("{base}{separator}page={page}");
+    let link = move |page: u64| super::with_query(&base, &format!("page={page}"), "");
     Some(view! {
         <nav class="pager" aria-label="Pages">
             {(paging.number > 1)

@@ -203,11 +203,7 @@ fn Post(
         .author
         .clone()
         .unwrap_or_else(|| "a former member".to_owned());
-    let quote_link = format!(
-        "{}{}quote={id}#compose",
-        back,
-        if back.contains('?') { '&' } else { '?' }
-    );
+    let quote_link = super::with_query(&back, &format!("quote={id}"), "compose");
     let own = post.mine && matches!(post.state, PostState::Visible | PostState::Pending);
     view! {
         {post

@@ -126,6 +126,19 @@ pub fn local_path(back: Option<&str>, fallback: &str) -> String {
     }
 }
 
+/// `path` (a local address, any `#fragment` dropped) with `query` added to
+/// its query string, then `#fragment` unless that is empty.
+pub fn with_query(path: &str, query: &str, fragment: &str) -> String {
+    let base = path.split('#').next().unwrap_or_default();
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let mut address = format!("{base}{separator}{query}");
+    if !fragment.is_empty() {
+        address.push('#');
+        address.push_str(fragment);
+    }
+    address
+}
+
 /// Why a member reports a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -281,6 +294,18 @@ pub enum PostState {
     Deleted,
 }
 
+impl PostState {
+    /// The state in words, for moderators: "hidden by a moderator".
+    pub const fn describe(self) -> &'static str {
+        match self {
+            Self::Visible => "visible to everyone",
+            Self::Pending => "awaiting approval",
+            Self::Hidden => "hidden by a moderator",
+            Self::Deleted => "deleted",
+        }
+    }
+}
+
 /// A post on a thread page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostView {
@@ -414,6 +439,18 @@ pub struct Notification {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn with_query_adds_to_the_query_and_replaces_the_fragment() {
+        assert_eq!(
+            with_query("/forum/t/1-a", "page=2", ""),
+            "/forum/t/1-a?page=2"
+        );
+        assert_eq!(
+            with_query("/forum/t/1-a?page=2#post-9", "quote=9", "compose"),
+            "/forum/t/1-a?page=2&quote=9#compose"
+        );
+    }
 
     #[test]
     fn titles_are_trimmed_and_bounded() {

@@ -167,9 +167,9 @@ fn Report(report: ReportView, actions: Actions) -> impl IntoView {
             </h3>
             <p class="hint">
                 {format!(
-                    "Post by {} · now {:?}",
+                    "Post by {} · now {}",
                     report.author.unwrap_or_else(|| "a former member".to_owned()),
-                    report.state,
+                    report.state.describe(),
                 )}
             </p>
             <p>"Text when reported:"</p>

@@ -452,6 +452,31 @@ test("Preview shows the Markdown rendered without posting", async ({ page }, tes
   await expect(page.getByText("No threads yet. Start the first one!")).toBeVisible();
 });
 
+test.describe("deleting categories", () => {
+  // Deleting the category with a thread is refused (422).
+  test.use({ allowedConsoleErrors: [refusedInputError("/api/forum/delete-category")] });
+
+  test("an administrator deletes an empty category, and is told why not for one with threads", async ({
+    page,
+  }, testInfo) => {
+    const admin = await signedInAdmin(page, testInfo);
+    const kept = await createCategory(page, `Busy ${admin.username}`, "Has a thread");
+    await startThread(page, kept, `Still here ${admin.username}`, "A thread keeps its category.");
+    const empty = await createCategory(page, `Short-lived ${admin.username}`, "Never used");
+
+    await gotoReady(page, "/admin/forum");
+    await page.getByRole("button", { name: `Delete ${kept.name}` }).click();
+    await expect(page.getByRole("alert")).toHaveText(
+      "The category still holds 1 thread, counting hidden and deleted ones. Moderators can move them to another category first.",
+    );
+    await gotoReady(page, "/admin/forum");
+    await page.getByRole("button", { name: `Delete ${empty.name}` }).click();
+    await expect(page.getByRole("button", { name: `Delete ${empty.name}` })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: `Delete ${kept.name}` })).toBeVisible();
+    expect((await page.request.get(empty.path)).status(), "the deleted category's page").toBe(404);
+  });
+});
+
 test("a script in a post or a title stays inert", async ({ page, people }, testInfo) => {
   const admin = await signedInAdmin(page, testInfo);
   const category = await createCategory(page, `Security ${admin.username}`, "Trying to break things");

@@ -24,3 +24,19 @@ pub async fn save_category(
     leptos_axum::redirect("/admin/forum");
     Ok(())
 }
+
+/// Deletes a category that holds no thread at all (hidden and deleted ones
+/// count: their category must stay for moderators to restore them).
+#[server(endpoint = "forum/delete-category")]
+pub async fn delete_category(id: i64) -> Result<(), AppError> {
+    use crate::{
+        accounts::Role,
+        ssr::{AppState, request},
+    };
+
+    let state = AppState::from_context()?;
+    request::require_role(Role::Admin).await?;
+    super::ssr::delete_category(&state.db, super::CategoryId(id)).await?;
+    leptos_axum::redirect("/admin/forum");
+    Ok(())
+}

@@ -1,10 +1,14 @@
-//! `/admin/forum`: administrators add, rename, describe and order the
-//! forum's categories.
+//! `/admin/forum`: administrators add, rename, describe, order and delete
+//! the forum's categories.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
-use super::{Category, admin_api::SaveCategory, api::forum_categories};
+use super::{
+    Category,
+    admin_api::{DeleteCategory, SaveCategory},
+    api::forum_categories,
+};
 use crate::{
     error_page::ErrorPage,
     forms::{Field, FormError, error_for, form_error},
@@ -15,20 +19,27 @@ const FIELDS: &[&str] = &["name", "description", "position"];
 #[component]
 pub fn ForumAdminPage() -> impl IntoView {
     let save = ServerAction::<SaveCategory>::new();
-    let categories = Resource::new(move || save.version().get(), |_| forum_categories());
+    let remove = ServerAction::<DeleteCategory>::new();
+    let categories = Resource::new(
+        move || (save.version().get(), remove.version().get()),
+        |_| forum_categories(),
+    );
     let result = move || save.value().get();
     view! {
         <Title text="Forum categories" />
         <article class="page">
             <h1>"Forum categories"</h1>
-            <p>"Categories are listed by position, smallest first."</p>
+            <p>
+                "Categories are listed by position, smallest first. Only an empty category can be deleted."
+            </p>
+            <FormError error=form_error(move || remove.value().get(), &[]) />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match categories.await {
                         Ok(list) => {
                             let rows = list
                                 .into_iter()
-                                .map(|category| view! { <CategoryRow category save /> })
+                                .map(|category| view! { <CategoryRow category save remove /> })
                                 .collect_view();
                             view! { <ul class="category-admin-list">{rows}</ul> }.into_any()
                         }
@@ -65,9 +76,14 @@ pub fn ForumAdminPage() -> impl IntoView {
 
 /// One category with a form to change it; field ids carry the category's id.
 #[component]
-fn CategoryRow(category: Category, save: ServerAction<SaveCategory>) -> impl IntoView {
+fn CategoryRow(
+    category: Category,
+    save: ServerAction<SaveCategory>,
+    remove: ServerAction<DeleteCategory>,
+) -> impl IntoView {
     let id = category.id.0;
     let field = move |name: &str| format!("category-{id}-{name}");
+    let delete_label = format!("Delete {}", category.name);
     view! {
         <li>
             <ActionForm action=save attr:class="inline-form">
@@ -92,6 +108,16 @@ fn CategoryRow(category: Category, save: ServerAction<SaveCategory>) -> impl Int
                     "Save"
                 </button>
                 <a href=category.path()>{format!("{} threads", category.thread_count)}</a>
+            </ActionForm>
+            <ActionForm action=remove attr:class="inline-form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <button
+                    type="submit"
+                    class="button button-secondary"
+                    aria-label=delete_label
+                >
+                    "Delete"
+                </button>
             </ActionForm>
         </li>
     }

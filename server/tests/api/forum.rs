@@ -11,7 +11,7 @@ use app::{
     moderation::{Queue, ssr::report},
 };
 use scraper::{Html, Selector};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use time::Duration;
 
 use crate::{
@@ -1017,5 +1017,75 @@ async fn reading_the_forum_needs_no_account_but_posting_does() -> TestResult {
             .contains("General"),
         "categories are public"
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn only_an_admin_deletes_a_category_and_only_an_empty_one() -> TestResult {
+    let app = spawn_app_with(NOT_HELD).await?;
+    let (boss, general) = forum_admin(&app).await?;
+    let empty = add_category(&boss, "Empty").await?;
+    let maud = moderator(&app, "maud").await?;
+    let ada = member(&app, "ada").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let started = start_thread(&ada, general, "Hello", "First post.").await?;
+
+    for (who, refused) in [
+        (&maud, "forbidden"),
+        (&ada, "forbidden"),
+        (&visitor, "unauthorized"),
+    ] {
+        let deleted = who
+            .call("forum/delete-category", &[("id", &empty.to_string())])
+            .await?;
+        assert_eq!(deleted.error(), Some((refused.to_owned(), None)));
+        let renamed = who
+            .call(
+                "forum/save-category",
+                &[
+                    ("id", &general.to_string()),
+                    ("name", "Mine now"),
+                    ("description", ""),
+                    ("position", "1"),
+                ],
+            )
+            .await?;
+        assert_eq!(renamed.error(), Some((refused.to_owned(), None)));
+    }
+    assert_eq!(category::Entity::find().count(&app.db).await?, 2);
+
+    // A deleted thread still holds on to its category: it can be restored.
+    let moderated = moderate_post(&maud, started.post, "delete").await?;
+    assert_eq!(moderated.error(), None, "{moderated:?}");
+    let refused = boss
+        .call("forum/delete-category", &[("id", &general.to_string())])
+        .await?;
+    let body: serde_json::Value = serde_json::from_str(&refused.body)?;
+    assert_eq!(
+        refused.error(),
+        Some(("invalid".to_owned(), Some("id".to_owned())))
+    );
+    assert!(
+        body["message"]
+            .as_str()
+            .is_some_and(|message| message.contains("still holds 1 thread,")),
+        "{body}"
+    );
+
+    let deleted = boss
+        .call("forum/delete-category", &[("id", &empty.to_string())])
+        .await?;
+    assert_eq!(deleted.error(), None, "{deleted:?}");
+    let left: Vec<i64> = category::Entity::find()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|row| row.id)
+        .collect();
+    assert_eq!(left, [general]);
+    let again = boss
+        .call("forum/delete-category", &[("id", &empty.to_string())])
+        .await?;
+    assert_eq!(again.error(), Some(("not_found".to_owned(), None)));
     Ok(())
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait,
     sea_query::{Expr, Func},
 };
 
@@ -17,14 +17,10 @@ use crate::{
     ssr::{Clock, db_error},
 };
 
-fn to_category(row: category::Model, counts: &HashMap<i64, i64>) -> Category {
+fn to_category(row: category::Model, thread_count: u64) -> Category {
     Category {
         id: CategoryId(row.id),
-        thread_count: counts
-            .get(&row.id)
-            .copied()
-            .and_then(|n| u64::try_from(n).ok())
-            .unwrap_or(0),
+        thread_count,
         name: row.name,
         description: row.description,
         position: row.position,
@@ -55,20 +51,30 @@ pub async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<Category>, App
         .await
         .map_err(|e| db_error("listing categories", e))?
         .into_iter()
-        .map(|row| to_category(row, &counts))
+        .map(|row| {
+            let count = counts.get(&row.id).copied().unwrap_or(0);
+            to_category(row, u64::try_from(count).unwrap_or(0))
+        })
         .collect())
 }
 
-/// One category, or `not_found`.
+/// One category, or `not_found`, with its count of public threads.
 pub async fn find_category<C: ConnectionTrait>(
     db: &C,
     id: CategoryId,
 ) -> Result<Category, AppError> {
-    categories(db)
-        .await?
-        .into_iter()
-        .find(|category| category.id == id)
-        .ok_or(AppError::NotFound)
+    let row = category::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a category", e))?
+        .ok_or(AppError::NotFound)?;
+    let threads = thread::Entity::find()
+        .filter(thread::Column::CategoryId.eq(row.id))
+        .filter(Seen::Public.threads())
+        .count(db)
+        .await
+        .map_err(|e| db_error("counting threads", e))?;
+    Ok(to_category(row, threads))
 }
 
 /// A category's name and description as an admin typed them.
@@ -136,6 +142,45 @@ pub async fn save_category(
     let id = saved.id.try_as_ref().copied().ok_or(AppError::Internal)?;
     tracing::info!(category = id, "forum category saved");
     Ok(CategoryId(id))
+}
+
+/// Deletes an empty category; one still holding threads of any state is
+/// refused with how many, so the admin can move them first.
+pub async fn delete_category(db: &DatabaseConnection, id: CategoryId) -> Result<(), AppError> {
+    let txn = db
+        .begin()
+        .await
+        .map_err(|e| db_error("deleting a category", e))?;
+    if !category_exists(&txn, id).await? {
+        return Err(AppError::NotFound);
+    }
+    let threads = thread::Entity::find()
+        .filter(thread::Column::CategoryId.eq(id.0))
+        .count(&txn)
+        .await
+        .map_err(|e| db_error("deleting a category", e))?;
+    if threads > 0 {
+        let held = if threads == 1 {
+            "1 thread".to_owned()
+        } else {
+            format!("{threads} threads")
+        };
+        return Err(AppError::invalid(
+            "id",
+            format!(
+                "The category still holds {held}, counting hidden and deleted ones. Moderators can move them to another category first."
+            ),
+        ));
+    }
+    category::Entity::delete_by_id(id.0)
+        .exec(&txn)
+        .await
+        .map_err(|e| db_error("deleting a category", e))?;
+    txn.commit()
+        .await
+        .map_err(|e| db_error("deleting a category", e))?;
+    tracing::info!(category = id.0, "forum category deleted");
+    Ok(())
 }
 
 /// Whether a category exists (for moving threads).

@@ -30,6 +30,7 @@ use crate::{
         LinkSentPage, MyApplicationPage, RecruitPage, UpdatedPage,
     },
     layout::Layout,
+    mail_lists::UnsubscribePage,
     moderation::{ModerationLogPage, ModerationPage},
     privacy::PolicyPage,
 };
@@ -112,6 +113,7 @@ pub fn App() -> impl IntoView {
                         view=NotificationsPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("mail/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
                     <Route path=path!("forum/p/:post/edit") view=EditPostPage ssr=SsrMode::Async />
                     <Route
                         path=path!("forum/p/:post/history")

@@ -4,6 +4,7 @@
 mod clock;
 pub mod db;
 pub mod mail;
+pub mod mail_lists;
 pub mod markdown;
 pub mod rate_limit;
 pub mod request;
@@ -34,15 +35,17 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
 }
 
 /// Deletes what has outlived its retention: expired sessions, old
-/// rate-limit counters, forum read marks older than 180 days and decided
-/// job applications past their retention period. Runs in the background every few minutes and from `portal purge`.
+/// rate-limit counters, forum read marks older than 180 days, unsubscribe
+/// links older than a year and decided job applications past their
+/// retention period. Runs in the background every few minutes and from `portal purge`.
 pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let now = state.clock.now();
     let sessions = session::purge(&state.db, now).await?;
     let counters = rate_limit::purge(&state.db, now).await?;
     let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?
         + crate::accounts::ssr::identity_flow::purge_flows(&state.db, now).await?
-        + crate::forum::ssr::purge_reads(&state.db, now).await?;
+        + crate::forum::ssr::purge_reads(&state.db, now).await?
+        + mail_lists::purge_links(&state.db, now).await?;
     let jobs = crate::jobs::ssr::purge(state).await?;
     if sessions + counters + pending + jobs.applications + jobs.updates > 0 {
         tracing::info!(

@@ -40,10 +40,12 @@ import {
   confirmAddress,
   expectWelcome,
   newMember,
+  portal,
   register,
   signIn,
   type Member,
 } from "./members";
+import { linkFrom, waitForMail } from "./mail";
 
 /** Other people's browser contexts, watched like the test's own. */
 class People {
@@ -542,6 +544,52 @@ test("search finds a thread by a word of its body, marked, and never a hidden po
 
   await gotoReady(page, `/forum/search?q=${word}`);
   await expect(page.getByRole("status")).toHaveText(`Nothing matches “${word}”.`);
+});
+
+test("the mail digest is off until a member turns it on, and its link stops it without a sign-in", async ({
+  page: alicePage,
+  request,
+  people,
+}, testInfo) => {
+  test.setTimeout(120_000);
+  const modPage = await people.open();
+  const admin = await signedInAdmin(modPage, testInfo);
+  const category = await createCategory(modPage, `Digest ${admin.username}`, "Mail tests");
+  const alice = await verifiedMember(alicePage, request, testInfo, "d");
+
+  await gotoReady(alicePage, "/forum/notifications");
+  const digest = alicePage.getByRole("region", { name: "Mail digest" });
+  await expect(digest.getByRole("status")).toHaveText(/^Off: the forum sends you no mail\./);
+  await digest.getByRole("button", { name: "Turn the digest on" }).click();
+  await expect(digest.getByRole("status")).toHaveText(/^On: once a day at most/);
+  await expect(digest.getByRole("button", { name: "Turn the digest off" })).toBeVisible();
+  await expectNoSeriousA11yViolations(alicePage);
+
+  // The administrator mentions Alice; the digest lists it.
+  const title = `Release party ${admin.username}`;
+  await startThread(modPage, category, title, `@${alice.username} will you bring the cake?`);
+  const queued = portal(["send-digests"], { baseURL: testInfo.project.use.baseURL });
+  expect(queued).toContain("Queued");
+  const mail = await waitForMail(request, alice.email, "Forum digest: 1 new notification");
+  expect(mail.text).toContain(`${admin.username} mentioned you in \u201c${title}\u201d`);
+  const link = linkFrom(mail, "/mail/unsubscribe");
+
+  // Anyone holding the mail can stop it; opening the link alone does not.
+  const reader = await people.open();
+  await gotoReady(reader, link);
+  await expect(reader.getByRole("heading", { level: 1 })).toHaveText("Unsubscribe");
+  await expect(reader.locator("p.lead")).toHaveText("Stop getting the daily forum digest by mail?");
+  await expectNoSeriousA11yViolations(reader);
+  await gotoReady(alicePage, "/forum/notifications");
+  await expect(digest.getByRole("status")).toHaveText(/^On:/);
+
+  await reader.getByRole("button", { name: "Unsubscribe" }).click();
+  await expect(reader.locator("p.lead")).toHaveText(
+    "You will not get the daily forum digest any more.",
+  );
+  expect(await reader.context().cookies(), "unsubscribing sets no cookie").toEqual([]);
+  await gotoReady(alicePage, "/forum/notifications");
+  await expect(digest.getByRole("status")).toHaveText(/^Off:/);
 });
 
 test("the forum's and the moderators' pages have no serious accessibility violations", async ({

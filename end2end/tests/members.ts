@@ -100,29 +100,40 @@ export async function signOut(page: Page): Promise<void> {
  */
 export function addMember(testInfo: TestInfo, prefix = "m"): Member {
   const member = newMember(testInfo, prefix);
+  portal(["create-admin", "--username", member.username, "--email", member.email], {
+    input: `${member.password}\n`,
+  });
+  return member;
+}
+
+/**
+ * Runs a `portal` command on the database of the portal under test and
+ * returns what it printed. Its links use `baseURL` when given.
+ */
+export function portal(
+  args: string[],
+  { input, baseURL }: { input?: string; baseURL?: string } = {},
+): string {
   const bin = process.env.E2E_PORTAL_BIN;
   const databaseUrl = process.env.E2E_DATABASE_URL;
   if (!bin || !databaseUrl) {
     throw new Error(
-      "addMember needs E2E_PORTAL_BIN and E2E_DATABASE_URL (set by playwright.config.ts; " +
+      "portal commands need E2E_PORTAL_BIN and E2E_DATABASE_URL (set by playwright.config.ts; " +
         "with E2E_NO_SERVER, set E2E_DATABASE_URL to the database of your server)",
     );
   }
-  const result = spawnSync(
-    bin,
-    ["create-admin", "--username", member.username, "--email", member.email],
-    {
-      input: `${member.password}\n`,
-      env: { PATH: process.env.PATH ?? "", DATABASE_URL: databaseUrl, RUST_LOG: "warn" },
-      encoding: "utf8",
-      timeout: 30_000,
-    },
-  );
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    DATABASE_URL: databaseUrl,
+    RUST_LOG: "warn",
+  };
+  if (baseURL) env.PORTAL_BASE_URL = baseURL;
+  const result = spawnSync(bin, args, { input, env, encoding: "utf8", timeout: 30_000 });
   if (result.error || result.status !== 0) {
     throw new Error(
-      `portal create-admin for ${member.username} failed (${result.error ?? `exit ${result.status}`}):\n` +
+      `portal ${args[0]} failed (${result.error ?? `exit ${result.status}`}):\n` +
         `${result.stdout}\n${result.stderr}`,
     );
   }
-  return member;
+  return result.stdout;
 }

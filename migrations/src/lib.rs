@@ -17,6 +17,7 @@ mod m20261129_000007_jobs;
 mod m20261129_000008_identities;
 mod m20261129_000009_cla;
 mod m20261129_000010_forum;
+mod m20261130_000011_mail_lists;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000008_identities::Migration),
             Box::new(m20261129_000009_cla::Migration),
             Box::new(m20261129_000010_forum::Migration),
+            Box::new(m20261130_000011_mail_lists::Migration),
         ]
     }
 }

@@ -77,6 +77,10 @@ enum Command {
     /// decided long enough ago, expired sessions and links), then exit.
     /// The server also does this in the background every ten minutes.
     Purge,
+    /// Queue the forum digests that are due now, then exit. The server
+    /// also does this in the background every ten minutes; a running
+    /// server's mail worker delivers them.
+    SendDigests,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -155,6 +159,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Purge => purge(config).await,
+        Command::SendDigests => send_digests(config).await,
         Command::Publish {
             document,
             title,
@@ -227,6 +232,16 @@ async fn purge(config: &Config) -> anyhow::Result<()> {
         "Erased {} job application(s) past their retention period; deleted {} unconfirmed update(s).",
         purged.applications, purged.updates
     ));
+    Ok(())
+}
+
+async fn send_digests(config: &Config) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let state = app_state(config, db, Clock::system()).await?;
+    let queued = app::forum::ssr::send_digests(&state)
+        .await
+        .context("queueing forum digests")?;
+    say(&format!("Queued {queued} forum digest(s)."));
     Ok(())
 }
 

@@ -66,7 +66,9 @@ pub struct SiteOrigin(pub String);
 
 /// Refuses `POST`, `PUT`, `PATCH` and `DELETE` that a browser marks as sent
 /// from another site (`Sec-Fetch-Site`) or whose `Origin` is not ours. This
-/// backs up `SameSite` cookies against cross-site request forgery.
+/// backs up `SameSite` cookies against cross-site request forgery. The
+/// one-click unsubscribe is exempt: a mail program may send it from
+/// anywhere, and the token in its address is its only credential.
 pub async fn refuse_cross_site_writes(
     State(origin): State<SiteOrigin>,
     request: Request,
@@ -75,7 +77,7 @@ pub async fn refuse_cross_site_writes(
     let writes = !matches!(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    ) && request.uri().path() != "/mail/unsubscribe";
     if writes && is_cross_site(request.headers(), &origin.0) {
         tracing::warn!("cross-site write refused");
         return (

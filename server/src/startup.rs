@@ -16,6 +16,7 @@ use app::{
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
+        mail_lists,
         rate_limit::{Limiter, PerIpLimits},
         session, shell,
     },
@@ -86,7 +87,7 @@ pub struct Application {
 const MAIL_POLL: Duration = Duration::from_secs(2);
 /// Largest body of the job application form (see [`BodyLimits`]).
 const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
-/// How often expired rows are deleted.
+/// How often expired rows are deleted and due forum digests queued.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 impl Application {
@@ -150,6 +151,11 @@ impl Application {
             loop {
                 if let Err(error) = app::ssr::housekeeping(&state).await {
                     tracing::warn!(%error, "housekeeping failed");
+                }
+                match app::forum::ssr::send_digests(&state).await {
+                    Ok(0) => {}
+                    Ok(queued) => tracing::info!(queued, "forum digests queued"),
+                    Err(error) => tracing::warn!(%error, "sending forum digests failed"),
                 }
                 tokio::time::sleep(HOUSEKEEPING_EVERY).await;
             }
@@ -250,6 +256,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/api/cla/v1/github-webhook", post(github_webhook))
         .route("/admin/cla/signatures.csv", get(signatures_csv))
         .route("/forum/p/{id}", get(post_permalink))
+        .route("/mail/unsubscribe", post(mail_lists::one_click))
         .route("/auth/{key}/start", post(identity_routes::start))
         .route("/auth/{key}/callback", get(identity_routes::callback))
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {

@@ -258,3 +258,48 @@ pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
     let user = request::require_user().await?.user;
     super::ssr::notifications(&state, &user).await
 }
+
+/// Whether the member gets the daily mail digest of unread notifications.
+#[server(endpoint = "forum/digest")]
+pub async fn forum_digest() -> Result<bool, AppError> {
+    use crate::ssr::{
+        AppState, db_error,
+        mail_lists::{MailList, is_subscribed},
+        request,
+    };
+
+    let state = AppState::from_context()?;
+    let user = request::require_user().await?.user;
+    is_subscribed(&state.db, user.id, MailList::ForumDigest)
+        .await
+        .map_err(|e| db_error("reading the digest setting", e))
+}
+
+/// Turns the daily digest on or off. Mail goes only to a confirmed
+/// address, so turning it on needs one.
+#[server(endpoint = "forum/digest/set")]
+pub async fn set_forum_digest(on: bool) -> Result<(), AppError> {
+    use crate::ssr::{
+        AppState, db_error,
+        mail_lists::{MailList, set_subscribed},
+        request,
+    };
+
+    let state = AppState::from_context()?;
+    let user = request::require_user().await?.user;
+    if on && !user.email_verified {
+        return Err(AppError::invalid(
+            "on",
+            "Confirm your email address first: the digest goes only to a confirmed address.",
+        ));
+    }
+    set_subscribed(
+        &state.db,
+        user.id,
+        MailList::ForumDigest,
+        on,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|e| db_error("changing the digest setting", e))
+}

@@ -1,11 +1,18 @@
 //! `/forum/notifications`: replies to the member's threads and mentions of
-//! their username, for posts that are still public.
+//! their username, for posts that are still public, and the switch for the
+//! daily mail digest of those not yet read.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{NotificationKind, api::my_notifications};
-use crate::error_page::ErrorPage;
+use super::{
+    NotificationKind,
+    api::{SetForumDigest, forum_digest, my_notifications},
+};
+use crate::{
+    error_page::ErrorPage,
+    forms::{FormError, form_error},
+};
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
@@ -64,6 +71,53 @@ pub fn NotificationsPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <DigestSetting />
         </article>
+    }
+}
+
+/// The daily digest: off unless the member turns it on.
+#[component]
+fn DigestSetting() -> impl IntoView {
+    let set = ServerAction::<SetForumDigest>::new();
+    let digest = Resource::new(move || set.version().get(), |_| forum_digest());
+    view! {
+        <section class="digest-setting" aria-labelledby="digest-heading">
+            <h2 id="digest-heading">"Mail digest"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    digest
+                        .await
+                        .ok()
+                        .map(|on| {
+                            let (state, button) = if on {
+                                (
+                                    "On: once a day at most, a mail lists the notifications you have not read here yet. Every digest has a link that stops it in one click.",
+                                    "Turn the digest off",
+                                )
+                            } else {
+                                (
+                                    "Off: the forum sends you no mail. Turn it on to get, once a day at most, a mail listing the notifications you have not read here yet.",
+                                    "Turn the digest on",
+                                )
+                            };
+                            view! {
+                                <p role="status">{state}</p>
+                                <ActionForm action=set attr:class="inline-form">
+                                    <FormError error=form_error(move || set.value().get(), &[]) />
+                                    <input type="hidden" name="on" value=(!on).to_string() />
+                                    <button
+                                        type="submit"
+                                        class="button button-secondary"
+                                        aria-busy=move || set.pending().get().then_some("true")
+                                    >
+                                        {button}
+                                    </button>
+                                </ActionForm>
+                            }
+                        })
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -1,11 +1,12 @@
 //! Server-only half of the forum: reading, posting, search, notifications
-//! and the categories admins manage.
+//! (in-app and the daily mail digest) and the categories admins manage.
 //!
 //! Visibility has one definition, [`Seen`]: a post is public when it is
 //! approved and neither hidden nor deleted, and a thread when its first post
 //! is. Every list, page, search and notification goes through it.
 
 mod categories;
+mod digest;
 mod entities;
 mod notify;
 mod posting;
@@ -22,6 +23,7 @@ use sea_orm::{
 use time::{OffsetDateTime, macros::format_description};
 
 pub use categories::*;
+pub use digest::{DIGEST_EVERY, send_digests};
 pub use entities::*;
 pub use notify::*;
 pub use posting::*;

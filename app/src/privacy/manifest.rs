@@ -196,6 +196,38 @@ pub const MANIFEST: &[&[Column]] = &[
     &jobs::UPDATE_FIELDS,
 ];
 
+/// A column of `mail_subscriptions`: the member's own choice of mail.
+const fn mail_choice(column: &'static str, label: &'static str, purpose: &'static str) -> Column {
+    personal(
+        "mail_subscriptions",
+        column,
+        Personal {
+            feature: Feature::Forum,
+            label,
+            purpose,
+            required: false,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    )
+}
+
+/// A column of `mail_unsubscribe_tokens`: one row per mail sent on a list.
+const fn unsubscribe_link(column: &'static str, label: &'static str) -> Column {
+    personal(
+        "mail_unsubscribe_tokens",
+        column,
+        Personal {
+            feature: Feature::Forum,
+            label,
+            purpose: "Lets you stop a mail in one click from the mail itself, without signing in.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(365, "the mail is sent"),
+        },
+    )
+}
+
 /// Site-wide tables and accounts.
 const CORE: &[Column] = &[
     // Migration bookkeeping.
@@ -552,6 +584,43 @@ const CORE: &[Column] = &[
     not_personal("mail_outbox", "claimed_until", "delivery bookkeeping"),
     not_personal("mail_outbox", "sent_at", "delivery bookkeeping"),
     not_personal("mail_outbox", "last_error", "delivery bookkeeping"),
+    personal(
+        "mail_outbox",
+        "list_unsubscribe",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Unsubscribe link of a mail to you",
+            purpose: "Lets your mail program stop mail you asked for in one click.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(7, "it is delivered"),
+        },
+    ),
+    // Mail a member asked for.
+    not_personal("mail_subscriptions", "account_id", INTERNAL_KEY),
+    mail_choice(
+        "list",
+        "Mail you turned on",
+        "Sends the daily forum digest only to members who asked for it.",
+    ),
+    mail_choice(
+        "created_at",
+        "When you turned a mail on",
+        "The first digest lists only what came after.",
+    ),
+    mail_choice(
+        "last_sent_at",
+        "When your last digest was sent",
+        "Sends it at most once a day, listing only what is new.",
+    ),
+    unsubscribe_link("token_hash", "Unsubscribe links in your mail (hashed)"),
+    not_personal("mail_unsubscribe_tokens", "account_id", INTERNAL_KEY),
+    not_personal(
+        "mail_unsubscribe_tokens",
+        "list",
+        "which mail the link stops",
+    ),
+    unsubscribe_link("created_at", "When an unsubscribe link was made"),
     // Audit log of role changes.
     not_personal("audit_log", "id", INTERNAL_KEY),
     not_personal("audit_log", "kind", "the kind of change, e.g. role granted"),

@@ -2,7 +2,7 @@
 
 use std::{collections::HashMap, path::PathBuf};
 
-use app::ssr::Clock;
+use app::ssr::{AppState, Clock};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
 use server::{config::Config, startup::Application};
 use time::macros::datetime;
@@ -127,6 +127,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub clock: Clock,
+    /// The server's state, for running its background work on demand.
+    pub state: AppState,
     _database: TestDatabase,
 }
 
@@ -328,6 +330,7 @@ impl TestApp {
                 .build()?,
             db: app.db.clone(),
             clock: app.clock.clone(),
+            state: app.state.clone(),
             _database: TestDatabase::shared(),
         })
     }
@@ -377,7 +380,8 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     let clock = Clock::manual(datetime!(2026-12-01 12:00 UTC));
     let application = Application::build(&config, clock.clone()).await?;
     let address = format!("http://127.0.0.1:{}", application.port());
-    let db = application.state().db.clone();
+    let state = application.state().clone();
+    let db = state.db.clone();
     tokio::spawn(application.run_until_stopped(std::future::pending()));
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -389,6 +393,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
         client,
         db,
         clock,
+        state,
         _database: database,
     })
 }

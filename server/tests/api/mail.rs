@@ -25,6 +25,24 @@ fn files_in(path: &std::path::Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Delivers what is due with a worker of its own that writes `.eml` files;
+/// returns how many it sent and the files' text.
+pub async fn deliver_to_files(
+    app: &crate::helpers::TestApp,
+) -> Result<(usize, Vec<String>), Box<dyn std::error::Error>> {
+    let dir = folder("files");
+    let worker = Worker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        Transport::new(None, &dir.display().to_string())?,
+        "Portal <noreply@example.org>",
+    )?;
+    let sent = worker.deliver_due().await?;
+    let files = files_in(&dir);
+    std::fs::remove_dir_all(&dir)?;
+    Ok((sent, files))
+}
+
 #[tokio::test]
 async fn two_instances_deliver_every_message_exactly_once() -> TestResult {
     let app = spawn_app_with(NO_WORKER).await?;
@@ -132,16 +150,7 @@ async fn a_subject_cannot_smuggle_in_headers() -> TestResult {
         "x".to_owned(),
     );
     mail::enqueue(&app.db, &app.clock, evil).await?;
-    let dir = folder("inject");
-    let worker = Worker::new(
-        app.db.clone(),
-        app.clock.clone(),
-        Transport::new(None, &dir.display().to_string())?,
-        "Portal <noreply@example.org>",
-    )?;
-    worker.deliver_due().await?;
-    let files = files_in(&dir);
-    std::fs::remove_dir_all(&dir)?;
+    let (_, files) = deliver_to_files(&app).await?;
     for file in files {
         assert!(!file.lines().any(|line| line.starts_with("Bcc:")), "{file}");
     }
@@ -153,16 +162,8 @@ async fn a_mailed_link_stays_whole_in_the_eml_file() -> TestResult {
     let app = spawn_app_with(NO_WORKER).await?;
     app.register("ferris", "ferris@example.org").await?;
     let token = app.mails().await?[0].token().ok_or("no token")?;
-    let dir = folder("eml");
-    let worker = Worker::new(
-        app.db.clone(),
-        app.clock.clone(),
-        Transport::new(None, &dir.display().to_string())?,
-        "Portal <noreply@example.org>",
-    )?;
-    assert_eq!(worker.deliver_due().await?, 1);
-    let files = files_in(&dir);
-    std::fs::remove_dir_all(&dir)?;
+    let (sent, files) = deliver_to_files(&app).await?;
+    assert_eq!(sent, 1);
     let link = format!("/account/verify?token={token}");
     assert!(files.iter().any(|file| file.contains(&link)), "{files:?}");
     Ok(())

@@ -8,6 +8,7 @@ mod cla_admin;
 mod cla_corporate;
 mod cla_webhook;
 mod cli;
+mod digest;
 mod email_change;
 mod forum;
 mod health;

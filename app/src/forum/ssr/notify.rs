@@ -93,6 +93,24 @@ pub async fn notifications(
         .all(db)
         .await
         .map_err(|e| db_error("loading notifications", e))?;
+    let shown = still_public(db, &rows).await?;
+    notification::Entity::update_many()
+        .col_expr(notification::Column::ReadAt, Expr::value(state.clock.now()))
+        .filter(notification::Column::AccountId.eq(user.id))
+        .filter(notification::Column::ReadAt.is_null())
+        .exec(db)
+        .await
+        .map_err(|e| db_error("marking notifications read", e))?;
+    Ok(shown)
+}
+
+/// `rows` in their order, without those whose post or thread is no longer
+/// public: visibility is decided when a notification is shown or mailed,
+/// not only when it was written.
+pub(super) async fn still_public<C: ConnectionTrait>(
+    db: &C,
+    rows: &[notification::Model],
+) -> Result<Vec<Notification>, AppError> {
     let posts: HashMap<i64, post::Model> = post::Entity::find()
         .filter(post::Column::Id.is_in(rows.iter().map(|row| row.post_id)))
         .filter(Seen::Public.posts())
@@ -112,7 +130,7 @@ pub async fn notifications(
         .map(|thread| (thread.id, thread))
         .collect();
     let names = usernames(db, posts.values().filter_map(|post| post.author_id)).await?;
-    let shown: Vec<Notification> = rows
+    Ok(rows
         .iter()
         .filter_map(|row| {
             let post = posts.get(&row.post_id)?;
@@ -126,13 +144,5 @@ pub async fn notifications(
                 unread: row.read_at.is_none(),
             })
         })
-        .collect();
-    notification::Entity::update_many()
-        .col_expr(notification::Column::ReadAt, Expr::value(state.clock.now()))
-        .filter(notification::Column::AccountId.eq(user.id))
-        .filter(notification::Column::ReadAt.is_null())
-        .exec(db)
-        .await
-        .map_err(|e| db_error("marking notifications read", e))?;
-    Ok(shown)
+        .collect())
 }

@@ -1,0 +1,116 @@
+//! `/mail/unsubscribe?token=…`: leaving a mail list from the link in a
+//! mail, without signing in. The page asks for one press of a button, so
+//! that programs which open links to scan them unsubscribe nobody; mail
+//! programs use the one-click POST of the `List-Unsubscribe` header
+//! instead (`ssr::mail_lists::one_click`).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    error::AppError,
+    forms::{FormError, form_error},
+};
+
+/// What an unsubscribe link is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListLink {
+    /// The list, in words: "the daily forum digest".
+    pub list: String,
+    /// Whether the member is still on it.
+    pub subscribed: bool,
+}
+
+/// The list an unsubscribe link belongs to; `not_found` once it expired.
+#[server(endpoint = "mail/link")]
+pub async fn mail_link(token: String) -> Result<ListLink, AppError> {
+    use crate::ssr::{AppState, db_error, mail_lists};
+
+    let state = AppState::from_context()?;
+    let (list, subscribed) = mail_lists::link_state(&state.db, &token, state.clock.now())
+        .await
+        .map_err(|e| db_error("reading an unsubscribe link", e))?
+        .ok_or(AppError::NotFound)?;
+    Ok(ListLink {
+        list: list.title().to_owned(),
+        subscribed,
+    })
+}
+
+/// Takes the link's member off its list.
+#[server(endpoint = "mail/unsubscribe")]
+pub async fn leave_mail_list(token: String) -> Result<(), AppError> {
+    use crate::ssr::{AppState, db_error, mail_lists};
+
+    let state = AppState::from_context()?;
+    mail_lists::unsubscribe_by_token(&state.db, &token, state.clock.now())
+        .await
+        .map_err(|e| db_error("unsubscribing", e))?
+        .map(drop)
+        .ok_or(AppError::NotFound)
+}
+
+#[component]
+pub fn UnsubscribePage() -> impl IntoView {
+    let leave = ServerAction::<LeaveMailList>::new();
+    let token = move || use_query_map().with(|query| query.get("token").unwrap_or_default());
+    let link = Resource::new(
+        move || (token(), leave.version().get()),
+        |(token, _)| mail_link(token),
+    );
+    view! {
+        <Title text="Unsubscribe" />
+        <article class="page">
+            <h1>"Unsubscribe"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match link.await {
+                        Ok(ListLink { list, subscribed: true }) => {
+                            view! {
+                                <p class="lead">{format!("Stop getting {list} by mail?")}</p>
+                                <ActionForm action=leave attr:class="form">
+                                    <FormError error=form_error(move || leave.value().get(), &[]) />
+                                    <input type="hidden" name="token" value=token />
+                                    <button
+                                        type="submit"
+                                        class="button"
+                                        aria-busy=move || leave.pending().get().then_some("true")
+                                    >
+                                        "Unsubscribe"
+                                    </button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                        Ok(ListLink { list, subscribed: false }) => {
+                            view! {
+                                <p class="lead" role="status">
+                                    {format!("You will not get {list} any more.")}
+                                </p>
+                                <p>
+                                    "Changed your mind? Sign in and turn it back on under "
+                                    <a href="/forum/notifications">"Forum notifications"</a> "."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                        Err(_) => {
+                            view! {
+                                <p class="lead">
+                                    "This unsubscribe link does not work any more: it is older than a year, or not whole."
+                                </p>
+                                <p>
+                                    "Sign in and switch the mail off under "
+                                    <a href="/forum/notifications">"Forum notifications"</a> "."
+                                </p>
+                            }
+                                .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </article>
+    }
+}

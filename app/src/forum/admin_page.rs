@@ -111,11 +111,7 @@ fn CategoryRow(
             </ActionForm>
             <ActionForm action=remove attr:class="inline-form">
                 <input type="hidden" name="id" value=id.to_string() />
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-label=delete_label
-                >
+                <button type="submit" class="button button-secondary" aria-label=delete_label>
                     "Delete"
                 </button>
             </ActionForm>

@@ -5,10 +5,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{
-    NotificationKind,
-    api::{SetForumDigest, forum_digest, my_notifications},
-};
+use super::api::{SetForumDigest, forum_digest, my_notifications};
 use crate::{
     error_page::ErrorPage,
     forms::{FormError, form_error},
@@ -39,14 +36,7 @@ pub fn NotificationsPage() -> impl IntoView {
                             let items = list
                                 .into_iter()
                                 .map(|item| {
-                                    let who = item
-                                        .actor
-                                        .clone()
-                                        .unwrap_or_else(|| "A former member".to_owned());
-                                    let what = match item.kind {
-                                        NotificationKind::Reply => "replied to",
-                                        NotificationKind::Mention => "mentioned you in",
-                                    };
+                                    let headline = item.headline();
                                     view! {
                                         <li class:unread=item
                                             .unread>
@@ -57,7 +47,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                                         <span class="badge">"New"</span>
                                                         " "
                                                     }
-                                                })} {format!("{who} {what} ")}
+                                                })} {format!("{headline} ")}
                                             <a href=format!("/forum/p/{}", item.post.0) rel="external">
                                                 {item.thread_title.clone()}
                                             </a> <span class="hint">{format!(" · {}", item.at)}</span>

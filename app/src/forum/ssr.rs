@@ -23,7 +23,7 @@ use sea_orm::{
 use time::{OffsetDateTime, macros::format_description};
 
 pub use categories::*;
-pub use digest::{DIGEST_EVERY, send_digests};
+pub use digest::send_digests;
 pub use entities::*;
 pub use notify::*;
 pub use posting::*;

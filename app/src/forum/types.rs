@@ -436,6 +436,18 @@ pub struct Notification {
     pub unread: bool,
 }
 
+impl Notification {
+    /// Who did what, before the thread's title: "ada replied to".
+    pub fn headline(&self) -> String {
+        let who = self.actor.as_deref().unwrap_or("A former member");
+        let what = match self.kind {
+            NotificationKind::Reply => "replied to",
+            NotificationKind::Mention => "mentioned you in",
+        };
+        format!("{who} {what}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,7 +16,7 @@ use super::{notification, notify::still_public};
 use crate::{
     accounts::{Email, ssr::account},
     error::AppError,
-    forum::{Notification, NotificationKind},
+    forum::Notification,
     ssr::{
         AppState, db_error,
         mail::{self, Mail, escape, html, link},
@@ -25,7 +25,7 @@ use crate::{
 };
 
 /// A member gets the digest at most this often.
-pub const DIGEST_EVERY: Duration = Duration::hours(24);
+const DIGEST_EVERY: Duration = Duration::hours(24);
 /// At most this many notifications are listed in one mail.
 const LISTED: u64 = 50;
 
@@ -121,13 +121,8 @@ fn digest_mail(to: &Email, base: &str, items: &[Notification], stop: &str) -> Ma
     let lines: Vec<(String, String)> = items
         .iter()
         .map(|item| {
-            let who = item.actor.as_deref().unwrap_or("A former member");
-            let what = match item.kind {
-                NotificationKind::Reply => "replied to",
-                NotificationKind::Mention => "mentioned you in",
-            };
             (
-                format!("{who} {what} \u{201c}{}\u{201d}", item.thread_title),
+                format!("{} \u{201c}{}\u{201d}", item.headline(), item.thread_title),
                 format!("{base}/forum/p/{}", item.post.0),
             )
         })

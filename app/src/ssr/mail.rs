@@ -363,8 +363,8 @@ impl Worker {
             .to(to)
             .subject(row.subject.clone());
         if let Some(url) = &row.list_unsubscribe {
-            // Only our own https/http links get here; a stray `>` or line
-            // break could not end the header early.
+            // The link is ours, but a `>` or a line break in it would end
+            // the header early: refuse such a row rather than send it.
             if url.contains(['<', '>', '\r', '\n']) {
                 return Err("invalid unsubscribe link".to_owned());
             }

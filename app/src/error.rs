@@ -29,6 +29,8 @@ pub enum AppError {
     RateLimited,
     #[error("service unavailable")]
     Unavailable,
+    #[error("busy")]
+    Busy,
     #[error("internal error")]
     Internal,
 }
@@ -45,6 +47,7 @@ impl AppError {
             Self::Conflict => "conflict",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
+            Self::Busy => "busy",
             Self::Internal => "internal",
         }
     }
@@ -59,8 +62,18 @@ impl AppError {
             Self::BadRequest => 400,
             Self::Conflict => 409,
             Self::RateLimited => 429,
-            Self::Unavailable => 503,
+            Self::Unavailable | Self::Busy => 503,
             Self::Internal => 500,
+        }
+    }
+
+    /// Seconds after which trying again may succeed, for `Retry-After`.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Self::RateLimited => Some(60),
+            Self::Unavailable => Some(10),
+            Self::Busy => Some(2),
+            _ => None,
         }
     }
 
@@ -74,6 +87,7 @@ impl AppError {
             Self::Conflict => "Already changed",
             Self::RateLimited => "Too many requests",
             Self::Unavailable => "Temporarily unavailable",
+            Self::Busy => "Busy right now",
             Self::Internal => "Something went wrong",
         }
     }
@@ -89,6 +103,7 @@ impl AppError {
             Self::Conflict => "Someone changed this in the meantime. Reload the page to see the latest version.".to_owned(),
             Self::RateLimited => "You have tried this too often in a short time. Please wait a minute and try again.".to_owned(),
             Self::Unavailable => "The site cannot reach its database right now. Please try again in a few minutes.".to_owned(),
+            Self::Busy => "Many people are signing in at this moment. Please try again in a few seconds.".to_owned(),
             Self::Internal => "The problem has been logged and will be looked at. Please try again later.".to_owned(),
         }
     }
@@ -143,6 +158,7 @@ mod tests {
             AppError::Conflict,
             AppError::RateLimited,
             AppError::Unavailable,
+            AppError::Busy,
             AppError::Internal,
         ];
         for error in all {

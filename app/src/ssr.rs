@@ -35,7 +35,8 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
 }
 
 /// Deletes what has outlived its retention: expired sessions, old
-/// rate-limit counters, forum read marks older than 180 days, unsubscribe
+/// rate-limit counters, registrations never confirmed, forum read marks
+/// older than 180 days, unsubscribe
 /// links older than a year and decided job applications past their
 /// retention period. Runs in the background every few minutes and from `portal purge`.
 pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
@@ -43,6 +44,7 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
     let sessions = session::purge(&state.db, now).await?;
     let counters = rate_limit::purge(&state.db, now).await?;
     let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?
+        + crate::accounts::ssr::purge_unconfirmed(&state.db, now).await?
         + crate::accounts::ssr::identity_flow::purge_flows(&state.db, now).await?
         + crate::forum::ssr::purge_reads(&state.db, now).await?
         + mail_lists::purge_links(&state.db, now).await?;

@@ -12,7 +12,7 @@ import {
   refusedInputError,
   test,
 } from "./fixtures";
-import { mailsTo, waitForMail } from "./mail";
+import { linkFrom, mailsTo, waitForMail } from "./mail";
 import {
   CONFIRM_SUBJECT,
   PASSWORD,
@@ -80,6 +80,33 @@ test.describe("signing in", () => {
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Sign in");
     const cookieNames = (await context.cookies()).map((c) => c.name);
     expect(cookieNames, "cookies after a refused sign-in").not.toContain(SESSION_COOKIE);
+  });
+
+  test("signing in before confirming the address asks for it and mails a new link", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
+    const member = newMember(testInfo);
+    await register(page, member);
+    const first = await waitForMail(request, member.email, CONFIRM_SUBJECT);
+
+    await signIn(page, member.username, member.password);
+
+    await expect(page).toHaveURL(/\/account\/sign-in(\?|$)/);
+    const fieldError = page.locator(".field:has(#field-login) .field-error");
+    await expect(fieldError).toContainText("Your email address is not confirmed yet.");
+    const cookieNames = (await context.cookies()).map((c) => c.name);
+    expect(cookieNames, "cookies after an unconfirmed sign-in").not.toContain(SESSION_COOKIE);
+    await expect
+      .poll(async () => (await mailsTo(request, member.email)).length, { timeout: 20_000 })
+      .toBe(2);
+    const second = (await mailsTo(request, member.email)).at(-1)!;
+    expect(linkFrom(second)).not.toEqual(linkFrom(first));
+
+    await confirmAddress(page, request, member);
+    await signIn(page, member.username, member.password);
+    await expect(page).toHaveURL("/account/welcome");
   });
 });
 

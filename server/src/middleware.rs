@@ -56,6 +56,9 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         && let Ok(status) = StatusCode::from_u16(error.status())
     {
         parts.status = status;
+        if let Some(seconds) = error.retry_after() {
+            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

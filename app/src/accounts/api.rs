@@ -48,10 +48,14 @@ pub async fn register(
 /// Confirms an email address with the token from the mailed link.
 #[server(endpoint = "account/confirm-email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
-    use crate::ssr::AppState;
+    use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    super::ssr::confirm_email(&state.db, &state.clock, &token).await?;
+    let signed_in = request::auth().await?;
+    let session = signed_in
+        .as_ref()
+        .map(|me| (me.user.id, me.session_hash.as_str()));
+    super::ssr::confirm_email(&state.db, &state.clock, &token, session).await?;
     leptos_axum::redirect("/account/verified");
     Ok(())
 }
@@ -97,7 +101,14 @@ pub async fn sign_in(
         https: state.site.is_https(),
         ip: request::client_ip(state.site.trust_forwarded_for).await,
     };
-    let (_, outcome) = sign_in(&state.db, &state.clock, &state.limiter, input).await?;
+    let (_, outcome) = sign_in(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        &state.site.base_url,
+        input,
+    )
+    .await?;
     if let Some(previous) = previous {
         session::end(&state.db, &previous.session_hash)
             .await

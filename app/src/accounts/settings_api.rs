@@ -33,7 +33,16 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     use crate::ssr::{AppState, request, session};
 
     let state = AppState::from_context()?;
-    super::ssr::reset_password(&state.db, &state.clock, &token, password.into()).await?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    super::ssr::reset_password(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        &token,
+        password.into(),
+        &ip,
+    )
+    .await?;
     request::set_cookie(session::removal_cookie(state.site.is_https()));
     leptos_axum::redirect("/account/password-changed");
     Ok(())
@@ -49,15 +58,14 @@ pub async fn change_password(
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?;
-    super::ssr::change_password(
-        &state.db,
-        &state.clock,
-        me.user.id,
-        &me.session_hash,
-        current_password.into(),
-        new_password.into(),
-    )
-    .await?;
+    let input = super::ssr::PasswordChange {
+        account_id: me.user.id,
+        session_hash: me.session_hash,
+        current: current_password.into(),
+        new_password: new_password.into(),
+        ip: request::client_ip(state.site.trust_forwarded_for).await,
+    };
+    super::ssr::change_password(&state.db, &state.clock, &state.limiter, input).await?;
     leptos_axum::redirect("/account?changed=password");
     Ok(())
 }

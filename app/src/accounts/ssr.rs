@@ -2,6 +2,7 @@
 
 mod account_tokens;
 mod admin;
+mod attempts;
 mod email_change;
 mod entities;
 pub mod identities;
@@ -17,15 +18,17 @@ mod register;
 pub mod sessions;
 mod sign_in;
 pub mod two_factor;
+mod unconfirmed;
 
 pub use admin::{NewAdmin, create_admin};
 pub use email_change::{EmailChange, confirm_email_change, request_email_change};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
-pub use password_change::{change_password, request_reset, reset_password};
+pub use password_change::{PasswordChange, change_password, request_reset, reset_password};
 pub use providers::{ProviderConfig, ProviderKind, Providers};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
+pub use unconfirmed::purge as purge_unconfirmed;
 
 /// Errors of the account services. Each maps to an [`AppError`] the
 /// browser may see; the database's own text is only logged.
@@ -46,6 +49,10 @@ pub enum AccountError {
     BadToken,
     #[error("too many attempts")]
     RateLimited,
+    #[error("too many passwords being hashed at once")]
+    Busy,
+    #[error("the email address is not confirmed yet")]
+    Unconfirmed,
     #[error("could not hash the password")]
     Hash(String),
     #[error("database error while {action}")]
@@ -100,6 +107,11 @@ impl From<AccountError> for crate::error::AppError {
                 "This link is not valid any more: it was already used, or it expired. Ask for a new one.",
             ),
             AccountError::RateLimited => AppError::RateLimited,
+            AccountError::Busy => AppError::Busy,
+            AccountError::Unconfirmed => AppError::invalid(
+                "login",
+                "Your email address is not confirmed yet. We have mailed you a link: open it to confirm the address, then sign in.",
+            ),
             AccountError::Hash(cause) => {
                 tracing::error!(%cause, "password hashing failed");
                 AppError::Internal

@@ -50,7 +50,16 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?.user;
-    super::ssr::two_factor::disable(&state.db, me.id, password.into()).await?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    super::ssr::two_factor::disable(
+        &state.db,
+        &state.clock,
+        &state.limiter,
+        me.id,
+        password.into(),
+        &ip,
+    )
+    .await?;
     leptos_axum::redirect("/account/two-factor");
     Ok(())
 }

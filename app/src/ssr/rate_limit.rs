@@ -59,32 +59,6 @@ pub const MAIL_PER_ACCOUNT: Limit = Limit {
     max: 3,
     window: Duration::hours(1),
 };
-/// Failed sign-ins for one login from one IP address: after five, each
-/// attempt waits twice as long as the one before (at most 15 minutes).
-/// Another address — the real owner's — is not slowed down by them.
-pub const FAILURES_PER_LOGIN_AND_IP: Limit = Limit {
-    bucket: "failures_login_ip",
-    max: 5,
-    window: Duration::hours(1),
-};
-
-/// How long to wait after `failures` failed sign-ins before the next try.
-pub fn backoff(failures: i32) -> Duration {
-    if failures < FAILURES_PER_LOGIN_AND_IP.max {
-        return Duration::ZERO;
-    }
-    let doublings = (failures - FAILURES_PER_LOGIN_AND_IP.max).clamp(0, 10);
-    Duration::seconds(1_i64 << doublings).min(Duration::minutes(15))
-}
-
-/// Failed sign-ins for one login, from anywhere: a distributed guessing
-/// attack stops here, and for at most an hour.
-pub const FAILURES_PER_LOGIN: Limit = Limit {
-    bucket: "failures_login",
-    max: 100,
-    window: Duration::hours(1),
-};
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Allowed,
@@ -205,7 +179,7 @@ impl Limiter {
         subject: &str,
         now: OffsetDateTime,
     ) -> Result<Outcome, DbErr> {
-        let (hits, started) = self.add(db, limit, subject, now).await?;
+        let (hits, started, _) = self.add(db, limit, subject, now).await?;
         if hits > limit.max {
             Ok(Outcome::Limited {
                 retry_after: started + limit.window - now,
@@ -245,15 +219,31 @@ impl Limiter {
         }
     }
 
-    /// Counts one hit and returns the hits in the current window and when
-    /// it started. A window that has passed starts again at one.
+    /// Counts one hit of `subject` and returns the hits in the current
+    /// window with the time of the hit before this one (none when this hit
+    /// starts the window). One statement: of parallel hits, each sees its
+    /// own count and its own predecessor.
+    pub async fn attempt<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        limit: Limit,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<(i32, Option<OffsetDateTime>), DbErr> {
+        let (hits, _, previous) = self.add(db, limit, subject, now).await?;
+        Ok((hits, previous))
+    }
+
+    /// Counts one hit and returns the hits in the current window, when it
+    /// started and when the hit before was. A window that has passed starts
+    /// again at one.
     async fn add<C: ConnectionTrait>(
         &self,
         db: &C,
         limit: Limit,
         subject: &str,
         now: OffsetDateTime,
-    ) -> Result<(i32, OffsetDateTime), DbErr> {
+    ) -> Result<(i32, OffsetDateTime, Option<OffsetDateTime>), DbErr> {
         let backend = db.get_database_backend();
         let sql = match backend {
             DbBackend::Postgres => UPSERT.replace('?', "$"),
@@ -271,6 +261,7 @@ impl Limiter {
         Ok((
             row.try_get("", "hits")?,
             row.try_get("", "window_started_at")?,
+            row.try_get("", "previous_hit_at")?,
         ))
     }
 
@@ -352,24 +343,13 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
 
 /// One statement: insert the counter at one, or add one to it — starting
 /// the window again if it has passed. `?1` key, `?2` now, `?3` now − window.
+/// (Every right-hand side of `SET` reads the row as it was before.)
 const UPSERT: &str = "INSERT INTO rate_limits (key, window_started_at, hits, last_hit_at) \
      VALUES (?1, ?2, 1, ?2) \
      ON CONFLICT (key) DO UPDATE SET last_hit_at = ?2, \
+     previous_hit_at = CASE WHEN rate_limits.window_started_at <= ?3 THEN NULL \
+     ELSE rate_limits.last_hit_at END, \
      hits = CASE WHEN rate_limits.window_started_at <= ?3 THEN 1 ELSE rate_limits.hits + 1 END, \
      window_started_at = CASE WHEN rate_limits.window_started_at <= ?3 THEN ?2 \
      ELSE rate_limits.window_started_at END \
-     RETURNING hits, window_started_at";
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_sign_in_delay_doubles_after_five_failures_and_stops_at_15_minutes() {
-        assert_eq!(backoff(4), Duration::ZERO);
-        assert_eq!(backoff(5), Duration::seconds(1));
-        assert_eq!(backoff(6), Duration::seconds(2));
-        assert_eq!(backoff(9), Duration::seconds(16));
-        assert_eq!(backoff(40), Duration::minutes(15));
-    }
-}
+     RETURNING hits, window_started_at, previous_hit_at";

@@ -37,7 +37,7 @@ async fn an_admin_grants_a_role_which_is_logged_and_ends_the_members_sessions() 
     let app = spawn_app().await?;
     admin(&app).await?;
     // The member is signed in on another device.
-    app.register("ferris", "ferris@example.org").await?;
+    app.confirmed_member("ferris", "ferris@example.org").await?;
     let device = reqwest::Client::builder().cookie_store(true).build()?;
     device
         .post(app.url("/api/account/sign-in"))

@@ -76,8 +76,8 @@ async fn only_members_with_a_confirmed_address_can_sign() -> TestResult {
     let app = spawn_app().await?;
     let sha = shown_sha256(&app).await?;
     let visitor = sign(&app, "ada@example.org", &sha).await?;
-    app.register("ada", "ada@example.org").await?;
-    app.sign_in("ada", super::helpers::PASSWORD).await?;
+    app.signed_in_member("ada", "ada@example.org").await?;
+    app.unconfirm("ada").await?;
 
     let unverified = sign(&app, "ada@example.org", &sha).await?;
 

@@ -172,8 +172,8 @@ async fn only_the_signer_manages_the_companys_list() -> TestResult {
 async fn a_corporate_signature_needs_the_company_its_address_and_a_confirmed_signer() -> TestResult
 {
     let app = spawn_app().await?;
-    app.register("grace", "grace@example.com").await?;
-    app.sign_in("grace", PASSWORD).await?;
+    app.signed_in_member("grace", "grace@example.com").await?;
+    app.unconfirm("grace").await?;
     let unconfirmed = sign_for_company(&app, "1 Main Street").await?;
     assert_eq!(unconfirmed.status, 403);
 

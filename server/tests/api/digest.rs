@@ -270,11 +270,10 @@ async fn the_digest_setting_needs_a_member_with_a_confirmed_address() -> TestRes
         assert_eq!(answer.error(), Some(("unauthorized".to_owned(), None)));
     }
     let unconfirmed = TestApp::visitor_of(&app)?;
-    unconfirmed.register("newbie", "newbie@example.org").await?;
-    let signed_in = unconfirmed
-        .sign_in("newbie", crate::helpers::PASSWORD)
+    unconfirmed
+        .signed_in_member("newbie", "newbie@example.org")
         .await?;
-    assert_eq!(signed_in.error(), None, "{signed_in:?}");
+    unconfirmed.unconfirm("newbie").await?;
     let refused = unconfirmed
         .call("forum/digest/set", &[("on", "true")])
         .await?;

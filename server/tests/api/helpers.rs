@@ -280,6 +280,18 @@ impl TestApp {
         username: &str,
         email: &str,
     ) -> Result<(), Box<dyn std::error::Error>> {
+        self.confirmed_member(username, email).await?;
+        let signed_in = self.sign_in(username, PASSWORD).await?;
+        assert_eq!(signed_in.error(), None, "{signed_in:?}");
+        Ok(())
+    }
+
+    /// Registers and confirms the address from the mail; not signed in.
+    pub async fn confirmed_member(
+        &self,
+        username: &str,
+        email: &str,
+    ) -> Result<(), Box<dyn std::error::Error>> {
         self.register(username, email).await?;
         let mail = self
             .mails()
@@ -294,8 +306,27 @@ impl TestApp {
             .call("account/confirm-email", &[("token", &token)])
             .await?;
         assert_eq!(confirmed.error(), None, "{confirmed:?}");
-        let signed_in = self.sign_in(username, PASSWORD).await?;
-        assert_eq!(signed_in.error(), None, "{signed_in:?}");
+        Ok(())
+    }
+
+    /// Marks a member's address as not confirmed, as an account made
+    /// through a provider with a typed address is until its link is opened.
+    pub async fn unconfirm(&self, username: &str) -> Result<(), Box<dyn std::error::Error>> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let backend = self.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DbBackend::Postgres => {
+                "UPDATE accounts SET email_verified_at = NULL WHERE username = $1"
+            }
+            _ => "UPDATE accounts SET email_verified_at = NULL WHERE username = ?1",
+        };
+        self.db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [username.into()],
+            ))
+            .await?;
         Ok(())
     }
 

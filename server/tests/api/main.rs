@@ -1,6 +1,7 @@
 //! Integration tests: the real router on a random port, against a fresh
 //! SQLite file or a fresh PostgreSQL database (`PORTAL_TEST_BACKEND`).
 
+mod account_takeover;
 mod accounts;
 mod admin;
 mod cla;
@@ -23,8 +24,10 @@ mod manifest;
 mod migrations;
 mod moderation;
 mod pages;
+mod password_limits;
 mod passwords;
 mod provider_double;
 mod rate_limits;
+mod registration_privacy;
 mod security;
 mod two_factor;

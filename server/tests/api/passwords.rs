@@ -225,7 +225,7 @@ async fn a_member_sees_their_sessions_and_can_end_the_others() -> TestResult {
 async fn a_member_cannot_end_someone_elses_session() -> TestResult {
     let app = spawn_app().await?;
     // The victim signs in from another client.
-    app.register("victim", "victim@example.org").await?;
+    app.confirmed_member("victim", "victim@example.org").await?;
     let victim = reqwest::Client::builder().cookie_store(true).build()?;
     victim
         .post(app.url("/api/account/sign-in"))

@@ -57,6 +57,26 @@ pub async fn redeem<C: ConnectionTrait>(
     Ok(redeem_row(db, token, purpose, now).await?.account_id)
 }
 
+/// The account a token belongs to, if it is live — without using it up:
+/// a cheap check before expensive work, which [`redeem`] then confirms.
+pub async fn peek<C: ConnectionTrait>(
+    db: &C,
+    token: &str,
+    purpose: &str,
+    now: OffsetDateTime,
+) -> Result<i64, AccountError> {
+    account_token::Entity::find()
+        .filter(account_token::Column::TokenHash.eq(tokens::hash(token)))
+        .filter(account_token::Column::Purpose.eq(purpose))
+        .filter(account_token::Column::UsedAt.is_null())
+        .filter(account_token::Column::ExpiresAt.gt(now))
+        .one(db)
+        .await
+        .map_err(AccountError::db("looking up a token"))?
+        .map(|row| row.account_id)
+        .ok_or(AccountError::BadToken)
+}
+
 /// Like [`redeem`], returning the whole token row.
 pub async fn redeem_row<C: ConnectionTrait>(
     db: &C,

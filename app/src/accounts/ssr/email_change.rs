@@ -7,7 +7,9 @@ use sea_orm::{
 use secrecy::SecretString;
 
 use super::{
-    AccountError, account_tokens, enforce,
+    AccountError, account_tokens,
+    attempts::{self, Target},
+    enforce,
     entities::{account, account_token},
     mails,
     password::verify_password,
@@ -45,12 +47,15 @@ pub async fn request_email_change(
         .await
         .map_err(AccountError::db("loading the account"))?
         .ok_or(AccountError::BadCredentials)?;
+    let target = Target::Account(account.id);
+    let admitted = attempts::admit(db, limiter, now, &target, &input.ip).await?;
     if !verify_password(input.password, account.password_hash.clone()).await? {
         return Err(AccountError::Invalid {
             field: "current_password",
             message: "This is not your current password.".to_owned(),
         });
     }
+    admitted.succeeded(db, limiter).await?;
     let account_key = input.account_id.to_string();
     let limits = [
         (MAIL_PER_IP, input.ip.as_str()),
@@ -140,6 +145,8 @@ pub async fn confirm_email_change(
             _ => AccountError::db("changing the address")(error),
         });
     }
+    // Links mailed to the old address (a password reset) die with it.
+    account_tokens::revoke_all(&txn, account.id, now).await?;
     if let Ok(old) = Email::parse(&account.email) {
         mail::enqueue(&txn, clock, mails::email_changed(&old, &account.username))
             .await

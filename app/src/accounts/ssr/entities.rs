@@ -243,3 +243,26 @@ pub mod sign_in_flow {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod registration_hold {
+    use sea_orm::entity::prelude::*;
+
+    /// A username asked for with an address that already has an account:
+    /// reserved, and answering sign-ins, as an unconfirmed account would be.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "registration_holds")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub username_key: String,
+        pub email_key: String,
+        #[sea_orm(column_type = "Text")]
+        pub password_hash: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub expires_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

@@ -12,19 +12,22 @@ use secrecy::SecretString;
 use time::OffsetDateTime;
 
 use super::{
-    AccountError, enforce,
+    AccountError,
+    attempts::{self, Target},
+    enforce,
     entities::{account, identity, sign_in_flow},
     identity_flow::{FINISH_FOR, discard},
     mails,
     password::verify_password,
     register::{attest, insert_member, mail_confirmation},
     sign_in::{SignedIn, begin},
+    unconfirmed::find_hold,
 };
 use crate::{
     accounts::{Email, PendingIdentity, PendingStep, Username},
     ssr::{
         Clock, mail,
-        rate_limit::{FAILURES_PER_LOGIN, Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
         tokens,
     },
 };
@@ -165,6 +168,7 @@ pub async fn finish_sign_up(
         ),
     };
     attest(input.age_confirmed, input.policy_accepted)?;
+    let key_of_username = username.key();
     let txn = db
         .begin()
         .await
@@ -179,7 +183,8 @@ pub async fn finish_sign_up(
             .await
             .map_err(AccountError::db("checking for a taken name"))?
             .is_some();
-        if taken && field == "username" {
+        let held = field == "username" && find_hold(&txn, &key_of_username, now).await?.is_some();
+        if (taken || held) && field == "username" {
             return Err(AccountError::Taken);
         }
         if taken {
@@ -220,26 +225,17 @@ pub async fn link_with_password(
     browser: &Browser,
 ) -> Result<SignedIn, AccountError> {
     let now = clock.now();
-    enforce(db, limiter, &[(limiter.sign_ins(), &browser.ip)], now).await?;
     let flow = identified(db, token, now).await?;
     let existing = vouched_account(db, &flow).await?.ok_or_else(expired)?;
-    // Wrong passwords here count against the same per-login limit as the
-    // sign-in form's, so this form is no way around it.
-    let (failures, _) = limiter
-        .current(db, FAILURES_PER_LOGIN, &existing.username_key, now)
-        .await
-        .map_err(AccountError::db("reading sign-in failures"))?;
-    if failures >= FAILURES_PER_LOGIN.max {
-        return Err(AccountError::RateLimited);
-    }
+    // Attempts here count against the same limits as the sign-in form's,
+    // so this form is no way around them.
+    let target = Target::Account(existing.id);
+    let admitted = attempts::admit(db, limiter, now, &target, &browser.ip).await?;
     if !verify_password(password, existing.password_hash.clone()).await? {
-        limiter
-            .hit(db, FAILURES_PER_LOGIN, &existing.username_key, now)
-            .await
-            .map_err(AccountError::db("counting a failed sign-in"))?;
         tracing::info!(account_id = existing.id, "linking refused: wrong password");
         return Err(AccountError::BadCredentials);
     }
+    admitted.succeeded(db, limiter).await?;
     link_and_sign_in(db, existing.id, &flow, now, browser).await
 }
 
@@ -357,7 +353,10 @@ async fn link_and_sign_in(
     .await
 }
 
-/// Stores the link and spends the flow, in one transaction.
+/// Stores the link and spends the flow, in one transaction. Only an
+/// account with a confirmed address may be linked to: otherwise whoever
+/// typed someone else's address could link their own provider to an
+/// account its real owner later takes over.
 async fn link(
     db: &DatabaseConnection,
     account_id: i64,
@@ -368,6 +367,18 @@ async fn link(
         .begin()
         .await
         .map_err(AccountError::db("starting a transaction"))?;
+    let confirmed = account::Entity::find_by_id(account_id)
+        .filter(account::Column::EmailVerifiedAt.is_not_null())
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("loading the account"))?
+        .is_some();
+    if !confirmed {
+        return Err(AccountError::Invalid {
+            field: "flow",
+            message: "Confirm your email address first (open the link we mailed you); then you can link a sign-in provider.".to_owned(),
+        });
+    }
     insert_link(&txn, account_id, flow, now).await?;
     txn.commit().await.map_err(AccountError::db("committing"))
 }

@@ -1,13 +1,14 @@
 //! Password rules and Argon2id hashing (OWASP: m = 19 MiB, t = 2, p = 1),
 //! always off the async runtime.
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::{SaltString, rand_core::OsRng},
 };
 use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::Semaphore;
 
 use super::AccountError;
 
@@ -48,14 +49,53 @@ fn argon2() -> Result<Argon2<'static>, AccountError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Runs `work` on the blocking pool, inside the current tracing span.
+/// Argon2 takes 19 MiB and a core for each hash. At most one hash per core
+/// runs at a time; a few more may wait their turn, briefly. Beyond that a
+/// request is answered `busy` at once rather than piling up memory and
+/// threads: however many requests arrive, hashing never holds more than
+/// `cores × 19 MiB`.
+struct HashingPool {
+    running: Arc<Semaphore>,
+    waiting: Semaphore,
+}
+
+/// Hashes that may wait for a core, per core.
+const WAITING_PER_CORE: usize = 4;
+/// How long a hash may wait for a core.
+const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+static POOL: LazyLock<HashingPool> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    HashingPool {
+        running: Arc::new(Semaphore::new(cores)),
+        waiting: Semaphore::new(cores * WAITING_PER_CORE),
+    }
+});
+
+/// Runs `work` on the blocking pool, inside the current tracing span, once
+/// the hashing pool has a core for it; `Busy` when it has none soon.
 async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AccountError> + Send + 'static,
 ) -> Result<T, AccountError> {
-    let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(work))
+    let busy = || {
+        tracing::warn!("password hashing pool full; request refused");
+        AccountError::Busy
+    };
+    let waiting = POOL.waiting.try_acquire().map_err(|_| busy())?;
+    let running = tokio::time::timeout(LONGEST_WAIT, POOL.running.clone().acquire_owned())
         .await
-        .map_err(|error| AccountError::Hash(error.to_string()))?
+        .map_err(|_| busy())?
+        .map_err(|_| busy())?;
+    drop(waiting);
+    let span = tracing::Span::current();
+    // The permit moves into the task: a request that gives up does not
+    // free the core before its hash is done.
+    tokio::task::spawn_blocking(move || {
+        let _running = running;
+        span.in_scope(work)
+    })
+    .await
+    .map_err(|error| AccountError::Hash(error.to_string()))?
 }
 
 /// Hashes a password for storage.

@@ -12,6 +12,7 @@ use super::{
     entities::{account, account_token, consent},
     mails,
     password::{Password, hash_password},
+    unconfirmed,
 };
 use crate::{
     accounts::{Email, Username},
@@ -40,7 +41,9 @@ pub struct NewMember {
 ///
 /// When the address already has an account, the answer is the same and the
 /// same work is done; the owner of the address gets a mail saying what
-/// happened instead. Only a taken *username* is reported, since usernames
+/// happened instead, and the username is held as if an account had been
+/// made (see [`super::unconfirmed`]), so that no later request tells the
+/// two cases apart. Only a taken *username* is reported, since usernames
 /// are public anyway.
 pub async fn register(
     db: &DatabaseConnection,
@@ -73,7 +76,7 @@ pub async fn register(
         .await
         .map_err(AccountError::db("checking the username"))?
         .is_some();
-    if username_taken {
+    if username_taken || unconfirmed::find_hold(&txn, &username.key(), now).await?.is_some() {
         return Err(AccountError::Taken);
     }
     let email_taken = account::Entity::find()
@@ -83,6 +86,7 @@ pub async fn register(
         .map_err(AccountError::db("checking the email address"))?
         .is_some();
     if email_taken {
+        unconfirmed::hold(&txn, &username, &email, password_hash, now).await?;
         let notice = mails::already_registered(&email, &format!("{base_url}/account/sign-in"));
         mail::enqueue(&txn, clock, notice)
             .await
@@ -192,10 +196,16 @@ pub(super) async fn insert_member<C: sea_orm::ConnectionTrait>(
 }
 
 /// Confirms an email address with a mailed token: once, before it expires.
+///
+/// Whoever opens the link controls the address, so everything begun
+/// before it is ended (see [`unconfirmed::address_proven`]); when the
+/// person confirming is signed in to the account (`session`: theirs, by
+/// account id and session hash), that session and its providers stay.
 pub async fn confirm_email(
     db: &DatabaseConnection,
     clock: &Clock,
     token: &str,
+    session: Option<(i64, &str)>,
 ) -> Result<i64, AccountError> {
     let now = clock.now();
     let txn = db
@@ -203,6 +213,15 @@ pub async fn confirm_email(
         .await
         .map_err(AccountError::db("starting a transaction"))?;
     let account_id = account_tokens::redeem(&txn, token, account_token::VERIFY_EMAIL, now).await?;
+    let account = account::Entity::find_by_id(account_id)
+        .one(&txn)
+        .await
+        .map_err(AccountError::db("loading the account"))?
+        .ok_or(AccountError::BadToken)?;
+    let keep = session
+        .filter(|(signed_in, _)| *signed_in == account_id)
+        .map(|(_, hash)| hash);
+    unconfirmed::address_proven(&txn, &account, keep, now).await?;
     account::Entity::update_many()
         .col_expr(account::Column::EmailVerifiedAt, Expr::value(now))
         .filter(account::Column::Id.eq(account_id))

@@ -9,18 +9,16 @@ use sea_orm::{
 use secrecy::SecretString;
 
 use super::{
-    AccountError, enforce,
-    entities::{account, pending_sign_in},
+    AccountError,
+    attempts::{self, Target},
+    entities::{account, pending_sign_in, registration_hold},
     password::verify_password,
     two_factor,
+    unconfirmed::{self, Unconfirmed},
 };
 use crate::{
     accounts::{Email, Username},
-    ssr::{
-        Clock,
-        rate_limit::{FAILURES_PER_LOGIN, FAILURES_PER_LOGIN_AND_IP, Limiter, backoff},
-        session, tokens,
-    },
+    ssr::{Clock, rate_limit::Limiter, session, tokens},
 };
 
 pub struct SignIn {
@@ -49,80 +47,46 @@ const CODE_ATTEMPTS: i32 = 5;
 
 /// Checks the credentials and starts a new session (or, with a second
 /// factor, a pending sign-in).
-/// An unknown login costs the same work as a wrong password and gets the
-/// same answer, rate limits included.
 ///
-/// Limits: 30 tries per IP address in ten minutes; after five failures for
-/// one login from one address, a delay that doubles with each failure (at
-/// most 15 minutes) — for that address only, so the owner signing in from
-/// elsewhere is not held up; and 100 failures per login and hour from
-/// anywhere, which ends with the hour.
+/// The attempt is counted before the password is checked, against the
+/// account the login leads to (see [`attempts`]). An unknown login costs
+/// the same work as a wrong password and gets the same answer, rate limits
+/// included. Only a confirmed address is a login; an account (or a held
+/// registration) whose address is not confirmed yet gets "confirm first"
+/// and a new mail, on the right password only.
 pub async fn sign_in(
     db: &DatabaseConnection,
     clock: &Clock,
     limiter: &Limiter,
+    base_url: &str,
     input: SignIn,
 ) -> Result<(i64, SignedIn), AccountError> {
     let now = clock.now();
-    enforce(db, limiter, &[(limiter.sign_ins(), &input.ip)], now).await?;
-    let login = input.login.trim();
-    let login_key = login.to_lowercase();
-    let pair = format!("{login_key}\n{}", input.ip);
-    let (failures, last) = limiter
-        .current(db, FAILURES_PER_LOGIN_AND_IP, &pair, now)
-        .await
-        .map_err(AccountError::db("reading sign-in failures"))?;
-    if last.is_some_and(|last| now - last < backoff(failures)) {
-        return Err(AccountError::RateLimited);
-    }
-    let (all_failures, _) = limiter
-        .current(db, FAILURES_PER_LOGIN, &login_key, now)
-        .await
-        .map_err(AccountError::db("reading sign-in failures"))?;
-    if all_failures >= FAILURES_PER_LOGIN.max {
-        return Err(AccountError::RateLimited);
-    }
-    let key = if login.contains('@') {
-        Email::parse(login)
-            .ok()
-            .map(|email| (account::Column::EmailKey, email.key()))
-    } else {
-        Username::parse(login)
-            .ok()
-            .map(|name| (account::Column::UsernameKey, name.key()))
+    let (found, held, target) = find_login(db, input.login.trim(), now).await?;
+    let admitted = attempts::admit(db, limiter, now, &target, &input.ip).await?;
+    let stored = match (&found, &held) {
+        (Some(account), _) => account.password_hash.clone(),
+        (None, Some(hold)) => Some(hold.password_hash.clone()),
+        (None, None) => None,
     };
-    let found = match key {
-        Some((column, value)) => account::Entity::find()
-            .filter(column.eq(value))
-            .one(db)
-            .await
-            .map_err(AccountError::db("looking up the account"))?,
-        None => None,
-    };
-    let stored = found.as_ref().and_then(|row| row.password_hash.clone());
-    let matches = verify_password(input.password, stored).await?;
-    let Some(account) = found.filter(|_| matches) else {
-        for (limit, subject) in [
-            (FAILURES_PER_LOGIN_AND_IP, &pair),
-            (FAILURES_PER_LOGIN, &login_key),
-        ] {
-            limiter
-                .hit(db, limit, subject, now)
-                .await
-                .map_err(AccountError::db("counting a failed sign-in"))?;
-        }
+    if !verify_password(input.password, stored).await? {
         tracing::info!("sign-in refused");
         return Err(AccountError::BadCredentials);
-    };
-    for (limit, subject) in [
-        (FAILURES_PER_LOGIN_AND_IP, &pair),
-        (FAILURES_PER_LOGIN, &login_key),
-    ] {
-        limiter
-            .reset(db, limit, subject)
-            .await
-            .map_err(AccountError::db("clearing sign-in failures"))?;
     }
+    admitted.succeeded(db, limiter).await?;
+    let account = match (found, held) {
+        (Some(account), _) if account.email_verified_at.is_some() => account,
+        (Some(account), _) => {
+            unconfirmed::remind(db, clock, limiter, base_url, Unconfirmed::Account(account))
+                .await?;
+            return Err(AccountError::Unconfirmed);
+        }
+        (None, Some(hold)) => {
+            unconfirmed::remind(db, clock, limiter, base_url, Unconfirmed::Hold(hold)).await?;
+            return Err(AccountError::Unconfirmed);
+        }
+        (None, None) => return Err(AccountError::BadCredentials),
+    };
     let outcome = begin(
         db,
         now,
@@ -133,6 +97,61 @@ pub async fn sign_in(
     )
     .await?;
     Ok((account.id, outcome))
+}
+
+/// The account a login leads to — by username, or by a *confirmed*
+/// address — else a live registration hold on the username, and what to
+/// count the attempt against.
+async fn find_login(
+    db: &DatabaseConnection,
+    login: &str,
+    now: time::OffsetDateTime,
+) -> Result<
+    (
+        Option<account::Model>,
+        Option<registration_hold::Model>,
+        Target,
+    ),
+    AccountError,
+> {
+    let (query, key) = if login.contains('@') {
+        match Email::parse(login) {
+            Ok(email) => (
+                Some(
+                    account::Entity::find()
+                        .filter(account::Column::EmailKey.eq(email.key()))
+                        .filter(account::Column::EmailVerifiedAt.is_not_null()),
+                ),
+                email.key(),
+            ),
+            Err(_) => (None, login.to_lowercase()),
+        }
+    } else {
+        match Username::parse(login) {
+            Ok(name) => (
+                Some(account::Entity::find().filter(account::Column::UsernameKey.eq(name.key()))),
+                name.key(),
+            ),
+            Err(_) => (None, login.to_lowercase()),
+        }
+    };
+    let found = match query {
+        Some(query) => query
+            .one(db)
+            .await
+            .map_err(AccountError::db("looking up the account"))?,
+        None => None,
+    };
+    if let Some(account) = found {
+        let target = Target::Account(account.id);
+        return Ok((Some(account), None, target));
+    }
+    let held = if login.contains('@') {
+        None
+    } else {
+        unconfirmed::find_hold(db, &key, now).await?
+    };
+    Ok((None, held, Target::Unknown(key)))
 }
 
 /// Starts a session for a member who proved who they are, or a pending

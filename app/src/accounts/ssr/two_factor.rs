@@ -216,9 +216,14 @@ pub async fn enable(
 /// Turns the second factor off; needs the member's password.
 pub async fn disable(
     db: &DatabaseConnection,
+    clock: &Clock,
+    limiter: &crate::ssr::rate_limit::Limiter,
     account_id: i64,
     password: SecretString,
+    ip: &str,
 ) -> Result<(), AccountError> {
+    let target = super::attempts::Target::Account(account_id);
+    let admitted = super::attempts::admit(db, limiter, clock.now(), &target, ip).await?;
     let stored = account::Entity::find_by_id(account_id)
         .one(db)
         .await
@@ -230,6 +235,7 @@ pub async fn disable(
             message: "This is not your current password.".to_owned(),
         });
     }
+    admitted.succeeded(db, limiter).await?;
     let txn = db
         .begin()
         .await

@@ -26,5 +26,6 @@ mod pages;
 mod passwords;
 mod provider_double;
 mod rate_limits;
+mod return_paths;
 mod security;
 mod two_factor;

@@ -19,6 +19,7 @@ mod jobs;
 mod jobs_access;
 mod logs;
 mod mail;
+mod malformed_input;
 mod manifest;
 mod migrations;
 mod moderation;

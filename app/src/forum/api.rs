@@ -181,7 +181,8 @@ pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result
         .map(|title| super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m)))
         .transpose()?;
     let body = parse_body(&body)?;
-    let path = super::ssr::edit(&state, &user, super::PostId(post), title, body).await?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    let path = super::ssr::edit(&state, &user, &ip, super::PostId(post), title, body).await?;
     leptos_axum::redirect(&path);
     Ok(())
 }

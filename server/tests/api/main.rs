@@ -11,6 +11,7 @@ mod cli;
 mod digest;
 mod email_change;
 mod forum;
+mod forum_edits;
 mod health;
 mod helpers;
 mod identities;

@@ -171,7 +171,8 @@ fn is_upload(path: &str) -> bool {
     path == "/api/jobs/apply"
 }
 
-/// Refuses bodies over the limit for their path: at once when the declared
+/// Refuses an upload that is not multipart with a boundary (400), and
+/// bodies over the limit for their path: at once when the declared
 /// length is too large, and mid-stream when a body turns out longer. Either
 /// way the answer is 413 with the stable code, whatever error the handler
 /// made of the cut-off body (a browser form sent back to its page with the
@@ -181,7 +182,17 @@ pub async fn limit_body(
     request: Request,
     next: Next,
 ) -> Response {
-    let limit = if is_upload(request.uri().path()) {
+    let upload = is_upload(request.uri().path());
+    if upload && request.method() == Method::POST && !has_multipart_boundary(request.headers()) {
+        // The multipart decoder cannot start without one.
+        return (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            Body::from(r#"{"code":"bad_request"}"#),
+        )
+            .into_response();
+    }
+    let limit = if upload {
         limits.upload.max(limits.default)
     } else {
         limits.default
@@ -212,6 +223,26 @@ pub async fn limit_body(
         return payload_too_large(wants_html);
     }
     response
+}
+
+/// Whether the request is `multipart/form-data` with a boundary.
+fn has_multipart_boundary(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';').map(str::trim);
+    parts
+        .next()
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("multipart/form-data"))
+        && parts.any(|part| {
+            part.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("boundary")
+                    && !value.trim().trim_matches('"').is_empty()
+            })
+        })
 }
 
 /// The 413 answer: the error page for a browser, else the error's JSON.

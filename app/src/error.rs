@@ -183,6 +183,9 @@ mod tests {
             "length limit exceeded".to_owned(),
         ));
         assert_eq!(not_text, AppError::BadRequest);
-        assert_eq!((too_long.code(), too_long.status()), ("payload_too_large", 413));
+        assert_eq!(
+            (too_long.code(), too_long.status()),
+            ("payload_too_large", 413)
+        );
     }
 }

@@ -118,7 +118,11 @@ mod tests {
 
     #[test]
     fn dot_segments_cannot_make_a_host() {
-        for input in ["/.//evil.example", "/..//evil.example", "/a/..//evil.example"] {
+        for input in [
+            "/.//evil.example",
+            "/..//evil.example",
+            "/a/..//evil.example",
+        ] {
             let path = parsed(input);
             assert!(
                 path.as_deref().is_none_or(|p| !p.starts_with("//")),
@@ -129,7 +133,10 @@ mod tests {
 
     #[test]
     fn a_bad_fallback_still_stays_on_the_site() {
-        assert_eq!(LocalPath::or(Some("//evil.example"), "/forum").as_str(), "/forum");
+        assert_eq!(
+            LocalPath::or(Some("//evil.example"), "/forum").as_str(),
+            "/forum"
+        );
         assert_eq!(LocalPath::or(None, "https://evil.example").as_str(), "/");
     }
 

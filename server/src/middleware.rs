@@ -259,7 +259,10 @@ fn payload_too_large(wants_html: bool) -> Response {
             ),
         )
     } else {
-        ("application/json", format!(r#"{{"code":"{}"}}"#, error.code()))
+        (
+            "application/json",
+            format!(r#"{{"code":"{}"}}"#, error.code()),
+        )
     };
     (
         StatusCode::PAYLOAD_TOO_LARGE,

@@ -33,7 +33,11 @@ fn redirect_to_preview(back: Option<&str>, title: Option<&str>, body: &str) {
         query.append_pair("title", title);
     }
     query.append_pair("body", body).append_pair("preview", "1");
-    leptos_axum::redirect(&super::with_query(back.as_str(), &query.finish(), "compose"));
+    leptos_axum::redirect(&super::with_query(
+        back.as_str(),
+        &query.finish(),
+        "compose",
+    ));
 }
 
 /// Whether the form's "Preview" button sent it.

@@ -244,7 +244,10 @@ async fn changing_another_members_roles_says_their_sessions_ended() -> TestResul
     let answer = app
         .call(
             "admin/grant-role",
-            &[("account_id", &ferris_id.to_string()), ("role", "recruiter")],
+            &[
+                ("account_id", &ferris_id.to_string()),
+                ("role", "recruiter"),
+            ],
         )
         .await?;
 
@@ -255,6 +258,10 @@ async fn changing_another_members_roles_says_their_sessions_ended() -> TestResul
     let location = answer.location.ok_or("no redirect")?;
     assert_eq!(location, "/admin/members?sessions=ended&count=1");
     let page = app.get(&location).await?.text().await?;
-    assert!(page.contains("The member&#x27;s 1 session ended") || page.contains("The member's 1 session ended"), "{page}");
+    assert!(
+        page.contains("The member&#x27;s 1 session ended")
+            || page.contains("The member's 1 session ended"),
+        "{page}"
+    );
     Ok(())
 }

@@ -70,7 +70,11 @@ async fn a_browser_form_that_is_not_utf8_goes_back_with_a_bad_request() -> TestR
 
         assert_eq!(status, 302, "{endpoint}: {text}");
         let location = location.ok_or("no redirect")?;
-        assert_eq!(error_in(&location).as_deref(), Some("bad_request"), "{location}");
+        assert_eq!(
+            error_in(&location).as_deref(),
+            Some("bad_request"),
+            "{location}"
+        );
     }
     Ok(())
 }
@@ -118,14 +122,18 @@ async fn a_chunked_body_over_the_limit_is_payload_too_large() -> TestResult {
         let path = format!("/api/{endpoint}");
         let client = TestApp::visitor_of(&app)?;
         let answer =
-            tokio::task::spawn_blocking(move || send_chunked(&client, &path, FORM, "", 16)).await??;
+            tokio::task::spawn_blocking(move || send_chunked(&client, &path, FORM, "", 16))
+                .await??;
 
         assert!(
             answer.starts_with("HTTP/1.1 413"),
             "{endpoint}: {}",
             answer.lines().next().unwrap_or_default()
         );
-        assert!(answer.contains(r#"{"code":"payload_too_large"}"#), "{endpoint}: {answer}");
+        assert!(
+            answer.contains(r#"{"code":"payload_too_large"}"#),
+            "{endpoint}: {answer}"
+        );
     }
     Ok(())
 }

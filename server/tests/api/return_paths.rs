@@ -46,10 +46,7 @@ async fn a_return_path_with_an_escaped_control_character_falls_back_to_the_forum
         let (status, location, text) =
             post_raw(&app, "forum/start-thread", "text/html", body).await?;
 
-        assert!(
-            (300..400).contains(&status),
-            "back={back}: {status} {text}"
-        );
+        assert!((300..400).contains(&status), "back={back}: {status} {text}");
         let location = location.ok_or("no redirect")?;
         assert!(
             location.starts_with("/forum?"),
@@ -63,7 +60,8 @@ async fn a_return_path_with_an_escaped_control_character_falls_back_to_the_forum
 async fn a_local_return_path_is_followed() -> TestResult {
     let app = spawn_app().await?;
 
-    let body = "category=1&title=Hello&body=Hi&intent=preview&back=%2Fforum%2Fc%2F1-general%3Fpage%3D2";
+    let body =
+        "category=1&title=Hello&body=Hi&intent=preview&back=%2Fforum%2Fc%2F1-general%3Fpage%3D2";
     let (_, location, _) = post_raw(&app, "forum/start-thread", "text/html", body).await?;
 
     let location = location.ok_or("no redirect")?;

@@ -23,6 +23,8 @@ pub enum AppError {
     Invalid { field: String, message: String },
     #[error("bad request")]
     BadRequest,
+    #[error("payload too large")]
+    PayloadTooLarge,
     #[error("conflict")]
     Conflict,
     #[error("too many requests")]
@@ -44,6 +46,7 @@ impl AppError {
             Self::Forbidden => "forbidden",
             Self::Invalid { .. } => "invalid",
             Self::BadRequest => "bad_request",
+            Self::PayloadTooLarge => "payload_too_large",
             Self::Conflict => "conflict",
             Self::RateLimited => "rate_limited",
             Self::Unavailable => "unavailable",
@@ -60,6 +63,7 @@ impl AppError {
             Self::Forbidden => 403,
             Self::Invalid { .. } => 422,
             Self::BadRequest => 400,
+            Self::PayloadTooLarge => 413,
             Self::Conflict => 409,
             Self::RateLimited => 429,
             Self::Unavailable | Self::Busy => 503,
@@ -84,6 +88,7 @@ impl AppError {
             Self::Unauthorized => "Please sign in",
             Self::Forbidden => "Not allowed",
             Self::Invalid { .. } | Self::BadRequest => "Please check your input",
+            Self::PayloadTooLarge => "Too much to send",
             Self::Conflict => "Already changed",
             Self::RateLimited => "Too many requests",
             Self::Unavailable => "Temporarily unavailable",
@@ -100,6 +105,7 @@ impl AppError {
             Self::Forbidden => "Your account does not have permission to do this.".to_owned(),
             Self::Invalid { message, .. } => message.clone(),
             Self::BadRequest => "The request could not be understood. Reload the page and try again.".to_owned(),
+            Self::PayloadTooLarge => "What you sent is larger than the site accepts. Shorten the text or choose a smaller file, then try again.".to_owned(),
             Self::Conflict => "Someone changed this in the meantime. Reload the page to see the latest version.".to_owned(),
             Self::RateLimited => "You have tried this too often in a short time. Please wait a minute and try again.".to_owned(),
             Self::Unavailable => "The site cannot reach its database right now. Please try again in a few minutes.".to_owned(),
@@ -125,6 +131,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => Self::BadRequest,
+            // On the server this is a request body that could not be read:
+            // cut off at the size limit, or not text (invalid UTF-8).
+            ServerFnErrorErr::Deserialization(message) if message.contains("length limit") => {
+                Self::PayloadTooLarge
+            }
+            ServerFnErrorErr::Deserialization(_) => Self::BadRequest,
             ServerFnErrorErr::Request(_) => Self::Unavailable,
             _ => Self::Internal,
         }
@@ -155,6 +167,7 @@ mod tests {
             AppError::Forbidden,
             AppError::invalid("f", "m"),
             AppError::BadRequest,
+            AppError::PayloadTooLarge,
             AppError::Conflict,
             AppError::RateLimited,
             AppError::Unavailable,
@@ -175,5 +188,20 @@ mod tests {
         ));
         assert_eq!(error, AppError::Internal);
         assert!(!error.explanation().contains("sqlx"));
+    }
+
+    #[test]
+    fn unreadable_bodies_are_the_callers_fault() {
+        let not_text = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "invalid utf-8 sequence of 1 bytes from index 4".to_owned(),
+        ));
+        let too_long = AppError::from_server_fn_error(ServerFnErrorErr::Deserialization(
+            "length limit exceeded".to_owned(),
+        ));
+        assert_eq!(not_text, AppError::BadRequest);
+        assert_eq!(
+            (too_long.code(), too_long.status()),
+            ("payload_too_large", 413)
+        );
     }
 }

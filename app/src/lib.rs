@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod mail_lists;
 pub mod moderation;
 pub mod privacy;
+pub mod return_path;
 
 mod error_page;
 mod forms;

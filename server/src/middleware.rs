@@ -1,6 +1,11 @@
 //! HTTP plumbing around every request: a span with a request id, security
 //! headers, and refusal of cross-site state-changing requests.
 
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -8,6 +13,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use http_body_util::BodyExt;
 use tower_http::{request_id::RequestId, trace::MakeSpan};
 use tracing::Span;
 
@@ -39,11 +45,7 @@ impl<B> MakeSpan<B> for RequestSpan {
 /// Plain form posts are left alone: they are answered with a redirect back
 /// to the form, which shows the error.
 pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
-    let wants_html = request
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.contains("text/html"));
+    let wants_html = wants_html(request.headers());
     let response = next.run(request).await;
     if wants_html || !response.headers().contains_key("serverfnerror") {
         return response;
@@ -61,6 +63,14 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
         }
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Whether the client asks for a page (a browser) rather than data.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.contains("text/html"))
 }
 
 /// The site's own origin, e.g. `https://community.example.org`.
@@ -164,14 +174,28 @@ fn is_upload(path: &str) -> bool {
     path == "/api/jobs/apply"
 }
 
-/// Refuses bodies over the limit for their path: at once when the declared
-/// length is too large, and mid-stream when a body turns out longer.
+/// Refuses an upload that is not multipart with a boundary (400), and
+/// bodies over the limit for their path: at once when the declared
+/// length is too large, and mid-stream when a body turns out longer. Either
+/// way the answer is 413 with the stable code, whatever error the handler
+/// made of the cut-off body (a browser form sent back to its page with the
+/// error is left as it is).
 pub async fn limit_body(
     State(limits): State<BodyLimits>,
     request: Request,
     next: Next,
 ) -> Response {
-    let limit = if is_upload(request.uri().path()) {
+    let upload = is_upload(request.uri().path());
+    if upload && request.method() == Method::POST && !has_multipart_boundary(request.headers()) {
+        // The multipart decoder cannot start without one.
+        return (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "application/json")],
+            Body::from(r#"{"code":"bad_request"}"#),
+        )
+            .into_response();
+    }
+    let limit = if upload {
         limits.upload.max(limits.default)
     } else {
         limits.default
@@ -181,9 +205,72 @@ pub async fn limit_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
+    let wants_html = wants_html(request.headers());
     if declared.is_some_and(|length| length > limit) {
-        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+        return payload_too_large(wants_html);
     }
-    let request = request.map(|body| Body::new(http_body_util::Limited::new(body, limit)));
-    next.run(request).await
+    let exceeded = Arc::new(AtomicBool::new(false));
+    let seen = exceeded.clone();
+    let request = request.map(|body| {
+        Body::new(
+            http_body_util::Limited::new(body, limit).map_err(move |error| {
+                if error.is::<http_body_util::LengthLimitError>() {
+                    seen.store(true, Ordering::Relaxed);
+                }
+                error
+            }),
+        )
+    });
+    let response = next.run(request).await;
+    if exceeded.load(Ordering::Relaxed) && !response.status().is_redirection() {
+        return payload_too_large(wants_html);
+    }
+    response
+}
+
+/// Whether the request is `multipart/form-data` with a boundary.
+fn has_multipart_boundary(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let mut parts = value.split(';').map(str::trim);
+    parts
+        .next()
+        .is_some_and(|kind| kind.eq_ignore_ascii_case("multipart/form-data"))
+        && parts.any(|part| {
+            part.split_once('=').is_some_and(|(name, value)| {
+                name.trim().eq_ignore_ascii_case("boundary")
+                    && !value.trim().trim_matches('"').is_empty()
+            })
+        })
+}
+
+/// The 413 answer: the error page for a browser, else the error's JSON.
+fn payload_too_large(wants_html: bool) -> Response {
+    let error = app::error::AppError::PayloadTooLarge;
+    let (content_type, body) = if wants_html {
+        let (title, explanation) = (error.title(), error.explanation());
+        (
+            "text/html; charset=utf-8",
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+                 <title>{title}</title></head><body><main><h1>{title}</h1>\
+                 <p>{explanation}</p><p><a href=\"/\">Home</a></p></main></body></html>"
+            ),
+        )
+    } else {
+        (
+            "application/json",
+            format!(r#"{{"code":"{}"}}"#, error.code()),
+        )
+    };
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONTENT_TYPE, content_type)],
+        body,
+    )
+        .into_response()
 }

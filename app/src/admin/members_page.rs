@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     api::{GrantRole, RevokeRole, audit_log, list_members},
-    types::{AuditLine, MemberRoles},
+    types::{AuditLine, MemberRoles, SessionsAfter},
 };
 use crate::{
     accounts::Role,
@@ -26,6 +26,11 @@ pub fn MembersPage() -> impl IntoView {
         },
     );
     let revoke_value = revoke.value();
+    let sessions = move || {
+        use_query_map().with(|q| {
+            SessionsAfter::from_query(q.get("sessions").as_deref(), q.get("count").as_deref())
+        })
+    };
     view! {
         <Title text="Members and roles" />
         <Suspense fallback=|| ()>
@@ -63,6 +68,16 @@ pub fn MembersPage() -> impl IntoView {
                                         "Search"
                                     </button>
                                 </form>
+                                {move || {
+                                    sessions()
+                                        .map(|after| {
+                                            view! {
+                                                <p class="notice notice-success" role="status">
+                                                    {after.message()}
+                                                </p>
+                                            }
+                                        })
+                                }}
                                 <FormError error=form_error(move || revoke_value.get(), &[]) />
                                 <MemberTable members grant revoke />
                                 <AuditLog lines=audit />
@@ -151,7 +166,7 @@ fn MemberTable(
         <div class="table-scroll">
             <table class="data-table">
                 <caption>
-                    "Roles take effect at the member's next sign-in; their sessions end."
+                    "A role change ends the member's sessions: the new roles apply at their next sign-in. Changing your own roles keeps you signed in here and ends your other sessions."
                 </caption>
                 <thead>
                     <tr>

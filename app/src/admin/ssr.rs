@@ -1,9 +1,12 @@
 //! Granting and revoking roles, each with an audit-log row written in the
 //! same transaction. A role change ends the member's sessions, so the next
-//! sign-in starts a new session with the new privileges.
+//! sign-in starts a new session with the new privileges — except the
+//! session an administrator changes their own roles from, which gets a new
+//! id instead (the privilege change rotates it) and stays signed in.
 
 use std::collections::HashMap;
 
+use axum::http::HeaderValue;
 use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -11,15 +14,56 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait, Func},
 };
 
-use super::types::{AuditLine, MemberRoles};
+use super::types::{AuditLine, MemberRoles, SessionsAfter};
 use crate::{
     accounts::{
         Role,
         ssr::{account, account_role, audit_entry},
     },
     error::AppError,
-    ssr::{Clock, db_error, session},
+    ssr::{AppState, db_error, session, session::SignedIn},
 };
+
+/// A role change's effect on sessions, and the acting administrator's new
+/// session cookie when they changed their own roles.
+pub struct RoleChanged {
+    pub sessions: SessionsAfter,
+    pub cookie: Option<HeaderValue>,
+}
+
+/// Ends the target's sessions after a role change; the acting session, if
+/// it is the target's, is rotated instead.
+async fn after_role_change<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    state: &AppState,
+    actor: &SignedIn,
+    target: i64,
+) -> Result<RoleChanged, AppError> {
+    if actor.user.id != target {
+        let ended = session::end_all(txn, target, None)
+            .await
+            .map_err(|e| db_error("ending sessions", e))?;
+        return Ok(RoleChanged {
+            sessions: SessionsAfter::Ended(ended),
+            cookie: None,
+        });
+    }
+    let others_ended = session::end_all(txn, target, Some(&actor.session_hash))
+        .await
+        .map_err(|e| db_error("ending sessions", e))?;
+    let cookie = session::rotate(
+        txn,
+        &actor.session_hash,
+        state.clock.now(),
+        state.site.is_https(),
+    )
+    .await
+    .map_err(|e| db_error("renewing the session", e))?;
+    Ok(RoleChanged {
+        sessions: SessionsAfter::Renewed { others_ended },
+        cookie,
+    })
+}
 
 /// Members whose username contains `query` (all when empty), with roles.
 pub async fn members(db: &DatabaseConnection, query: &str) -> Result<Vec<MemberRoles>, AppError> {
@@ -59,14 +103,15 @@ pub async fn members(db: &DatabaseConnection, query: &str) -> Result<Vec<MemberR
 
 /// Gives `role` to a member (nothing happens if they have it).
 pub async fn grant(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    actor: i64,
+    state: &AppState,
+    acting: &SignedIn,
     target: i64,
     role: Role,
-) -> Result<(), AppError> {
-    let now = clock.now();
-    let txn = db
+) -> Result<Option<RoleChanged>, AppError> {
+    let actor = acting.user.id;
+    let now = state.clock.now();
+    let txn = state
+        .db
         .begin()
         .await
         .map_err(|e| db_error("starting a transaction", e))?;
@@ -81,7 +126,7 @@ pub async fn grant(
         .map_err(|e| db_error("loading roles", e))?
         .is_some();
     if has {
-        return Ok(());
+        return Ok(None);
     }
     account_role::Entity::insert(account_role::ActiveModel {
         account_id: Set(target),
@@ -92,24 +137,23 @@ pub async fn grant(
     .await
     .map_err(|e| db_error("granting a role", e))?;
     record(&txn, now, actor, target, "role_granted", role).await?;
-    session::end_all(&txn, target, None)
-        .await
-        .map_err(|e| db_error("ending sessions", e))?;
+    let changed = after_role_change(&txn, state, acting, target).await?;
     txn.commit().await.map_err(|e| db_error("committing", e))?;
     tracing::info!(actor, target, role = role.as_str(), "role granted");
-    Ok(())
+    Ok(Some(changed))
 }
 
 /// Takes `role` from a member. The last administrator keeps theirs.
 pub async fn revoke(
-    db: &DatabaseConnection,
-    clock: &Clock,
-    actor: i64,
+    state: &AppState,
+    acting: &SignedIn,
     target: i64,
     role: Role,
-) -> Result<(), AppError> {
-    let now = clock.now();
-    let txn = db
+) -> Result<Option<RoleChanged>, AppError> {
+    let actor = acting.user.id;
+    let now = state.clock.now();
+    let txn = state
+        .db
         .begin()
         .await
         .map_err(|e| db_error("starting a transaction", e))?;
@@ -131,15 +175,13 @@ pub async fn revoke(
         .await
         .map_err(|e| db_error("revoking a role", e))?;
     if removed.rows_affected == 0 {
-        return Ok(());
+        return Ok(None);
     }
     record(&txn, now, actor, target, "role_revoked", role).await?;
-    session::end_all(&txn, target, None)
-        .await
-        .map_err(|e| db_error("ending sessions", e))?;
+    let changed = after_role_change(&txn, state, acting, target).await?;
     txn.commit().await.map_err(|e| db_error("committing", e))?;
     tracing::info!(actor, target, role = role.as_str(), "role revoked");
-    Ok(())
+    Ok(Some(changed))
 }
 
 async fn record<C: sea_orm::ConnectionTrait>(

@@ -27,13 +27,17 @@ fn parse_body(body: &str) -> Result<super::PostBody, AppError> {
 /// the page it came from, which renders the preview.
 #[cfg(feature = "ssr")]
 fn redirect_to_preview(back: Option<&str>, title: Option<&str>, body: &str) {
-    let back = super::local_path(back, "/forum");
+    let back = crate::return_path::LocalPath::or(back, "/forum");
     let mut query = form_urlencoded::Serializer::new(String::new());
     if let Some(title) = title {
         query.append_pair("title", title);
     }
     query.append_pair("body", body).append_pair("preview", "1");
-    leptos_axum::redirect(&super::with_query(&back, &query.finish(), "compose"));
+    leptos_axum::redirect(&super::with_query(
+        back.as_str(),
+        &query.finish(),
+        "compose",
+    ));
 }
 
 /// Whether the form's "Preview" button sent it.
@@ -181,7 +185,8 @@ pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result
         .map(|title| super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m)))
         .transpose()?;
     let body = parse_body(&body)?;
-    let path = super::ssr::edit(&state, &user, super::PostId(post), title, body).await?;
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    let path = super::ssr::edit(&state, &user, &ip, super::PostId(post), title, body).await?;
     leptos_axum::redirect(&path);
     Ok(())
 }
@@ -240,9 +245,9 @@ pub async fn report_post(
         .ok_or_else(|| AppError::invalid("reason", "Choose why you report the post."))?;
     let note = parse_note(reason, &note)?;
     report_post(&state, &user, super::PostId(post), reason, note).await?;
-    let back = super::local_path(back.as_deref(), "/forum");
+    let back = crate::return_path::LocalPath::or(back.as_deref(), "/forum");
     leptos_axum::redirect(&super::with_query(
-        &back,
+        back.as_str(),
         &format!("reported={post}"),
         &format!("post-{post}"),
     ));

@@ -58,7 +58,9 @@ pub async fn moderate_post(
         &reason,
     )
     .await?;
-    leptos_axum::redirect(&crate::forum::local_path(back.as_deref(), "/moderation"));
+    leptos_axum::redirect(
+        crate::return_path::LocalPath::or(back.as_deref(), "/moderation").as_str(),
+    );
     Ok(())
 }
 
@@ -86,7 +88,9 @@ pub async fn moderate_thread(
         &reason,
     )
     .await?;
-    leptos_axum::redirect(&crate::forum::local_path(back.as_deref(), "/moderation"));
+    leptos_axum::redirect(
+        crate::return_path::LocalPath::or(back.as_deref(), "/moderation").as_str(),
+    );
     Ok(())
 }
 

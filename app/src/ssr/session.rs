@@ -203,6 +203,10 @@ pub async fn start<C: ConnectionTrait>(
     })
     .exec(db)
     .await?;
+    Ok(session_cookie(token, remember, https))
+}
+
+fn session_cookie(token: String, remember: bool, https: bool) -> HeaderValue {
     let mut cookie = Cookie::build((cookie_name(https), token))
         .path("/")
         .http_only(true)
@@ -213,7 +217,37 @@ pub async fn start<C: ConnectionTrait>(
             REMEMBERED_ABSOLUTE.whole_days(),
         ));
     }
-    Ok(header_value(&cookie.build()))
+    header_value(&cookie.build())
+}
+
+/// Gives the session `hash` a new id: the same sign-in (its start,
+/// "remember me" and device stay), under an id no one has seen. Returns the
+/// new cookie, or `None` if the session is gone.
+pub async fn rotate<C: ConnectionTrait>(
+    db: &C,
+    hash: &str,
+    now: OffsetDateTime,
+    https: bool,
+) -> Result<Option<HeaderValue>, sea_orm::DbErr> {
+    let Some(old) = session_row::Entity::find_by_id(hash.to_owned())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let (token, new_hash) = tokens::generate();
+    session_row::Entity::insert(session_row::ActiveModel {
+        id_hash: Set(new_hash),
+        account_id: Set(old.account_id),
+        remember: Set(old.remember),
+        device: Set(old.device),
+        created_at: Set(old.created_at),
+        last_seen_at: Set(now),
+    })
+    .exec(db)
+    .await?;
+    end(db, hash).await?;
+    Ok(Some(session_cookie(token, old.remember, https)))
 }
 
 /// Ends one session.

@@ -179,3 +179,89 @@ async fn the_members_page_shows_no_email_addresses() -> TestResult {
     assert!(page.contains("ferris") && !page.contains("ferris@example.org"));
     Ok(())
 }
+
+/// The session cookie's value among `Set-Cookie` headers.
+fn session_cookie(set_cookie: &[String]) -> Option<String> {
+    set_cookie.iter().find_map(|line| {
+        line.strip_prefix("portal_session=")
+            .and_then(|rest| rest.split(';').next())
+            .filter(|value| !value.is_empty())
+            .map(str::to_owned)
+    })
+}
+
+#[tokio::test]
+async fn an_admin_changing_their_own_roles_stays_signed_in_on_a_new_session() -> TestResult {
+    let app = spawn_app().await?;
+    let boss = admin(&app).await?;
+    let signed_in = app.sign_in("boss", PASSWORD).await?;
+    let before = session_cookie(&signed_in.set_cookie).ok_or("no session cookie")?;
+    let laptop = TestApp::visitor_of(&app)?;
+    laptop.sign_in("boss", PASSWORD).await?;
+
+    let answer = app
+        .call(
+            "admin/grant-role",
+            &[("account_id", &boss.to_string()), ("role", "moderator")],
+        )
+        .await?;
+
+    assert_eq!(answer.error(), None, "{answer:?}");
+    let after = session_cookie(&answer.set_cookie).ok_or("the session was not renewed")?;
+    assert_ne!(after, before);
+    assert_eq!(app.whoami().await?.as_deref(), Some("boss"));
+    assert_eq!(laptop.whoami().await?, None, "the other session survived");
+    let old = reqwest::Client::new()
+        .post(app.url("/api/account/whoami"))
+        .header("cookie", format!("portal_session={before}"))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert_eq!(old, "null", "the old session id still works");
+    assert_eq!(app.count("sessions").await?, 1);
+    let location = answer.location.ok_or("no redirect")?;
+    assert_eq!(location, "/admin/members?sessions=renewed&count=1");
+    let page = app.get(&location).await?.text().await?;
+    assert!(
+        page.contains("You stay signed in here") && page.contains("Your other 1 session ended"),
+        "{page}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn changing_another_members_roles_says_their_sessions_ended() -> TestResult {
+    let app = spawn_app().await?;
+    admin(&app).await?;
+    let ferris = TestApp::visitor_of(&app)?;
+    ferris
+        .signed_in_member("ferris", "ferris@example.org")
+        .await?;
+    let ferris_id = id_of(&app, "ferris").await?;
+    app.sign_in("boss", PASSWORD).await?;
+
+    let answer = app
+        .call(
+            "admin/grant-role",
+            &[
+                ("account_id", &ferris_id.to_string()),
+                ("role", "recruiter"),
+            ],
+        )
+        .await?;
+
+    assert_eq!(answer.error(), None, "{answer:?}");
+    assert_eq!(session_cookie(&answer.set_cookie), None);
+    assert_eq!(app.whoami().await?.as_deref(), Some("boss"));
+    assert_eq!(ferris.whoami().await?, None);
+    let location = answer.location.ok_or("no redirect")?;
+    assert_eq!(location, "/admin/members?sessions=ended&count=1");
+    let page = app.get(&location).await?.text().await?;
+    assert!(
+        page.contains("The member&#x27;s 1 session ended")
+            || page.contains("The member's 1 session ended"),
+        "{page}"
+    );
+    Ok(())
+}

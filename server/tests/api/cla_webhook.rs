@@ -108,6 +108,37 @@ async fn a_replayed_delivery_is_refused() -> TestResult {
 }
 
 #[tokio::test]
+async fn a_replayed_body_under_a_new_delivery_id_is_refused() -> TestResult {
+    let app = spawn().await?;
+    let body = pull_request("octocat");
+    let signed = signature(SECRET, &body)?;
+
+    let first = deliver(&app, "delivery-1", "pull_request", &body, Some(&signed)).await?;
+    let replay = deliver(&app, "delivery-2", "pull_request", &body, Some(&signed)).await?;
+
+    assert_eq!(first.0, 200);
+    assert_eq!(replay.0, 409);
+    assert_eq!(replay.1["code"], "replayed");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_body_is_forgotten_after_the_replay_window() -> TestResult {
+    let app = spawn().await?;
+    let body = pull_request("octocat");
+    let signed = signature(SECRET, &body)?;
+    let first = deliver(&app, "delivery-1", "pull_request", &body, Some(&signed)).await?;
+
+    app.clock.advance(time::Duration::days(8));
+    let later = deliver(&app, "delivery-2", "pull_request", &body, Some(&signed)).await?;
+
+    assert_eq!(first.0, 200);
+    assert_eq!(later.0, 200);
+    assert_eq!(app.count("cla_webhook_bodies").await?, 1);
+    Ok(())
+}
+
+#[tokio::test]
 async fn the_answer_says_which_authors_are_covered() -> TestResult {
     let app = spawn().await?;
     let ping = "{\"zen\":\"Keep it logically awesome.\"}";

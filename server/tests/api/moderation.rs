@@ -737,6 +737,11 @@ async fn a_moderation_action_never_sends_the_browser_off_site() -> TestResult {
         ("//evil.example/phish", "/moderation"),
         ("https://evil.example/phish", "/moderation"),
         ("/\\evil.example/phish", "/moderation"),
+        ("/\t/evil.example/phish", "/moderation"),
+        ("/%09/evil.example/phish", "/moderation"),
+        ("/\n/evil.example/phish", "/moderation"),
+        ("/forum\r\nSet-Cookie: x=1", "/moderation"),
+        ("/ /evil.example", "/moderation"),
         ("/forum", "/forum"),
     ] {
         let action = if locked { "lock" } else { "unlock" };

@@ -3,7 +3,8 @@
 //! configured, post a "CLA" commit status on its head commit.
 //!
 //! Every delivery must carry a valid `X-Hub-Signature-256` (HMAC-SHA256 of
-//! the body with the shared secret) and a delivery id never seen before.
+//! the body with the shared secret), and neither its delivery id nor its
+//! body may have been seen before.
 
 use std::time::Duration as StdDuration;
 
@@ -15,14 +16,15 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use hmac::{Hmac, Mac};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, SqlErr};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-use super::{coverage::status, entities::delivery};
+use super::coverage::status;
 use crate::ssr::AppState;
+
+mod replay;
 
 /// How the portal talks to GitHub about pull requests.
 #[derive(Clone, Debug, Default)]
@@ -56,9 +58,6 @@ impl WebhookSettings {
         })
     }
 }
-
-/// Deliveries are remembered this long, to refuse replays.
-const REMEMBER: Duration = Duration::days(7);
 
 #[derive(Deserialize)]
 struct Event {
@@ -136,7 +135,7 @@ pub async fn github_webhook(
         return refuse(StatusCode::BAD_REQUEST, "bad_request");
     };
     let now = state.clock.now();
-    match remember(&state, delivery_id, now).await {
+    match replay::remember(&state, delivery_id, &body, now).await {
         Ok(true) => {}
         Ok(false) => {
             tracing::warn!("replayed webhook delivery refused");
@@ -176,31 +175,6 @@ fn signed(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> bool {
     };
     mac.update(body);
     mac.verify_slice(&given).is_ok()
-}
-
-/// Stores the delivery id; `false` if it was seen before.
-async fn remember(
-    state: &AppState,
-    delivery_id: &str,
-    now: OffsetDateTime,
-) -> Result<bool, sea_orm::DbErr> {
-    delivery::Entity::delete_many()
-        .filter(delivery::Column::ReceivedAt.lt(now - REMEMBER))
-        .exec(&state.db)
-        .await?;
-    let inserted = delivery::Entity::insert(delivery::ActiveModel {
-        delivery_id: Set(delivery_id.to_owned()),
-        received_at: Set(now),
-    })
-    .exec(&state.db)
-    .await;
-    match inserted {
-        Ok(_) => Ok(true),
-        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Ok(false)
-        }
-        Err(error) => Err(error),
-    }
 }
 
 async fn pull_request(state: &AppState, body: &[u8], now: OffsetDateTime) -> Response {

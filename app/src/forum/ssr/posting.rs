@@ -70,7 +70,8 @@ pub async fn posting_status(
 }
 
 /// Checks that `user` may post `body` now and counts the attempt; returns
-/// whether the post waits for approval.
+/// whether the post waits for approval. The one gate for new threads,
+/// replies and edits alike.
 async fn admit(
     state: &AppState,
     user: &CurrentUser,
@@ -232,10 +233,13 @@ fn locked() -> AppError {
 }
 
 /// Changes the author's own post (and the title, for a thread's first
-/// post), keeping the earlier text for moderators.
+/// post), keeping the earlier text for moderators. An edit passes the same
+/// checks as a new post, and the edit of a member whose posts are held
+/// waits for approval again.
 pub async fn edit(
     state: &AppState,
     user: &CurrentUser,
+    ip: &str,
     id: PostId,
     title: Option<PostTitle>,
     body: PostBody,
@@ -253,6 +257,7 @@ pub async fn edit(
             "This thread is locked: its posts can no longer be changed.",
         ));
     }
+    let held = admit(state, user, ip, &body).await?;
     let first = thread.first_post_id == Some(post.id);
     let now = state.clock.now();
     let tx = state
@@ -285,14 +290,20 @@ pub async fn edit(
     let mut row = post::ActiveModel::from(post.clone());
     row.body = Set(body.as_str().to_owned());
     row.edited_at = Set(Some(now));
+    if held {
+        row.approved_at = Set(None);
+    }
     row.update(&tx)
         .await
         .map_err(|e| db_error("editing a post", e))?;
+    if held && post.approved_at.is_some() {
+        refresh_thread(&tx, thread.id).await?;
+    }
     search::index(&tx, post.id, if first { &title } else { "" }, body.as_str()).await?;
     tx.commit()
         .await
         .map_err(|e| db_error("editing a post", e))?;
-    tracing::info!(post = post.id, "post edited");
+    tracing::info!(post = post.id, held, "post edited");
     post_location(&state.db, Some(user), id).await
 }
 

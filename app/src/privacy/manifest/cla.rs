@@ -87,6 +87,16 @@ pub const COLUMNS: &[Column] = &[
         "received_at",
         "deliveries are forgotten after a week",
     ),
+    not_personal(
+        "cla_webhook_bodies",
+        "body_sha256",
+        "SHA-256 of a signed webhook body, to refuse replays under a new id",
+    ),
+    not_personal(
+        "cla_webhook_bodies",
+        "received_at",
+        "fingerprints are forgotten after a week",
+    ),
     not_personal(TABLE, "id", INTERNAL_KEY),
     not_personal(TABLE, "account_id", INTERNAL_KEY),
     not_personal(TABLE, "document_id", INTERNAL_KEY),

@@ -16,7 +16,10 @@ use crate::{
         VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
-    cla::{ContributePage, CorporatePage, ReceiptPage, SignaturesPage},
+    cla::{
+        ConfirmContactPage, ContactConfirmedPage, ContributePage, CorporatePage, ReceiptPage,
+        SignaturesPage,
+    },
     documents::PublishPage,
     error::AppError,
     error_page::ErrorPage,
@@ -156,6 +159,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("contribute") view=ContributePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("contribute/confirm")
+                        view=ConfirmContactPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("contribute/confirmed")
+                        view=ContactConfirmedPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("contribute/corporate")
                         view=CorporatePage

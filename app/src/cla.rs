@@ -7,8 +7,10 @@ mod admin_page;
 mod agreement_page;
 mod api;
 mod changes_view;
+mod confirm_page;
 mod corporate_api;
 mod corporate_page;
+mod covered_admin_view;
 mod receipt_page;
 mod types;
 
@@ -16,6 +18,7 @@ pub use admin_api::*;
 pub use admin_page::SignaturesPage;
 pub use agreement_page::ContributePage;
 pub use api::*;
+pub use confirm_page::{ConfirmContactPage, ContactConfirmedPage};
 pub use corporate_api::*;
 pub use corporate_page::CorporatePage;
 pub use receipt_page::ReceiptPage;

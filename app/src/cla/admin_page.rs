@@ -7,6 +7,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     admin_api::list_signatures,
+    covered_admin_view::CoveredEntries,
     types::{SignatureRow, Standing},
 };
 use crate::error_page::ErrorPage;
@@ -95,6 +96,7 @@ pub fn SignaturesPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <CoveredEntries />
         </article>
     }
 }

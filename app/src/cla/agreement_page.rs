@@ -127,6 +127,7 @@ fn SignatureRow(signature: MySignature, revoke: ServerAction<RevokeSignature>) -
         version,
         signed,
         standing,
+        contact_pending,
     } = signature;
     let (state, can_revoke) = match standing {
         Standing::Valid => ("valid: it covers your contributions".to_owned(), true),
@@ -143,6 +144,16 @@ fn SignatureRow(signature: MySignature, revoke: ServerAction<RevokeSignature>) -
                 id.0,
             )>{format!("Version {version}, signed {signed}")}</a>
             {format!(" — {state}.")}
+            {contact_pending
+                .map(|address| {
+                    view! {
+                        <p class="hint">
+                            {format!(
+                                "Contact address {address}: waiting for confirmation. Until its owner follows the link we mailed to it, the signature does not count for that address.",
+                            )}
+                        </p>
+                    }
+                })}
             {can_revoke
                 .then(|| {
                     view! {
@@ -217,7 +228,7 @@ fn SignForm(
                     autocomplete="email"
                     required=true
                     value=email
-                    hint="Defaults to your account's address. Checks may look you up by it."
+                    hint="Defaults to your account's address. Checks may look you up by it. Any other address gets a link to confirm it first; until then it does not count."
                     error=error_for(result, "email")
                 />
                 <TextArea
@@ -239,7 +250,7 @@ fn SignForm(
                     "I agree to the Individual Contributor License Agreement shown on this page."
                 </Checkbox>
                 <p class="hint">
-                    "We keep what you enter here, the version you sign and its SHA-256 fingerprint, and the time — for the life of the project. You get a receipt by mail."
+                    "We keep what you enter here, the version you sign and its SHA-256 fingerprint, and the time — for the life of the project. The receipt is mailed to the contact address once it is confirmed."
                 </p>
                 <button
                     type="submit"

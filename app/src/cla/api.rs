@@ -25,11 +25,17 @@ pub async fn sign_agreement(
     agreed: Option<String>,
     sha256: String,
 ) -> Result<(), AppError> {
-    use super::ssr::{Signing, sign};
+    use super::ssr::{Origin, Signing, sign};
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
     let me = request::require_verified_user().await?;
+    let ip = super::ssr::limits::admit_signing(&state, me.id).await?;
+    let origin = Origin {
+        limiter: &state.limiter,
+        ip: &ip,
+        base_url: &state.site.base_url,
+    };
     let input = Signing {
         company: None,
         full_name,
@@ -39,8 +45,20 @@ pub async fn sign_agreement(
         agreed: agreed.is_some(),
         sha256,
     };
-    let id = sign(&state.db, &state.clock, &state.site.base_url, &me, input).await?;
+    let id = sign(&state.db, &state.clock, origin, &me, input).await?;
     leptos_axum::redirect(&format!("/contribute/receipts/{}", id.0));
+    Ok(())
+}
+
+/// Confirms a signature's contact address with the token mailed to it; no
+/// sign-in needed, as the address's owner may not be the signer.
+#[server(endpoint = "cla/confirm-contact")]
+pub async fn confirm_contact(token: String) -> Result<(), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    super::ssr::confirm_contact(&state.db, &state.clock, &state.site.base_url, &token).await?;
+    leptos_axum::redirect("/contribute/confirmed");
     Ok(())
 }
 

@@ -32,11 +32,17 @@ pub async fn sign_corporate(
     agreed: Option<String>,
     sha256: String,
 ) -> Result<(), AppError> {
-    use super::ssr::{Company, Signing, sign};
+    use super::ssr::{Company, Origin, Signing, sign};
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
     let me = request::require_verified_user().await?;
+    let ip = super::ssr::limits::admit_signing(&state, me.id).await?;
+    let origin = Origin {
+        limiter: &state.limiter,
+        ip: &ip,
+        base_url: &state.site.base_url,
+    };
     let input = Signing {
         company: Some(Company {
             name: company_name,
@@ -49,7 +55,7 @@ pub async fn sign_corporate(
         agreed: agreed.is_some(),
         sha256,
     };
-    sign(&state.db, &state.clock, &state.site.base_url, &me, input).await?;
+    sign(&state.db, &state.clock, origin, &me, input).await?;
     leptos_axum::redirect("/contribute/corporate#companies");
     Ok(())
 }
@@ -61,6 +67,7 @@ pub async fn add_covered(id: i64, kind: String, value: String) -> Result<(), App
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?;
+    super::ssr::limits::admit_list_edit(&state, me.user.id).await?;
     super::ssr::add_covered(
         &state.db,
         &state.clock,
@@ -81,6 +88,7 @@ pub async fn remove_covered(id: i64) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?;
+    super::ssr::limits::admit_list_edit(&state, me.user.id).await?;
     super::ssr::remove_covered(&state.db, &state.clock, me.user.id, id).await?;
     leptos_axum::redirect("/contribute/corporate#companies");
     Ok(())

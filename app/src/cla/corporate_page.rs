@@ -114,6 +114,7 @@ fn Company(
         version,
         signed,
         standing,
+        contact_pending,
         covered,
     } = company;
     let state = match &standing {
@@ -130,6 +131,9 @@ fn Company(
                     <td>{entry.kind}</td>
                     <th scope="row">{entry.value}</th>
                     <td>{entry.added}</td>
+                    <td>
+                        {if entry.approved { "counts" } else { "waiting for an administrator" }}
+                    </td>
                     <td>
                         <ActionForm action=remove attr:class="inline-form">
                             <input type="hidden" name="id" value=entry.id />
@@ -148,6 +152,16 @@ fn Company(
         <p>
             <a href=format!("/contribute/receipts/{}", id.0)>"Receipt"</a>
         </p>
+        {contact_pending
+            .map(|address| {
+                view! {
+                    <p class="hint">
+                        {format!(
+                            "Contact address {address}: waiting for confirmation through the link we mailed to it.",
+                        )}
+                    </p>
+                }
+            })}
         <div class="table-scroll">
             <table class="data-table">
                 <caption>{format!("Covered by {company}")}</caption>
@@ -156,6 +170,7 @@ fn Company(
                         <th scope="col">"Kind"</th>
                         <th scope="col">"Covers"</th>
                         <th scope="col">"Added"</th>
+                        <th scope="col">"Status"</th>
                         <th scope="col">
                             <span class="visually-hidden">"Action"</span>
                         </th>
@@ -183,7 +198,7 @@ fn Company(
                             name="value"
                             label="Login, address or domain"
                             required=true
-                            hint="A domain covers exactly that domain: example.com does not cover evil-example.com or dev.example.com."
+                            hint="A domain covers exactly that domain: example.com does not cover evil-example.com or dev.example.com. Public mail domains such as gmail.com cannot be listed. Entries at the domain of your confirmed address count at once; others count once an administrator approves them."
                             error=error_for(result, "value")
                         />
                         <button type="submit" class="button button-secondary">

@@ -2,22 +2,27 @@
 //! is covered, signing, revoking and receipts.
 
 mod admin;
+mod approvals;
+mod confirming;
 mod corporate;
 mod coverage;
 mod download;
 mod entities;
+pub mod limits;
 mod mails;
 mod overview;
 mod signing;
 mod webhook;
 
 pub use admin::{Filter, search, signatures_csv};
+pub use approvals::{decide, listed};
+pub use confirming::confirm_contact;
 pub use corporate::{add_covered, corporate_overview, remove_covered};
 pub use coverage::{is_current, status};
 pub use download::receipt_download;
 pub use entities::*;
 pub use overview::overview;
-pub use signing::{Company, Signing, receipt, revoke, sign};
+pub use signing::{Company, Origin, Signing, receipt, revoke, sign};
 pub use webhook::{WebhookSettings, github_webhook};
 
 use crate::error::AppError;

@@ -64,6 +64,8 @@ pub struct MySignature {
     pub version: i32,
     pub signed: String,
     pub standing: Standing,
+    /// The contact address, while it waits for its owner's confirmation.
+    pub contact_pending: Option<String>,
 }
 
 /// Where a signature stands today.
@@ -134,6 +136,8 @@ pub struct CorporateAgreement {
     pub version: i32,
     pub signed: String,
     pub standing: Standing,
+    /// The contact address, while it waits for its owner's confirmation.
+    pub contact_pending: Option<String>,
     pub covered: Vec<CoveredEntry>,
 }
 
@@ -144,6 +148,25 @@ pub struct CoveredEntry {
     pub kind: String,
     pub value: String,
     pub added: String,
+    /// Only approved entries cover anyone; the others wait for an
+    /// administrator.
+    pub approved: bool,
+}
+
+/// An entry of a company's list as administrators review it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListedEntry {
+    pub id: i64,
+    pub company: String,
+    /// The signer's account address, to judge the claim by.
+    pub signer_email: String,
+    pub kind: String,
+    pub value: String,
+    /// `YYYY-MM-DD`.
+    pub added: String,
+    /// How it was approved (e.g. "by an administrator, 2026-12-01"), or
+    /// `None` while it waits.
+    pub approval: Option<String>,
 }
 
 /// A covered contributor as the company manager types it: the value to
@@ -177,14 +200,35 @@ pub fn parse_covered(kind: &str, value: &str) -> Result<(String, String), String
                         && !label.starts_with('-')
                         && !label.ends_with('-')
                 });
-            if valid {
-                Ok((domain.clone(), domain))
-            } else {
+            if !valid {
                 Err("Enter a domain such as example.com (everyone with an address @example.com is covered).".to_owned())
+            } else if is_public_mail_domain(&domain) {
+                Err(format!(
+                    "Anyone can get an address at {domain}, so it cannot be covered as a whole. List the people's addresses or GitHub logins instead."
+                ))
+            } else {
+                Ok((domain.clone(), domain))
             }
         }
         _ => Err("Choose GitHub login, email address or domain.".to_owned()),
     }
+}
+
+/// Whether anyone can get an address at `domain` (gmail.com, gmx.de, …),
+/// from the built-in list. Matches the exact domain, lower case.
+pub fn is_public_mail_domain(domain: &str) -> bool {
+    let domain = domain.trim().to_lowercase();
+    include_str!("public_mail_domains.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with('#'))
+        .any(|entry| match entry.strip_suffix('*') {
+            // `gmx.*`: gmx. followed by a top-level domain, perhaps two labels.
+            Some(prefix) => domain.strip_prefix(prefix).is_some_and(|tld| {
+                !tld.is_empty() && tld.split('.').count() <= 2 && !tld.split('.').any(str::is_empty)
+            }),
+            None => domain == entry,
+        })
 }
 
 /// One signature in the administrators' list.
@@ -248,6 +292,30 @@ mod tests {
         ] {
             assert!(parse_covered(kind, bad).is_err(), "{kind} {bad}");
         }
+    }
+
+    #[test]
+    fn public_mail_domains_are_refused_as_domains_but_not_as_addresses() {
+        for public in [
+            "gmail.com",
+            "GMAIL.com",
+            "gmx.de",
+            "gmx.co.uk",
+            "yandex.ru",
+            "web.de",
+        ] {
+            assert!(is_public_mail_domain(public), "{public}");
+            assert!(parse_covered("domain", public).is_err(), "{public}");
+        }
+        for company in [
+            "example.com",
+            "gmx-partner.com",
+            "notgmail.com",
+            "gmail.com.example.org",
+        ] {
+            assert!(!is_public_mail_domain(company), "{company}");
+        }
+        assert!(parse_covered("email", "someone@gmail.com").is_ok());
     }
 
     #[test]

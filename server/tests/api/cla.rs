@@ -113,6 +113,17 @@ async fn a_signature_records_the_exact_version_its_hash_and_fields() -> TestResu
     assert_eq!(row.try_get::<String>("", "full_name")?, NAME);
     assert_eq!(row.try_get::<String>("", "email")?, "ada.work@example.org");
     assert_eq!(row.try_get::<String>("", "signature")?, "ada lovelace");
+    // The typed address is not the account's: it gets the receipt once
+    // its owner confirms it (see `cla_confirm`).
+    let link = app
+        .mails()
+        .await?
+        .into_iter()
+        .find(|mail| mail.to == "ada.work@example.org")
+        .and_then(|mail| mail.token())
+        .ok_or("no confirmation mail")?;
+    let confirmed = app.call("cla/confirm-contact", &[("token", &link)]).await?;
+    assert_eq!(confirmed.error(), None, "{confirmed:?}");
     let receipt_mail = app
         .mails()
         .await?

@@ -13,9 +13,18 @@ async fn corporate_sha(app: &TestApp) -> Result<String, Box<dyn std::error::Erro
         .to_owned())
 }
 
-async fn sign_for_company(
+pub async fn sign_for_company(
     app: &TestApp,
     address: &str,
+) -> Result<super::helpers::Answer, Box<dyn std::error::Error>> {
+    sign_for_company_with(app, address, "grace@example.com").await
+}
+
+/// Signs for Example Corp, giving `email` as the contact address.
+pub async fn sign_for_company_with(
+    app: &TestApp,
+    address: &str,
+    email: &str,
 ) -> Result<super::helpers::Answer, Box<dyn std::error::Error>> {
     let sha = corporate_sha(app).await?;
     Ok(app
@@ -26,7 +35,7 @@ async fn sign_for_company(
                 ("postal_address", address),
                 ("full_name", "Grace Hopper"),
                 ("signatory_title", "CTO"),
-                ("email", "grace@example.com"),
+                ("email", email),
                 ("signature", "Grace Hopper"),
                 ("agreed", "on"),
                 ("sha256", &sha),
@@ -36,7 +45,7 @@ async fn sign_for_company(
 }
 
 /// The id of the caller's first corporate agreement.
-async fn company_id(app: &TestApp) -> Result<String, Box<dyn std::error::Error>> {
+pub async fn company_id(app: &TestApp) -> Result<String, Box<dyn std::error::Error>> {
     let answer = app.call("cla/corporate", &[]).await?;
     let json: serde_json::Value = serde_json::from_str(&answer.body)?;
     Ok(json["me"]["agreements"][0]["id"]
@@ -45,7 +54,7 @@ async fn company_id(app: &TestApp) -> Result<String, Box<dyn std::error::Error>>
         .to_string())
 }
 
-async fn covered(
+pub async fn covered(
     app: &TestApp,
     query: &str,
 ) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
@@ -80,7 +89,36 @@ async fn company_with_list() -> Result<(TestApp, String), Box<dyn std::error::Er
             .await?;
         assert_eq!(added.error(), None, "{kind}: {added:?}");
     }
+    approve_all(&admin_browser(&app).await?).await?;
     Ok((app, id))
+}
+
+/// An administrator (there is one per server) signed in in another browser.
+pub async fn admin_browser(app: &TestApp) -> Result<TestApp, Box<dyn std::error::Error>> {
+    super::admin::admin(app).await?;
+    let admin = TestApp::visitor_of(app)?;
+    let signed_in = admin.sign_in("boss", PASSWORD).await?;
+    assert_eq!(signed_in.error(), None, "{signed_in:?}");
+    Ok(admin)
+}
+
+/// The administrator approves every entry waiting on a company's list.
+pub async fn approve_all(admin: &TestApp) -> TestResult {
+    let listed = admin.call("cla/admin/covered", &[]).await?;
+    let entries: serde_json::Value = serde_json::from_str(&listed.body)?;
+    for entry in entries.as_array().ok_or("no list")? {
+        if entry["approval"].is_null() {
+            let id = entry["id"].as_i64().ok_or("no id")?.to_string();
+            let decided = admin
+                .call(
+                    "cla/admin/decide-covered",
+                    &[("id", &id), ("decision", "approve")],
+                )
+                .await?;
+            assert_eq!(decided.error(), None, "{decided:?}");
+        }
+    }
+    Ok(())
 }
 
 #[tokio::test]

@@ -6,6 +6,8 @@ mod accounts;
 mod admin;
 mod cla;
 mod cla_admin;
+mod cla_approval;
+mod cla_confirm;
 mod cla_corporate;
 mod cla_webhook;
 mod cli;

@@ -1,7 +1,8 @@
 //! Corporate agreements: the signer manages the list of people the
 //! company covers — GitHub logins, addresses and whole email domains.
-//! Entries are never deleted; removing one marks it, so the rows are the
-//! log of every change.
+//! Entries are never deleted; removing or approving one marks it, so the
+//! rows are the log of every change. An entry covers no one until it is
+//! approved (see `approvals`).
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
@@ -88,6 +89,7 @@ async fn managed(
             version: row.version,
             signed: format_date(row.signed_at, true),
             standing,
+            contact_pending: row.email_confirmed_at.is_none().then_some(row.email),
             covered: entries
                 .into_iter()
                 .map(|entry| CoveredEntry {
@@ -95,6 +97,7 @@ async fn managed(
                     kind: entry.kind,
                     value: entry.value,
                     added: format_date(entry.added_at, true),
+                    approved: entry.approved_at.is_some(),
                 })
                 .collect(),
         });
@@ -141,15 +144,19 @@ pub async fn add_covered(
     if listed.is_some() {
         return Err(AppError::invalid("value", "This is on the list already."));
     }
+    let now = clock.now();
+    let approved = super::approvals::approved_at_once(db, account_id, kind, &key).await?;
     covered::ActiveModel {
         signature_id: Set(company.id),
         kind: Set(kind.to_owned()),
         value: Set(value),
         value_key: Set(key),
         added_by: Set(Some(account_id)),
-        added_at: Set(clock.now()),
+        added_at: Set(now),
         removed_by: Set(None),
         removed_at: Set(None),
+        approved_by: Set(None),
+        approved_at: Set(approved.then_some(now)),
         ..Default::default()
     }
     .insert(db)
@@ -159,6 +166,7 @@ pub async fn add_covered(
         account_id,
         signature_id = company.id,
         kind,
+        approved,
         "covered contributor added"
     );
     Ok(())

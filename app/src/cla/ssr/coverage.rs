@@ -69,9 +69,9 @@ pub async fn standing(
 }
 
 /// The status API: is the GitHub login or the address covered? Matches the
-/// login and address given when signing, and those of the signer's
-/// account (its linked GitHub login, its confirmed address), so a
-/// contributor is found however their commits name them.
+/// login and the *confirmed* contact address given when signing, and those
+/// of the signer's account (its linked GitHub login, its confirmed
+/// address), so a contributor is found however their commits name them.
 pub async fn status(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -109,7 +109,12 @@ pub async fn status(
                 .map(|row| row.id),
         );
         listed.push((covered::EMAIL, email.key()));
-        condition = condition.add(signature::Column::EmailKey.eq(email.key()));
+        // A contact address counts only once its owner confirmed it.
+        condition = condition.add(
+            sea_orm::Condition::all()
+                .add(signature::Column::EmailKey.eq(email.key()))
+                .add(signature::Column::EmailConfirmedAt.is_not_null()),
+        );
     }
     // The confirmed addresses of the accounts found count for companies too.
     let addresses = account::Entity::find()
@@ -160,7 +165,8 @@ pub async fn status(
 }
 
 /// Coverage through a company's list: exact logins, exact addresses, and
-/// exact domains (`evil-example.com` is not `example.com`).
+/// exact domains (`evil-example.com` is not `example.com`) — approved
+/// entries only.
 async fn corporate(
     db: &DatabaseConnection,
     now: OffsetDateTime,
@@ -180,6 +186,7 @@ async fn corporate(
         covered::Entity::find()
             .filter(condition)
             .filter(covered::Column::RemovedAt.is_null())
+            .filter(covered::Column::ApprovedAt.is_not_null())
             .all(db)
             .await
             .map_err(failed("finding companies' lists"))?

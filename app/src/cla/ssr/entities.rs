@@ -8,7 +8,9 @@ pub mod signature {
     pub const CORPORATE: &str = "corporate";
 
     /// One signature: who, which version (and its SHA-256), the exact
-    /// fields, when. Append-only, except that revoking sets the last two.
+    /// fields, when. Append-only, except that revoking sets the two
+    /// `revoked`/`revocation` fields and confirming the contact address
+    /// sets `email_confirmed_at`.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "cla_signatures")]
     pub struct Model {
@@ -33,6 +35,9 @@ pub mod signature {
         pub signed_at: TimeDateTimeWithTimeZone,
         pub revoked_at: Option<TimeDateTimeWithTimeZone>,
         pub revocation_reason: Option<String>,
+        /// When the owner of `email` confirmed it; until then the address
+        /// covers no one.
+        pub email_confirmed_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -82,6 +87,35 @@ pub mod covered {
         pub added_at: TimeDateTimeWithTimeZone,
         pub removed_by: Option<i64>,
         pub removed_at: Option<TimeDateTimeWithTimeZone>,
+        /// The administrator who approved the entry; empty with an
+        /// `approved_at` when the signer's confirmed address is on its domain.
+        pub approved_by: Option<i64>,
+        /// Until set, the entry covers no one.
+        pub approved_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod confirmation {
+    use sea_orm::entity::prelude::*;
+
+    /// A link mailed to a signature's contact address: single use,
+    /// expiring, stored as the SHA-256 of the token.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "cla_email_confirmations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub signature_id: i64,
+        #[sea_orm(unique)]
+        pub token_hash: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub expires_at: TimeDateTimeWithTimeZone,
+        pub used_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

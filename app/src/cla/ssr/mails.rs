@@ -66,3 +66,27 @@ pub fn receipt(to: &Email, receipt: &Receipt, link: &str) -> Mail {
         body,
     )
 }
+
+/// The link that confirms a contact address. It holds nothing the signer
+/// typed: whoever gave the address cannot put words in this mail.
+pub fn confirm_contact(to: &Email, agreement: &str, link: &str) -> Mail {
+    let text = format!(
+        "Hello,\n\n\
+         someone signed the {agreement} on our site and gave this address as \
+         their contact address. If that was you, confirm the address with \
+         this link (valid for 7 days):\n{link}\n\n\
+         Until it is confirmed, the signature does not count for this \
+         address, and you get no receipt here. If it was not you, ignore \
+         this mail.\n"
+    );
+    let body = html(&[
+        "Hello,".to_owned(),
+        format!(
+            "someone signed the {} on our site and gave this address as their contact address. If that was you, confirm the address with this link (valid for 7 days):",
+            escape(agreement)
+        ),
+        crate::ssr::mail::link(link),
+        "Until it is confirmed, the signature does not count for this address, and you get no receipt here. If it was not you, ignore this mail.".to_owned(),
+    ]);
+    Mail::new(to, "Confirm your contact address", text, body)
+}

@@ -70,6 +70,7 @@ async fn mine(
             version: row.version,
             signed: format_date(row.signed_at, true),
             standing,
+            contact_pending: row.email_confirmed_at.is_none().then_some(row.email),
         });
     }
     Ok(MyAgreement {

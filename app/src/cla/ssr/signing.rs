@@ -6,16 +6,21 @@ use sea_orm::{
 };
 use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
-use super::{coverage::is_current, entities::signature, failed, mails, overview::github_login};
+use super::{
+    confirming, coverage::is_current, entities::signature, failed, mails, overview::github_login,
+};
 use crate::{
-    accounts::{CurrentUser, Email},
+    accounts::{CurrentUser, Email, ssr::account},
     cla::{Receipt, SignatureId, signature_matches},
     documents::{
         DocumentKind,
         ssr::{current_version, document, format_date},
     },
     error::AppError,
-    ssr::{Clock, mail},
+    ssr::{
+        Clock, mail,
+        rate_limit::{Limiter, MAIL_PER_ACCOUNT, MAIL_PER_IP},
+    },
 };
 
 /// What a signing form sends.
@@ -50,16 +55,28 @@ fn line(field: &'static str, value: &str, message: &str) -> Result<String, AppEr
     }
 }
 
+/// Where a signing comes from: for the mail limits.
+pub struct Origin<'a> {
+    pub limiter: &'a Limiter,
+    pub ip: &'a str,
+    pub base_url: &'a str,
+}
+
 /// Records a signature of the agreement in force (individual, or corporate
-/// when a company is given), for a member with a confirmed address, and
-/// mails the receipt in the same transaction. The record holds who, the
-/// version and its SHA-256, the exact fields and the time — nothing else
-/// (no IP address). The signer of a corporate agreement manages its list
-/// of covered contributors.
+/// when a company is given), for a member with a confirmed address. The
+/// record holds who, the version and its SHA-256, the exact fields and the
+/// time — nothing else (no IP address). The signer of a corporate
+/// agreement manages its list of covered contributors.
+///
+/// A contact address that is the account's confirmed address is confirmed
+/// at once and gets the receipt. Any other address gets only a
+/// confirmation link (counted against the mail limits); until its owner
+/// follows it, the signature does not count for that address, and the
+/// receipt is mailed when they do.
 pub async fn sign(
     db: &DatabaseConnection,
     clock: &Clock,
-    base_url: &str,
+    origin: Origin<'_>,
     me: &CurrentUser,
     input: Signing,
 ) -> Result<SignatureId, AppError> {
@@ -137,6 +154,23 @@ pub async fn sign(
             "You have already signed this agreement; your signature covers this version.",
         ));
     }
+    let account = account::Entity::find_by_id(me.id)
+        .one(db)
+        .await
+        .map_err(failed("loading the account"))?
+        .ok_or(AppError::Unauthorized)?;
+    let confirmed = account.email_verified_at.is_some() && account.email_key == email.key();
+    if !confirmed {
+        let account_key = me.id.to_string();
+        origin
+            .limiter
+            .admit(
+                db,
+                &[(MAIL_PER_IP, origin.ip), (MAIL_PER_ACCOUNT, &account_key)],
+                now,
+            )
+            .await?;
+    }
     let github_login = github_login(db, me.id).await?;
     let txn = db.begin().await.map_err(failed("starting a transaction"))?;
     let row = signature::ActiveModel {
@@ -157,21 +191,30 @@ pub async fn sign(
         signed_at: Set(now),
         revoked_at: Set(None),
         revocation_reason: Set(None),
+        email_confirmed_at: Set(confirmed.then_some(now)),
         ..Default::default()
     }
     .insert(&txn)
     .await
     .map_err(failed("recording the signature"))?;
-    let receipt = to_receipt(&row, &agreement);
-    let link = format!("{base_url}/contribute/receipts/{}", row.id);
-    mail::enqueue(&txn, clock, mails::receipt(&email, &receipt, &link))
+    let base_url = origin.base_url;
+    let mail = if confirmed {
+        let link = format!("{base_url}/contribute/receipts/{}", row.id);
+        mails::receipt(&email, &to_receipt(&row, &agreement), &link)
+    } else {
+        let token = confirming::issue(&txn, row.id, now).await?;
+        let link = format!("{base_url}/contribute/confirm?token={token}");
+        mails::confirm_contact(&email, &agreement.title, &link)
+    };
+    mail::enqueue(&txn, clock, mail)
         .await
-        .map_err(failed("queueing the receipt"))?;
+        .map_err(failed("queueing mail"))?;
     txn.commit().await.map_err(failed("committing"))?;
     tracing::info!(
         account_id = me.id,
         version = agreement.version,
         kind = kind_name,
+        contact_confirmed = confirmed,
         "agreement signed"
     );
     Ok(SignatureId(row.id))
@@ -257,7 +300,7 @@ pub async fn receipt(
     Ok(to_receipt(&row, &agreement))
 }
 
-fn to_receipt(row: &signature::Model, agreement: &document::Model) -> Receipt {
+pub(super) fn to_receipt(row: &signature::Model, agreement: &document::Model) -> Receipt {
     Receipt {
         id: SignatureId(row.id),
         agreement: agreement.title.clone(),

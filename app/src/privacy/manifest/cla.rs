@@ -36,6 +36,7 @@ const LOGIN: &str = "Lets CI checks on your pull requests find your signature (t
 const FINDS: &str = "Finds the record whatever the case.";
 
 const COVERED: &str = "cla_covered_contributors";
+const CONFIRMATIONS: &str = "cla_email_confirmations";
 
 pub const COLUMNS: &[Column] = &[
     not_personal(COVERED, "id", INTERNAL_KEY),
@@ -77,6 +78,22 @@ pub const COLUMNS: &[Column] = &[
         "removed_at",
         "when the company took the entry off its list (the change log)",
     ),
+    not_personal(COVERED, "approved_by", INTERNAL_KEY),
+    not_personal(
+        COVERED,
+        "approved_at",
+        "when the entry was approved to cover anyone (the change log)",
+    ),
+    not_personal(CONFIRMATIONS, "id", INTERNAL_KEY),
+    not_personal(CONFIRMATIONS, "signature_id", INTERNAL_KEY),
+    not_personal(
+        CONFIRMATIONS,
+        "token_hash",
+        "hash of the single-use link that confirms a contact address",
+    ),
+    not_personal(CONFIRMATIONS, "created_at", "when the link was mailed"),
+    not_personal(CONFIRMATIONS, "expires_at", "links work for 7 days"),
+    not_personal(CONFIRMATIONS, "used_at", "links work once"),
     not_personal(
         "cla_webhook_deliveries",
         "delivery_id",
@@ -180,6 +197,14 @@ pub const COLUMNS: &[Column] = &[
         "revoked_at",
         "Time of revocation",
         "From when the agreement no longer covers new contributions.",
+        false,
+        READERS,
+        RECORD,
+    ),
+    field(
+        "email_confirmed_at",
+        "Time the contact address was confirmed",
+        "Only a confirmed contact address counts for CI checks and gets the receipt.",
         false,
         READERS,
         RECORD,

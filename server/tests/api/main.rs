@@ -26,5 +26,6 @@ mod pages;
 mod passwords;
 mod provider_double;
 mod rate_limits;
+mod secrets_at_rest;
 mod security;
 mod two_factor;

@@ -50,7 +50,11 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
         + mail_lists::purge_links(&state.db, now).await?;
     let jobs = crate::jobs::ssr::purge(state).await?;
     let mail = mail::purge(&state.db, now).await?
-        + match state.mail_folder.as_deref().map(|f| mail::purge_files(f, now)) {
+        + match state
+            .mail_folder
+            .as_deref()
+            .map(|f| mail::purge_files(f, now))
+        {
             Some(Ok(files)) => files,
             Some(Err(error)) => {
                 tracing::warn!(%error, "deleting old .eml files failed");

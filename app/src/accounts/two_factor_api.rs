@@ -45,7 +45,8 @@ pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
         me.id,
         &me.username,
         &code,
-    ).await?;
+    )
+    .await?;
     leptos_axum::redirect("/account/two-factor");
     Ok(())
 }

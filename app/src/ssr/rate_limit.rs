@@ -17,8 +17,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use hmac::{Hmac, Mac};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
 use secrecy::{ExposeSecret, SecretBox};
 use sha2::Sha256;
 use time::{Date, Duration, OffsetDateTime};
@@ -214,7 +214,10 @@ impl Limiter {
             [day.to_string().into(), fresh.into()],
         ))
         .await?;
-        let select = placeholders(backend, "SELECT sealed_key FROM rate_limit_keys WHERE day = ?1");
+        let select = placeholders(
+            backend,
+            "SELECT sealed_key FROM rate_limit_keys WHERE day = ?1",
+        );
         let row = db
             .query_one_raw(Statement::from_sql_and_values(
                 backend,
@@ -259,7 +262,9 @@ impl Limiter {
         subject: &str,
         now: OffsetDateTime,
     ) -> Result<String, DbErr> {
-        let day_key = self.day_key(db, now.to_offset(time::UtcOffset::UTC).date()).await?;
+        let day_key = self
+            .day_key(db, now.to_offset(time::UtcOffset::UTC).date())
+            .await?;
         Ok(Self::key_under(&day_key, bucket, subject))
     }
 
@@ -420,7 +425,10 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
     let counters = db
         .execute_raw(Statement::from_sql_and_values(
             backend,
-            placeholders(backend, "DELETE FROM rate_limits WHERE window_started_at < ?1"),
+            placeholders(
+                backend,
+                "DELETE FROM rate_limits WHERE window_started_at < ?1",
+            ),
             [(now - Duration::days(1)).into()],
         ))
         .await?;

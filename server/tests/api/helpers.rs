@@ -175,7 +175,8 @@ impl QueuedMail {
 }
 
 /// The server key of test servers (32 bytes in hex).
-pub const TEST_SECRET_KEY: &str = "5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab";
+pub const TEST_SECRET_KEY: &str =
+    "5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab";
 
 pub const PASSWORD: &str = "correct horse battery staple";
 

@@ -53,7 +53,10 @@ async fn a_sent_mail_keeps_no_link_or_address_in_the_outbox() -> TestResult {
     assert_eq!(sent, 1);
     assert!(files[0].contains("token="), "the mail itself has the link");
     let left = outbox_text(&app).await?;
-    assert!(!left.contains("token=") && !left.contains("ferris"), "{left}");
+    assert!(
+        !left.contains("token=") && !left.contains("ferris"),
+        "{left}"
+    );
     assert_eq!(app.count("mail_outbox").await?, 1, "kept for auditing");
     Ok(())
 }
@@ -80,7 +83,10 @@ async fn a_mail_given_up_after_its_last_retry_is_erased_then_deleted() -> TestRe
     }
 
     let left = outbox_text(&app).await?;
-    assert!(!left.contains("token=") && !left.contains("ferris"), "{left}");
+    assert!(
+        !left.contains("token=") && !left.contains("ferris"),
+        "{left}"
+    );
     app.clock.advance(time::Duration::days(8));
     housekeeping(&app.state).await?;
     assert_eq!(app.count("mail_outbox").await?, 0);
@@ -107,7 +113,10 @@ async fn eml_files_older_than_a_week_are_deleted_by_housekeeping() -> TestResult
 
     assert!(!folder.join("old.eml").exists());
     assert!(folder.join("new.eml").exists());
-    assert!(folder.join("notes.txt").exists(), "only mail files are ours");
+    assert!(
+        folder.join("notes.txt").exists(),
+        "only mail files are ours"
+    );
     Ok(())
 }
 
@@ -134,7 +143,7 @@ fn derived_codes(secret: &str) -> Result<Vec<String>, Box<dyn std::error::Error>
 async fn the_totp_secret_is_stored_sealed_and_the_recovery_codes_are_random() -> TestResult {
     let app = spawn_app().await?;
     let enrolled = enrol(&app).await?;
-    let secret = enrolled.totp.get_secret_base32();
+    let secret = enrolled.secret.clone();
 
     let stored = strings(&app, "SELECT secret FROM second_factors").await?;
     assert_eq!(stored.len(), 1);
@@ -158,7 +167,7 @@ async fn the_totp_secret_is_stored_sealed_and_the_recovery_codes_are_random() ->
 async fn a_clear_secret_from_before_is_sealed_on_first_use() -> TestResult {
     let app = spawn_app().await?;
     let enrolled = enrol(&app).await?;
-    let secret = enrolled.totp.get_secret_base32();
+    let secret = enrolled.secret.clone();
     app.db
         .execute_unprepared(&format!("UPDATE second_factors SET secret = '{secret}'"))
         .await?;
@@ -187,7 +196,10 @@ async fn the_key_file_is_made_owner_only_and_a_readable_one_is_refused() -> Test
     let config = test_config("sqlite::memory:", &[("PORTAL_SECRET_KEY_FILE", &file)])?;
 
     let made = config.server_key()?;
-    assert_eq!(std::fs::metadata(&path)?.permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&path)?.permissions().mode() & 0o777,
+        0o600
+    );
     let sealed = made.derive("test").seal(b"hello")?;
     assert_eq!(config.server_key()?.derive("test").open(&sealed)?, b"hello");
 
@@ -211,15 +223,17 @@ async fn the_key_file_is_made_owner_only_and_a_readable_one_is_refused() -> Test
 }
 
 #[tokio::test]
-async fn counters_are_keyed_under_a_sealed_day_key_that_is_destroyed_after_its_day() -> TestResult
-{
+async fn counters_are_keyed_under_a_sealed_day_key_that_is_destroyed_after_its_day() -> TestResult {
     let app = spawn_app().await?;
     app.sign_in("nobody", "wrong password!").await?;
 
     assert!(
-        strings(&app, "SELECT name FROM installation_secrets WHERE name = 'rate_limit_salt'")
-            .await?
-            .is_empty()
+        strings(
+            &app,
+            "SELECT name FROM installation_secrets WHERE name = 'rate_limit_salt'"
+        )
+        .await?
+        .is_empty()
     );
     let sealed = strings(&app, "SELECT sealed_key FROM rate_limit_keys").await?;
     assert_eq!(sealed.len(), 1);

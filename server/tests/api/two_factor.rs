@@ -8,6 +8,8 @@ use crate::helpers::{PASSWORD, TestApp, TestResult, spawn_app};
 pub struct Enrolled {
     pub totp: Totp,
     pub recovery: Vec<String>,
+    /// The secret in base32, as the set-up page shows it.
+    pub secret: String,
 }
 
 pub fn code_at(totp: &Totp, app: &TestApp) -> String {
@@ -55,7 +57,11 @@ pub async fn enrol(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>
         )
         .await?;
     assert_eq!(enabled.error(), None, "{enabled:?}");
-    Ok(Enrolled { totp, recovery })
+    Ok(Enrolled {
+        totp,
+        recovery,
+        secret,
+    })
 }
 
 #[tokio::test]

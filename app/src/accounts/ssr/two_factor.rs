@@ -68,7 +68,11 @@ fn new_recovery_codes() -> Result<Vec<String>, AccountError> {
             .take(10)
             .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
             .collect();
-        if chars.len() == 10 && !codes.iter().any(|code: &String| code.replace('-', "") == chars) {
+        if chars.len() == 10
+            && !codes
+                .iter()
+                .any(|code: &String| code.replace('-', "") == chars)
+        {
             codes.push(format!("{}-{}", &chars[..5], &chars[5..]));
         }
     }
@@ -267,13 +271,11 @@ pub async fn enable(
         .exec(&txn)
         .await
         .map_err(AccountError::db("replacing recovery codes"))?;
-    recovery_code::Entity::insert_many(codes.iter().map(|code| {
-        recovery_code::ActiveModel {
-            account_id: Set(account_id),
-            code_hash: Set(hash_recovery_code(code)),
-            used_at: Set(None),
-            ..Default::default()
-        }
+    recovery_code::Entity::insert_many(codes.iter().map(|code| recovery_code::ActiveModel {
+        account_id: Set(account_id),
+        code_hash: Set(hash_recovery_code(code)),
+        used_at: Set(None),
+        ..Default::default()
     }))
     .exec(&txn)
     .await
@@ -404,8 +406,7 @@ mod tests {
     }
 
     #[test]
-    fn a_sealed_row_holds_neither_the_secret_nor_the_codes_in_clear() -> Result<(), AccountError>
-    {
+    fn a_sealed_row_holds_neither_the_secret_nor_the_codes_in_clear() -> Result<(), AccountError> {
         let key = ServerKey::generate().map_err(|e| AccountError::Hash(e.to_string()))?;
         let codes = new_recovery_codes()?;
         let sealed = seal(&key, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", &codes)?;

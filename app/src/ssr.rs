@@ -8,6 +8,7 @@ pub mod mail_lists;
 pub mod markdown;
 pub mod rate_limit;
 pub mod request;
+pub mod server_key;
 pub mod session;
 mod shell;
 mod state;
@@ -35,8 +36,9 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
 }
 
 /// Deletes what has outlived its retention: expired sessions, old
-/// rate-limit counters, registrations never confirmed, forum read marks
-/// older than 180 days, unsubscribe
+/// rate-limit counters and past days' keys, registrations never confirmed,
+/// finished mail and old `.eml` files, forum read marks older than 180
+/// days, unsubscribe
 /// links older than a year and decided job applications past their
 /// retention period. Runs in the background every few minutes and from `portal purge`.
 pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
@@ -49,10 +51,24 @@ pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
         + crate::forum::ssr::purge_reads(&state.db, now).await?
         + mail_lists::purge_links(&state.db, now).await?;
     let jobs = crate::jobs::ssr::purge(state).await?;
-    if sessions + counters + pending + jobs.applications + jobs.updates > 0 {
+    let mail = mail::purge(&state.db, now).await?
+        + match state
+            .mail_folder
+            .as_deref()
+            .map(|f| mail::purge_files(f, now))
+        {
+            Some(Ok(files)) => files,
+            Some(Err(error)) => {
+                tracing::warn!(%error, "deleting old .eml files failed");
+                0
+            }
+            None => 0,
+        };
+    if sessions + counters + pending + mail + jobs.applications + jobs.updates > 0 {
         tracing::info!(
             sessions,
             counters,
+            mail,
             pending,
             applications_erased = jobs.applications,
             application_updates_deleted = jobs.updates,

@@ -18,6 +18,7 @@ mod m20261129_000008_identities;
 mod m20261129_000009_cla;
 mod m20261129_000010_forum;
 mod m20261130_000011_mail_lists;
+mod m20261201_000101_secret_keys;
 mod m20261201_000201_cla_confirmations;
 mod m20261201_000301_webhook_bodies;
 mod m20261201_000401_sign_in_hardening;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000009_cla::Migration),
             Box::new(m20261129_000010_forum::Migration),
             Box::new(m20261130_000011_mail_lists::Migration),
+            Box::new(m20261201_000101_secret_keys::Migration),
             Box::new(m20261201_000201_cla_confirmations::Migration),
             Box::new(m20261201_000301_webhook_bodies::Migration),
             Box::new(m20261201_000401_sign_in_hardening::Migration),

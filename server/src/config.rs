@@ -6,7 +6,10 @@ mod providers;
 
 use std::{collections::HashMap, fmt::Write as _, net::SocketAddr, path::Path};
 
-use app::ssr::db::{Backend, redact};
+use app::ssr::{
+    db::{Backend, redact},
+    server_key::{KeyError, ServerKey},
+};
 use config::{Environment, File, FileFormat};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -64,6 +67,13 @@ pub struct Config {
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,
+    /// The server key (32 bytes, hex or base64) that seals secrets kept in
+    /// the database; without it, the key in `secret_key_file` is used.
+    #[serde(default)]
+    pub secret_key: Option<SecretString>,
+    /// The key file, made (mode 0600) on first start if it is missing.
+    #[serde(default = "defaults::secret_key_file")]
+    pub secret_key_file: String,
     /// Where uploaded résumés are stored: outside the site root, private.
     #[serde(default = "defaults::upload_dir")]
     pub upload_dir: String,
@@ -176,6 +186,9 @@ mod defaults {
     pub fn mail_dir() -> String {
         "data/mail".to_owned()
     }
+    pub fn secret_key_file() -> String {
+        "data/secret.key".to_owned()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -269,6 +282,7 @@ impl Config {
                 "must be between 0 and 100",
             ));
         }
+        self.check_secret_key()?;
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
@@ -295,6 +309,34 @@ impl Config {
             &[&self.github_url, &self.github_api_url],
             &self.oidc,
         )
+    }
+
+    /// A key given in the configuration must be one; a key file that
+    /// exists must be a key that only its owner can read.
+    fn check_secret_key(&self) -> Result<(), ConfigError> {
+        match &self.secret_key {
+            Some(key) => ServerKey::parse(key.expose_secret())
+                .map(drop)
+                .map_err(|error| ConfigError::Invalid {
+                    setting: "PORTAL_SECRET_KEY",
+                    problem: error.to_string(),
+                }),
+            None => ServerKey::check_file(Path::new(&self.secret_key_file)).map_err(|error| {
+                ConfigError::Invalid {
+                    setting: "PORTAL_SECRET_KEY_FILE",
+                    problem: error.to_string(),
+                }
+            }),
+        }
+    }
+
+    /// The server key: the configured one, or the key file's (made now if
+    /// there is none).
+    pub fn server_key(&self) -> Result<ServerKey, KeyError> {
+        match &self.secret_key {
+            Some(key) => ServerKey::parse(key.expose_secret()),
+            None => ServerKey::load_or_create(Path::new(&self.secret_key_file)),
+        }
     }
 
     /// The sign-in providers for the application.
@@ -327,6 +369,10 @@ impl Config {
         let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
         let _ = writeln!(out, "site_root         {}", self.site_root);
         let _ = writeln!(out, "upload_dir        {}", self.upload_dir);
+        let _ = match &self.secret_key {
+            Some(_) => writeln!(out, "secret_key        set (PORTAL_SECRET_KEY)"),
+            None => writeln!(out, "secret_key        file {}", self.secret_key_file),
+        };
         let _ = writeln!(
             out,
             "retention         {} days after a decision (job applications)",

@@ -66,6 +66,8 @@ pub enum StartupError {
     Limiter(sea_orm::DbErr),
     #[error("mail: {0}")]
     Mail(#[from] mail::TransportError),
+    #[error("server key: {0}")]
+    Key(#[from] app::ssr::server_key::KeyError),
     #[error("could not set up the HTTP client for sign-in providers: {0}")]
     HttpClient(String),
     #[error("could not listen on {address}: {source}")]
@@ -191,8 +193,9 @@ pub async fn app_state(
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
+    let server_key = config.server_key()?;
     Ok(AppState {
-        limiter: Limiter::load(&db)
+        limiter: Limiter::load(&db, server_key.clone())
             .await
             .map_err(StartupError::Limiter)?
             .with_per_ip(PerIpLimits {
@@ -200,6 +203,11 @@ pub async fn app_state(
                 sign_ins_per_10_minutes: config.sign_ins_per_ip_per_10_minutes,
                 forum_posts_per_10_minutes: config.forum_posts_per_ip_per_10_minutes,
             }),
+        server_key,
+        mail_folder: config
+            .smtp_url
+            .is_none()
+            .then(|| std::path::PathBuf::from(&config.mail_dir)),
         db,
         clock,
         site: Arc::new(SiteSettings {

@@ -15,7 +15,7 @@ pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
     let me = request::require_user().await?.user;
     Ok(TwoFactorState {
         enabled: two_factor::is_enabled(&state.db, me.id).await?,
-        setup: two_factor::pending_setup(&state.db, me.id, &me.username).await?,
+        setup: two_factor::pending_setup(&state.db, &state.server_key, me.id, &me.username).await?,
     })
 }
 
@@ -26,7 +26,7 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?.user;
-    super::ssr::two_factor::begin(&state.db, &state.clock, me.id).await?;
+    super::ssr::two_factor::begin(&state.db, &state.clock, &state.server_key, me.id).await?;
     leptos_axum::redirect("/account/two-factor");
     Ok(())
 }
@@ -38,7 +38,15 @@ pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?.user;
-    super::ssr::two_factor::enable(&state.db, &state.clock, me.id, &me.username, &code).await?;
+    super::ssr::two_factor::enable(
+        &state.db,
+        &state.clock,
+        &state.server_key,
+        me.id,
+        &me.username,
+        &code,
+    )
+    .await?;
     leptos_axum::redirect("/account/two-factor");
     Ok(())
 }
@@ -86,6 +94,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
     let result = super::ssr::complete_sign_in(
         &state.db,
         &state.clock,
+        &state.server_key,
         &token,
         &code,
         &request::user_agent().await,

@@ -9,7 +9,10 @@
 
 use std::fmt;
 
+pub use files::{FILES, StoredFile};
+
 mod cla;
+mod files;
 mod forum;
 mod identities;
 mod jobs;
@@ -184,6 +187,10 @@ pub(super) const fn personal(table: &'static str, column: &'static str, field: P
 pub(super) const INTERNAL_KEY: &str = "internal identifier, meaningless outside the database";
 const SCHEMA: &str = "schema bookkeeping";
 const PUBLISHED: &str = "published document text and metadata";
+
+/// Text of queued mail: it carries live links, so it goes once sent.
+const OUTBOX_TEXT: Retention =
+    Retention::Brief("until the mail is sent (or given up after its last retry), then erased");
 
 /// Every column of every table, one section per feature.
 pub const MANIFEST: &[&[Column]] = &[
@@ -527,7 +534,8 @@ const CORE: &[Column] = &[
             retention: Retention::UntilAccountDeleted,
         },
     ),
-    // Outgoing mail.
+    // Outgoing mail: what it says and to whom is erased once it is sent or
+    // given up; the bookkeeping that remains is deleted a week later.
     not_personal("mail_outbox", "id", INTERNAL_KEY),
     personal(
         "mail_outbox",
@@ -538,7 +546,7 @@ const CORE: &[Column] = &[
             purpose: "Delivering the mail.",
             required: true,
             visible_to: &[Audience::NoOne],
-            retention: Retention::DaysAfter(7, "it is delivered"),
+            retention: OUTBOX_TEXT,
         },
     ),
     personal(
@@ -550,7 +558,7 @@ const CORE: &[Column] = &[
             purpose: "Delivering the mail.",
             required: true,
             visible_to: &[Audience::NoOne],
-            retention: Retention::DaysAfter(7, "it is delivered"),
+            retention: OUTBOX_TEXT,
         },
     ),
     personal(
@@ -562,7 +570,7 @@ const CORE: &[Column] = &[
             purpose: "Delivering the mail.",
             required: true,
             visible_to: &[Audience::NoOne],
-            retention: Retention::DaysAfter(7, "it is delivered"),
+            retention: OUTBOX_TEXT,
         },
     ),
     personal(
@@ -574,7 +582,7 @@ const CORE: &[Column] = &[
             purpose: "Delivering the mail.",
             required: true,
             visible_to: &[Audience::NoOne],
-            retention: Retention::DaysAfter(7, "it is delivered"),
+            retention: OUTBOX_TEXT,
         },
     ),
     not_personal("mail_outbox", "created_at", "delivery bookkeeping"),
@@ -593,7 +601,7 @@ const CORE: &[Column] = &[
             purpose: "Lets your mail program stop mail you asked for in one click.",
             required: false,
             visible_to: &[Audience::NoOne],
-            retention: Retention::DaysAfter(7, "it is delivered"),
+            retention: OUTBOX_TEXT,
         },
     ),
     // Mail a member asked for.
@@ -645,8 +653,8 @@ const CORE: &[Column] = &[
         "key",
         Personal {
             feature: Feature::Accounts,
-            label: "Salted hash of an IP address or login name",
-            purpose: "Counts attempts to sign in, register or request mail, to stop abuse; the address itself is never stored.",
+            label: "Keyed hash of an IP address or login name",
+            purpose: "Counts attempts to sign in, register or request mail, to stop abuse; the address itself is never stored, and the key of the hash changes every day.",
             required: true,
             visible_to: &[Audience::NoOne],
             retention: Retention::DaysAfter(1, "the counting window starts"),
@@ -656,10 +664,12 @@ const CORE: &[Column] = &[
     not_personal("rate_limits", "hits", "counter bookkeeping"),
     not_personal("rate_limits", "last_hit_at", "counter bookkeeping"),
     not_personal("installation_secrets", "name", "server configuration"),
+    not_personal("installation_secrets", "value", "server configuration"),
+    not_personal("rate_limit_keys", "day", "which day a key counts"),
     not_personal(
-        "installation_secrets",
-        "value",
-        "server configuration (random salt)",
+        "rate_limit_keys",
+        "sealed_key",
+        "a random key of the day, sealed under the server key; destroyed when its day is over",
     ),
     // Optional second factor.
     not_personal("second_factors", "account_id", INTERNAL_KEY),
@@ -668,7 +678,7 @@ const CORE: &[Column] = &[
         "secret",
         Personal {
             feature: Feature::Accounts,
-            label: "Authenticator app secret",
+            label: "Authenticator app secret (encrypted)",
             purpose: "Checks the codes of your authenticator app, if you turn two-factor sign-in on.",
             required: false,
             visible_to: &[Audience::NoOne],

@@ -5,8 +5,17 @@
 //! Delivery is at least once: a row is claimed with a conditional update
 //! (so two instances never hold it at the same time), sent, then marked.
 //! Only a crash between sending and marking can send it again.
+//!
+//! Mail carries live links (sign-in, reset, confirmation, unsubscribe), so
+//! a row keeps its recipient, subject and body only until it is sent or
+//! given up: then they are erased at once, and what remains for auditing
+//! (when, how many attempts, the last error) is deleted a week later.
+//! `.eml` files are deleted a week after they were written.
 
-use std::{path::PathBuf, time::Duration as StdDuration};
+use std::{
+    path::{Path, PathBuf},
+    time::Duration as StdDuration,
+};
 
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
@@ -19,7 +28,7 @@ use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
 };
-use time::Duration;
+use time::{Duration, OffsetDateTime};
 
 use super::Clock;
 
@@ -255,8 +264,9 @@ pub struct Worker {
 }
 
 const MAX_ATTEMPTS: i32 = 8;
-/// Delivered mail is deleted after this long (the data manifest says so).
-const KEEP_SENT: Duration = Duration::days(7);
+/// What remains of sent or abandoned mail (no address, no text) is deleted
+/// after this long, and `.eml` files too (the data manifest says so).
+pub const KEEP_SENT: Duration = Duration::days(7);
 const CLAIM_FOR: Duration = Duration::minutes(5);
 
 impl Worker {
@@ -294,12 +304,9 @@ impl Worker {
     }
 
     /// Delivers every message that is due now; returns how many were sent.
-    /// Also deletes mail delivered more than a week ago.
+    /// Also deletes what remains of mail finished more than a week ago.
     pub async fn deliver_due(&self) -> Result<usize, sea_orm::DbErr> {
-        outbox::Entity::delete_many()
-            .filter(outbox::Column::SentAt.lt(self.clock.now() - KEEP_SENT))
-            .exec(&self.db)
-            .await?;
+        purge(&self.db, self.clock.now()).await?;
         let mut sent = 0;
         while let Some(row) = self.claim_next().await? {
             let id = row.id;
@@ -382,7 +389,7 @@ impl Worker {
     }
 
     async fn mark_sent(&self, id: i64) -> Result<(), sea_orm::DbErr> {
-        outbox::Entity::update_many()
+        erase(outbox::Entity::update_many())
             .col_expr(outbox::Column::SentAt, Expr::value(self.clock.now()))
             .col_expr(
                 outbox::Column::ClaimedUntil,
@@ -394,17 +401,24 @@ impl Worker {
         Ok(())
     }
 
-    /// Backs off exponentially: 1, 2, 4 … minutes, at most eight attempts.
+    /// Backs off exponentially: 1, 2, 4 … minutes, at most eight attempts;
+    /// after the last one the mail is given up and its text erased.
     async fn mark_failed(&self, row: &outbox::Model, error: &str) -> Result<(), sea_orm::DbErr> {
         let attempts = row.attempts + 1;
         let delay = Duration::minutes(1_i64 << attempts.clamp(0, 10));
-        tracing::warn!(
-            mail_id = row.id,
-            attempts,
-            "mail delivery failed; will retry"
-        );
+        let update = if attempts >= MAX_ATTEMPTS {
+            tracing::warn!(mail_id = row.id, attempts, "mail delivery failed; given up");
+            erase(outbox::Entity::update_many())
+        } else {
+            tracing::warn!(
+                mail_id = row.id,
+                attempts,
+                "mail delivery failed; will retry"
+            );
+            outbox::Entity::update_many()
+        };
         let error: String = error.chars().take(300).collect();
-        outbox::Entity::update_many()
+        update
             .col_expr(outbox::Column::Attempts, Expr::value(attempts))
             .col_expr(
                 outbox::Column::NextAttemptAt,
@@ -420,4 +434,57 @@ impl Worker {
             .await?;
         Ok(())
     }
+}
+
+/// Blanks what a finished mail said and to whom: its links stay live for
+/// a while after sending.
+fn erase(update: sea_orm::UpdateMany<outbox::Entity>) -> sea_orm::UpdateMany<outbox::Entity> {
+    update
+        .col_expr(outbox::Column::Recipient, Expr::value(""))
+        .col_expr(outbox::Column::Subject, Expr::value(""))
+        .col_expr(outbox::Column::BodyText, Expr::value(""))
+        .col_expr(outbox::Column::BodyHtml, Expr::value(""))
+        .col_expr(
+            outbox::Column::ListUnsubscribe,
+            Expr::value(Option::<String>::None),
+        )
+}
+
+/// Deletes what remains of mail sent or given up more than a week ago.
+pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, sea_orm::DbErr> {
+    let finished = Condition::any()
+        .add(outbox::Column::SentAt.lt(now - KEEP_SENT))
+        .add(
+            Condition::all()
+                .add(outbox::Column::SentAt.is_null())
+                .add(outbox::Column::Attempts.gte(MAX_ATTEMPTS))
+                .add(outbox::Column::NextAttemptAt.lt(now - KEEP_SENT)),
+        );
+    Ok(outbox::Entity::delete_many()
+        .filter(finished)
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Deletes `.eml` files in `folder` written more than a week before `now`.
+pub fn purge_files(folder: &Path, now: OffsetDateTime) -> std::io::Result<u64> {
+    let mut deleted = 0;
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|extension| extension != "eml") {
+            continue;
+        }
+        let written = OffsetDateTime::from(std::fs::metadata(&path)?.modified()?);
+        if written < now - KEEP_SENT {
+            std::fs::remove_file(&path)?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
 }

@@ -1,16 +1,29 @@
 //! Rate limits counted in the database, so that every instance shares them
 //! and concurrent requests are counted exactly: one atomic upsert per hit.
 //!
-//! What is counted (an IP address, a login name) is stored only as a salted
-//! SHA-256; the salt is made once per installation. Counters are deleted a
-//! day after their window starts.
+//! What is counted (an IP address, a login name) is stored only as an
+//! HMAC-SHA-256 under a key of the day: a random key made by whichever
+//! instance needs it first, kept in the database only sealed under the
+//! server key (which is not in the database), and destroyed once its day is
+//! over. A copy of the database therefore cannot be searched for an address,
+//! and once a day's key is gone nobody can link its counters to anyone.
+//! Limits start again at each rotation (midnight UTC): a window open at
+//! midnight is cut short, which at most doubles what one address gets
+//! through around midnight. Counters are deleted a day after their window
+//! starts.
 //!
 //! In-memory limiters (governor and friends) would be simpler, but each
 //! instance would count on its own; DESIGN.md asks for shared counters.
 
+use std::sync::{Arc, Mutex};
+
+use hmac::{Hmac, Mac};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, DbErr, Statement, Value};
-use sha2::{Digest, Sha256};
-use time::{Duration, OffsetDateTime};
+use secrecy::{ExposeSecret, SecretBox};
+use sha2::Sha256;
+use time::{Date, Duration, OffsetDateTime};
+
+use super::server_key::{ServerKey, SubKey};
 
 /// A limit: at most `max` hits per `window`, per subject.
 #[derive(Debug, Clone, Copy)]
@@ -87,48 +100,30 @@ impl Default for PerIpLimits {
     }
 }
 
-/// The installation's salt and the database, ready to count.
+/// The server key and the operator's limits, ready to count.
 #[derive(Clone, Debug)]
 pub struct Limiter {
-    salt: String,
+    server_key: ServerKey,
+    /// The day key in use, so that a hit does not read it every time.
+    today: Arc<Mutex<Option<(Date, Arc<SecretBox<[u8; 32]>>)>>>,
     per_ip: PerIpLimits,
 }
 
+/// What the day keys are sealed with.
+const DAY_KEYS: &str = "rate-limit-day-keys";
+
 impl Limiter {
-    /// Loads the installation's salt, making it on first use.
-    pub async fn load(db: &DatabaseConnection) -> Result<Self, DbErr> {
-        let backend = db.get_database_backend();
-        let (salt, _) = super::tokens::generate();
-        let insert = match backend {
-            DbBackend::Postgres => {
-                "INSERT INTO installation_secrets (name, value) VALUES ($1, $2) \
-                 ON CONFLICT (name) DO NOTHING"
-            }
-            _ => {
-                "INSERT INTO installation_secrets (name, value) VALUES (?1, ?2) \
-                 ON CONFLICT (name) DO NOTHING"
-            }
-        };
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            insert,
-            ["rate_limit_salt".into(), salt.into()],
+    /// A limiter whose day keys are sealed under `server_key`; checks that
+    /// the table of day keys is there.
+    pub async fn load(db: &DatabaseConnection, server_key: ServerKey) -> Result<Self, DbErr> {
+        db.query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT COUNT(*) FROM rate_limit_keys",
         ))
         .await?;
-        let select = match backend {
-            DbBackend::Postgres => "SELECT value FROM installation_secrets WHERE name = $1",
-            _ => "SELECT value FROM installation_secrets WHERE name = ?1",
-        };
-        let row = db
-            .query_one_raw(Statement::from_sql_and_values(
-                backend,
-                select,
-                ["rate_limit_salt".into()],
-            ))
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("rate_limit_salt".to_owned()))?;
         Ok(Self {
-            salt: row.try_get("", "value")?,
+            server_key,
+            today: Arc::new(Mutex::new(None)),
             per_ip: PerIpLimits::default(),
         })
     }
@@ -162,13 +157,89 @@ impl Limiter {
         }
     }
 
-    fn key(&self, bucket: &str, subject: &str) -> String {
-        let mut hasher = Sha256::new();
-        for part in [self.salt.as_str(), bucket, subject] {
-            hasher.update(part.as_bytes());
-            hasher.update([0]);
+    fn sealer(&self) -> SubKey {
+        self.server_key.derive(DAY_KEYS)
+    }
+
+    /// The key of `day`, made and stored (sealed) by whoever needs it first.
+    async fn day_key<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        day: Date,
+    ) -> Result<Arc<SecretBox<[u8; 32]>>, DbErr> {
+        if let Ok(today) = self.today.lock()
+            && let Some((cached, key)) = today.as_ref()
+            && *cached == day
+        {
+            return Ok(key.clone());
         }
-        hex::encode(hasher.finalize())
+        let backend = db.get_database_backend();
+        let fresh = super::server_key::random_key()
+            .and_then(|key| self.sealer().seal(&key))
+            .map_err(|error| DbErr::Custom(error.to_string()))?;
+        let insert = placeholders(
+            backend,
+            "INSERT INTO rate_limit_keys (day, sealed_key) VALUES (?1, ?2) \
+             ON CONFLICT (day) DO NOTHING",
+        );
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            insert,
+            [day.to_string().into(), fresh.into()],
+        ))
+        .await?;
+        let select = placeholders(
+            backend,
+            "SELECT sealed_key FROM rate_limit_keys WHERE day = ?1",
+        );
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                select,
+                [day.to_string().into()],
+            ))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("rate limit key".to_owned()))?;
+        let key = self.open(&row.try_get::<String>("", "sealed_key")?)?;
+        if let Ok(mut today) = self.today.lock() {
+            *today = Some((day, key.clone()));
+        }
+        Ok(key)
+    }
+
+    fn open(&self, sealed: &str) -> Result<Arc<SecretBox<[u8; 32]>>, DbErr> {
+        self.sealer()
+            .open(sealed)
+            .ok()
+            .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
+            .map(|bytes| Arc::new(SecretBox::new(Box::new(bytes))))
+            .ok_or_else(|| {
+                DbErr::Custom("a rate-limit key does not open with the server key".to_owned())
+            })
+    }
+
+    /// The counter's key: HMAC-SHA-256 of bucket and subject under a day key.
+    fn key_under(day_key: &SecretBox<[u8; 32]>, bucket: &str, subject: &str) -> String {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(day_key.expose_secret())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        for part in [bucket, subject] {
+            mac.update(part.as_bytes());
+            mac.update(&[0]);
+        }
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    async fn key<C: ConnectionTrait>(
+        &self,
+        db: &C,
+        bucket: &str,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<String, DbErr> {
+        let day_key = self
+            .day_key(db, now.to_offset(time::UtcOffset::UTC).date())
+            .await?;
+        Ok(Self::key_under(&day_key, bucket, subject))
     }
 
     /// Counts one hit of `subject` against `limit`.
@@ -250,7 +321,7 @@ impl Limiter {
             _ => UPSERT.to_owned(),
         };
         let values: [Value; 3] = [
-            self.key(limit.bucket, subject).into(),
+            self.key(db, limit.bucket, subject, now).await?.into(),
             now.into(),
             (now - limit.window).into(),
         ];
@@ -288,7 +359,7 @@ impl Limiter {
                 backend,
                 sql,
                 [
-                    self.key(limit.bucket, subject).into(),
+                    self.key(db, limit.bucket, subject, now).await?.into(),
                     (now - limit.window).into(),
                 ],
             ))
@@ -302,7 +373,8 @@ impl Limiter {
         }
     }
 
-    /// Forgets `subject`'s count, e.g. after a successful sign-in.
+    /// Forgets `subject`'s count, e.g. after a successful sign-in (under
+    /// every day key still kept).
     pub async fn reset<C: ConnectionTrait>(
         &self,
         db: &C,
@@ -310,35 +382,56 @@ impl Limiter {
         subject: &str,
     ) -> Result<(), DbErr> {
         let backend = db.get_database_backend();
-        let sql = match backend {
-            DbBackend::Postgres => "DELETE FROM rate_limits WHERE key = $1",
-            _ => "DELETE FROM rate_limits WHERE key = ?1",
-        };
-        db.execute_raw(Statement::from_sql_and_values(
-            backend,
-            sql,
-            [self.key(limit.bucket, subject).into()],
-        ))
-        .await?;
+        let keys = db
+            .query_all_raw(Statement::from_string(
+                backend,
+                "SELECT sealed_key FROM rate_limit_keys",
+            ))
+            .await?;
+        let sql = placeholders(backend, "DELETE FROM rate_limits WHERE key = ?1");
+        for row in keys {
+            let day_key = self.open(&row.try_get::<String>("", "sealed_key")?)?;
+            db.execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql.clone(),
+                [Self::key_under(&day_key, limit.bucket, subject).into()],
+            ))
+            .await?;
+        }
         Ok(())
     }
 }
 
-/// Deletes counters whose window started more than a day ago.
+fn placeholders(backend: DbBackend, sql: &str) -> String {
+    match backend {
+        DbBackend::Postgres => sql.replace('?', "$"),
+        _ => sql.to_owned(),
+    }
+}
+
+/// Deletes counters whose window started more than a day ago, and destroys
+/// the day keys of past days: their counters can no longer be told apart.
 pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
     let backend = db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => "DELETE FROM rate_limits WHERE window_started_at < $1",
-        _ => "DELETE FROM rate_limits WHERE window_started_at < ?1",
-    };
-    let result = db
+    let counters = db
         .execute_raw(Statement::from_sql_and_values(
             backend,
-            sql,
+            placeholders(
+                backend,
+                "DELETE FROM rate_limits WHERE window_started_at < ?1",
+            ),
             [(now - Duration::days(1)).into()],
         ))
         .await?;
-    Ok(result.rows_affected())
+    let today = now.to_offset(time::UtcOffset::UTC).date();
+    let keys = db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            placeholders(backend, "DELETE FROM rate_limit_keys WHERE day < ?1"),
+            [today.to_string().into()],
+        ))
+        .await?;
+    Ok(counters.rows_affected() + keys.rows_affected())
 }
 
 /// One statement: insert the counter at one, or add one to it — starting

@@ -32,6 +32,11 @@ pub struct AppState {
     pub clock: Clock,
     pub site: Arc<SiteSettings>,
     pub limiter: Limiter,
+    /// Seals secrets kept in the database; never stored there itself.
+    pub server_key: super::server_key::ServerKey,
+    /// Where mail is written as `.eml` files when no SMTP server is set
+    /// (cleared out by housekeeping).
+    pub mail_folder: Option<std::path::PathBuf>,
     pub forum: crate::forum::ssr::ForumSettings,
     pub jobs: crate::jobs::ssr::JobSettings,
     /// GitHub and OpenID Connect providers for signing in.

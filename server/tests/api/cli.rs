@@ -183,6 +183,7 @@ async fn serve_stops_cleanly_on_sigterm() -> TestResult {
         .arg("serve")
         .env("DATABASE_URL", &database.url)
         .env("PORTAL_LISTEN", &listen)
+        .env("PORTAL_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
         .env("PORTAL_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

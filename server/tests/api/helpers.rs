@@ -174,6 +174,10 @@ impl QueuedMail {
     }
 }
 
+/// The server key of test servers (32 bytes in hex).
+pub const TEST_SECRET_KEY: &str =
+    "5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab5ec2e7ab";
+
 pub const PASSWORD: &str = "correct horse battery staple";
 
 impl TestApp {
@@ -402,9 +406,12 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     let upload_dir =
         std::env::temp_dir().join(format!("portal-test-uploads-{}", uuid::Uuid::new_v4()));
     let upload_path = upload_dir.display().to_string();
+    // Mail is delivered on demand by the tests (a sent mail's text is erased).
     let mut settings = vec![
         ("PORTAL_MAIL_DIR", mail_dir.as_str()),
         ("PORTAL_UPLOAD_DIR", upload_path.as_str()),
+        ("PORTAL_MAIL_WORKER", "false"),
+        ("PORTAL_SECRET_KEY", TEST_SECRET_KEY),
     ];
     settings.extend_from_slice(extra);
     let config = test_config(&database.url, &settings)?;

@@ -507,6 +507,7 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
         .env_clear()
         .env("DATABASE_URL", app.database_url())
         .env("PORTAL_UPLOAD_DIR", &upload_dir)
+        .env("PORTAL_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
         .env("PORTAL_LOG", "info")
         .output()?;
     let stdout = String::from_utf8_lossy(&output.stdout);

@@ -59,6 +59,7 @@ impl Served {
             .env("PORTAL_LISTEN", format!("127.0.0.1:{port}"))
             .env("PORTAL_BASE_URL", &base)
             .env("PORTAL_MAIL_DIR", &mail_dir)
+            .env("PORTAL_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
             .env("RUST_LOG", "debug")
             .env("PORTAL_LOG_FORMAT", "json")
             .stdout(Stdio::null())

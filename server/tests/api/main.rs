@@ -34,5 +34,6 @@ mod provider_double;
 mod rate_limits;
 mod registration_privacy;
 mod return_paths;
+mod secrets_at_rest;
 mod security;
 mod two_factor;

@@ -5,17 +5,19 @@ use totp_rs::{Builder, Secret, Totp};
 
 use crate::helpers::{PASSWORD, TestApp, TestResult, spawn_app};
 
-struct Enrolled {
-    totp: Totp,
-    recovery: Vec<String>,
+pub struct Enrolled {
+    pub totp: Totp,
+    pub recovery: Vec<String>,
+    /// The secret in base32, as the set-up page shows it.
+    pub secret: String,
 }
 
-fn code_at(totp: &Totp, app: &TestApp) -> String {
+pub fn code_at(totp: &Totp, app: &TestApp) -> String {
     let now = u64::try_from(app.clock.now().unix_timestamp()).unwrap_or_default();
     totp.generate(now).to_string()
 }
 
-async fn enrol(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>> {
+pub async fn enrol(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>> {
     app.signed_in_member("ferris", "ferris@example.org").await?;
     let begun = app.call("account/two-factor/begin", &[]).await?;
     assert_eq!(begun.error(), None, "{begun:?}");
@@ -55,7 +57,11 @@ async fn enrol(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>> {
         )
         .await?;
     assert_eq!(enabled.error(), None, "{enabled:?}");
-    Ok(Enrolled { totp, recovery })
+    Ok(Enrolled {
+        totp,
+        recovery,
+        secret,
+    })
 }
 
 #[tokio::test]

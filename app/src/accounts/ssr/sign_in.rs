@@ -195,6 +195,7 @@ pub(super) async fn begin(
 pub async fn complete_sign_in(
     db: &DatabaseConnection,
     clock: &Clock,
+    server_key: &crate::ssr::server_key::ServerKey,
     token: &str,
     code: &str,
     user_agent: &str,
@@ -235,7 +236,7 @@ pub async fn complete_sign_in(
         .map_err(AccountError::db("loading the account"))?
         .map(|account| account.username)
         .ok_or_else(expired)?;
-    two_factor::verify(db, clock, pending.account_id, &username, code).await?;
+    two_factor::verify(db, clock, server_key, pending.account_id, &username, code).await?;
     pending_sign_in::Entity::delete_by_id(hash)
         .exec(db)
         .await

@@ -1,7 +1,12 @@
 //! Optional TOTP second factor (RFC 6238: SHA-1, six digits, 30-second
 //! steps, one step of clock skew) with ten single-use recovery codes.
+//!
+//! The secret is stored sealed under the server key (which is not in the
+//! database). The recovery codes are random, independent of the secret:
+//! until enrolment is confirmed they are sealed together with the secret so
+//! that the set-up page can show them again, and afterwards only their
+//! hashes are kept.
 
-use hmac::{Hmac, Mac};
 use qrcode::{QrCode, render::svg};
 use sea_orm::{
     ActiveValue::Set,
@@ -9,7 +14,6 @@ use sea_orm::{
     sea_query::{Expr, ExprTrait},
 };
 use secrecy::SecretString;
-use sha2::Sha256;
 use time::OffsetDateTime;
 use totp_rs::{Builder, Secret, Totp};
 
@@ -20,7 +24,11 @@ use super::{
 };
 use crate::{
     accounts::TotpSetup,
-    ssr::{Clock, tokens},
+    ssr::{
+        Clock,
+        server_key::{ServerKey, is_sealed},
+        tokens,
+    },
 };
 
 const ISSUER: &str = "Community Portal";
@@ -41,27 +49,83 @@ fn unix(at: OffsetDateTime) -> u64 {
     u64::try_from(at.unix_timestamp()).unwrap_or_default()
 }
 
-/// The recovery codes that go with a secret, derived from it with
-/// HMAC-SHA-256 so they can be shown again until enrolment is confirmed,
-/// and only their hashes stored afterwards.
-fn recovery_codes(secret: &str) -> Vec<String> {
+/// What the server key seals the secrets with.
+const PURPOSE: &str = "totp";
+
+/// Ten fresh random recovery codes such as `abcde-fghjk` (about 49 bits each).
+fn new_recovery_codes() -> Result<Vec<String>, AccountError> {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
-    (0..RECOVERY_CODES)
-        .map(|index| {
-            let mut mac = match Hmac::<Sha256>::new_from_slice(secret.as_bytes()) {
-                Ok(mac) => mac,
-                Err(_) => return String::new(),
-            };
-            mac.update(format!("recovery-code-{index}").as_bytes());
-            let digest = mac.finalize().into_bytes();
-            let chars: String = digest
+    let mut codes = Vec::with_capacity(RECOVERY_CODES);
+    while codes.len() < RECOVERY_CODES {
+        let mut bytes = [0_u8; 32];
+        rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut bytes)
+            .map_err(|error| AccountError::Hash(error.to_string()))?;
+        // Rejection sampling keeps every character equally likely.
+        let limit = u8::try_from(256 - 256 % ALPHABET.len()).unwrap_or(u8::MAX);
+        let chars: String = bytes
+            .iter()
+            .filter(|byte| **byte < limit)
+            .take(10)
+            .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
+            .collect();
+        if chars.len() == 10
+            && !codes
                 .iter()
-                .take(10)
-                .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
-                .collect();
-            format!("{}-{}", &chars[..5], &chars[5..])
-        })
-        .collect()
+                .any(|code: &String| code.replace('-', "") == chars)
+        {
+            codes.push(format!("{}-{}", &chars[..5], &chars[5..]));
+        }
+    }
+    Ok(codes)
+}
+
+/// Seals the secret, and while enrolment waits for confirmation, its
+/// recovery codes (one per line after the secret).
+fn seal(key: &ServerKey, secret: &str, codes: &[String]) -> Result<String, AccountError> {
+    let mut plain = secret.to_owned();
+    for code in codes {
+        plain.push('\n');
+        plain.push_str(code);
+    }
+    key.derive(PURPOSE)
+        .seal(plain.as_bytes())
+        .map_err(|error| AccountError::Hash(error.to_string()))
+}
+
+/// The secret and pending recovery codes of a row. A row written before
+/// secrets were sealed holds its secret in clear: it is sealed now.
+async fn open<C: ConnectionTrait>(
+    db: &C,
+    key: &ServerKey,
+    row: &second_factor::Model,
+) -> Result<(String, Vec<String>), AccountError> {
+    if !is_sealed(&row.secret) {
+        let codes = if row.enabled_at.is_none() {
+            new_recovery_codes()?
+        } else {
+            Vec::new()
+        };
+        second_factor::Entity::update_many()
+            .col_expr(
+                second_factor::Column::Secret,
+                Expr::value(seal(key, &row.secret, &codes)?),
+            )
+            .filter(second_factor::Column::AccountId.eq(row.account_id))
+            .filter(second_factor::Column::Secret.eq(row.secret.clone()))
+            .exec(db)
+            .await
+            .map_err(AccountError::db("sealing a stored secret"))?;
+        return Ok((row.secret.clone(), codes));
+    }
+    let plain = key
+        .derive(PURPOSE)
+        .open(&row.secret)
+        .map_err(|error| AccountError::Hash(error.to_string()))?;
+    let plain = String::from_utf8(plain)
+        .map_err(|_| AccountError::Hash("a sealed TOTP secret is not text".to_owned()))?;
+    let mut lines = plain.lines().map(str::to_owned);
+    let secret = lines.next().unwrap_or_default();
+    Ok((secret, lines.collect()))
 }
 
 fn normalise_code(code: &str) -> String {
@@ -88,6 +152,7 @@ pub async fn is_enabled<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<b
 pub async fn begin(
     db: &DatabaseConnection,
     clock: &Clock,
+    key: &ServerKey,
     account_id: i64,
 ) -> Result<(), AccountError> {
     if is_enabled(db, account_id).await? {
@@ -97,6 +162,7 @@ pub async fn begin(
     rand::TryRngCore::try_fill_bytes(&mut rand::rngs::OsRng, &mut bytes)
         .map_err(|error| AccountError::Hash(error.to_string()))?;
     let secret = Secret::new_stack(bytes).to_base32();
+    let sealed = seal(key, &secret, &new_recovery_codes()?)?;
     let txn = db
         .begin()
         .await
@@ -107,7 +173,7 @@ pub async fn begin(
         .map_err(AccountError::db("removing an unconfirmed secret"))?;
     second_factor::Entity::insert(second_factor::ActiveModel {
         account_id: Set(account_id),
-        secret: Set(secret),
+        secret: Set(sealed),
         created_at: Set(clock.now()),
         enabled_at: Set(None),
         last_used_step: Set(None),
@@ -122,6 +188,7 @@ pub async fn begin(
 /// What the enrolment page shows while it waits for the first code.
 pub async fn pending_setup(
     db: &DatabaseConnection,
+    key: &ServerKey,
     account_id: i64,
     username: &str,
 ) -> Result<Option<TotpSetup>, AccountError> {
@@ -133,7 +200,8 @@ pub async fn pending_setup(
     else {
         return Ok(None);
     };
-    let uri = totp(&row.secret, username)?
+    let (secret, recovery_codes) = open(db, key, &row).await?;
+    let uri = totp(&secret, username)?
         .to_url()
         .map_err(|error| AccountError::Hash(error.to_string()))?;
     let qr_svg = QrCode::new(uri.as_bytes())
@@ -141,8 +209,7 @@ pub async fn pending_setup(
         .render::<svg::Color<'_>>()
         .min_dimensions(200, 200)
         .build();
-    let grouped = row
-        .secret
+    let grouped = secret
         .as_bytes()
         .chunks(4)
         .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
@@ -152,7 +219,7 @@ pub async fn pending_setup(
         secret: grouped,
         uri,
         qr_svg,
-        recovery_codes: recovery_codes(&row.secret),
+        recovery_codes,
     }))
 }
 
@@ -160,6 +227,7 @@ pub async fn pending_setup(
 pub async fn enable(
     db: &DatabaseConnection,
     clock: &Clock,
+    key: &ServerKey,
     account_id: i64,
     username: &str,
     code: &str,
@@ -175,15 +243,21 @@ pub async fn enable(
             message: "Start the set-up again: there is no code waiting for confirmation."
                 .to_owned(),
         })?;
-    let step = totp(&row.secret, username)?
+    let (secret, codes) = open(db, key, &row).await?;
+    let step = totp(&secret, username)?
         .check(code.trim(), unix(now))
         .ok_or_else(wrong_code)?;
     let txn = db
         .begin()
         .await
         .map_err(AccountError::db("starting a transaction"))?;
+    // From now on only the secret is kept; the codes are kept hashed.
     second_factor::Entity::update_many()
         .col_expr(second_factor::Column::EnabledAt, Expr::value(now))
+        .col_expr(
+            second_factor::Column::Secret,
+            Expr::value(seal(key, &secret, &[])?),
+        )
         .col_expr(
             second_factor::Column::LastUsedStep,
             Expr::value(i64::try_from(step).unwrap_or(i64::MAX)),
@@ -197,13 +271,11 @@ pub async fn enable(
         .exec(&txn)
         .await
         .map_err(AccountError::db("replacing recovery codes"))?;
-    recovery_code::Entity::insert_many(recovery_codes(&row.secret).iter().map(|code| {
-        recovery_code::ActiveModel {
-            account_id: Set(account_id),
-            code_hash: Set(hash_recovery_code(code)),
-            used_at: Set(None),
-            ..Default::default()
-        }
+    recovery_code::Entity::insert_many(codes.iter().map(|code| recovery_code::ActiveModel {
+        account_id: Set(account_id),
+        code_hash: Set(hash_recovery_code(code)),
+        used_at: Set(None),
+        ..Default::default()
     }))
     .exec(&txn)
     .await
@@ -267,6 +339,7 @@ fn wrong_code() -> AccountError {
 pub async fn verify<C: ConnectionTrait>(
     db: &C,
     clock: &Clock,
+    key: &ServerKey,
     account_id: i64,
     username: &str,
     code: &str,
@@ -280,7 +353,8 @@ pub async fn verify<C: ConnectionTrait>(
         .ok_or_else(wrong_code)?;
     let code = code.trim();
     if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
-        let step = totp(&row.secret, username)?
+        let (secret, _) = open(db, key, &row).await?;
+        let step = totp(&secret, username)?
             .check(code, unix(now))
             .and_then(|step| i64::try_from(step).ok())
             .ok_or_else(wrong_code)?;
@@ -323,8 +397,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ten_distinct_recovery_codes_come_from_a_secret() {
-        let codes = recovery_codes("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
+    fn recovery_codes_are_ten_random_distinct_codes() -> Result<(), AccountError> {
+        let codes = new_recovery_codes()?;
         assert_eq!(codes.len(), 10);
         assert!(
             codes
@@ -333,7 +407,18 @@ mod tests {
         );
         let unique: std::collections::HashSet<_> = codes.iter().collect();
         assert_eq!(unique.len(), 10);
-        assert_ne!(codes, recovery_codes("KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"));
+        assert_ne!(codes, new_recovery_codes()?);
+        Ok(())
+    }
+
+    #[test]
+    fn a_sealed_row_holds_neither_the_secret_nor_the_codes_in_clear() -> Result<(), AccountError> {
+        let key = ServerKey::generate().map_err(|e| AccountError::Hash(e.to_string()))?;
+        let codes = new_recovery_codes()?;
+        let sealed = seal(&key, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", &codes)?;
+        assert!(!sealed.contains("JBSWY3DP"));
+        assert!(codes.iter().all(|code| !sealed.contains(code.as_str())));
+        Ok(())
     }
 
     #[test]

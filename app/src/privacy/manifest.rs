@@ -235,6 +235,22 @@ const fn unsubscribe_link(column: &'static str, label: &'static str) -> Column {
     )
 }
 
+/// A column of `registration_holds`: erased with the hold after 48 hours.
+const fn hold(column: &'static str, label: &'static str, purpose: &'static str) -> Column {
+    personal(
+        "registration_holds",
+        column,
+        Personal {
+            feature: Feature::Accounts,
+            label,
+            purpose,
+            required: true,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(2, "the registration"),
+        },
+    )
+}
+
 /// Site-wide tables and accounts.
 const CORE: &[Column] = &[
     // Migration bookkeeping.
@@ -663,6 +679,25 @@ const CORE: &[Column] = &[
     not_personal("rate_limits", "window_started_at", "counter bookkeeping"),
     not_personal("rate_limits", "hits", "counter bookkeeping"),
     not_personal("rate_limits", "last_hit_at", "counter bookkeeping"),
+    not_personal("rate_limits", "previous_hit_at", "counter bookkeeping"),
+    // A username asked for with an address that already has an account.
+    hold(
+        "username_key",
+        "Normalised form of the username asked for",
+        "Keeps the name reserved, as an unconfirmed account would, so that registering tells no one whether an address has an account.",
+    ),
+    hold(
+        "email_key",
+        "Normalised email address given",
+        "Finds the account that has this address, to mail its owner that someone tried to register with it.",
+    ),
+    hold(
+        "password_hash",
+        "Argon2id hash of the password chosen",
+        "Answers a sign-in with the chosen name and password as an unconfirmed account would.",
+    ),
+    not_personal("registration_holds", "created_at", "when the registration was made"),
+    not_personal("registration_holds", "expires_at", "when the hold is erased"),
     not_personal("installation_secrets", "name", "server configuration"),
     not_personal("installation_secrets", "value", "server configuration"),
     not_personal("rate_limit_keys", "day", "which day a key counts"),

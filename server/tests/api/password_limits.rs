@@ -27,7 +27,10 @@ async fn forty_parallel_wrong_passwords_for_one_account_check_only_five() -> Tes
     let app = spawn_app_with(&[("PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES", "1000")]).await?;
     app.confirmed_member("ferris", "ferris@example.org").await?;
 
-    let guesses = (0..40).map(|n| app.sign_in("ferris", &format!("wrong guess number {n}")));
+    let passwords: Vec<String> = (0..40).map(|n| format!("wrong guess number {n}")).collect();
+    let guesses = passwords
+        .iter()
+        .map(|password| app.sign_in("ferris", password));
     let answers = futures::future::join_all(guesses).await;
 
     assert_eq!(tally(answers)?, (5, 35));

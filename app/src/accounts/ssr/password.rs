@@ -60,7 +60,7 @@ struct HashingPool {
 }
 
 /// Hashes that may wait for a core, per core.
-const WAITING_PER_CORE: usize = 4;
+const WAITING_PER_CORE: usize = 32;
 /// How long a hash may wait for a core.
 const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 

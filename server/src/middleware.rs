@@ -59,7 +59,9 @@ pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     {
         parts.status = status;
         if let Some(seconds) = error.retry_after() {
-            parts.headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+            parts
+                .headers
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }
     Response::from_parts(parts, Body::from(bytes))

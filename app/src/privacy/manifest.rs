@@ -696,8 +696,16 @@ const CORE: &[Column] = &[
         "Argon2id hash of the password chosen",
         "Answers a sign-in with the chosen name and password as an unconfirmed account would.",
     ),
-    not_personal("registration_holds", "created_at", "when the registration was made"),
-    not_personal("registration_holds", "expires_at", "when the hold is erased"),
+    not_personal(
+        "registration_holds",
+        "created_at",
+        "when the registration was made",
+    ),
+    not_personal(
+        "registration_holds",
+        "expires_at",
+        "when the hold is erased",
+    ),
     not_personal("installation_secrets", "name", "server configuration"),
     not_personal("installation_secrets", "value", "server configuration"),
     not_personal("rate_limit_keys", "day", "which day a key counts"),

@@ -35,8 +35,8 @@ async fn reset_with(
 }
 
 #[tokio::test]
-async fn an_attackers_provider_stops_working_once_the_real_owner_resets_the_password()
--> TestResult {
+async fn an_attackers_provider_stops_working_once_the_real_owner_resets_the_password() -> TestResult
+{
     let (attacker, double) = spawn_with_providers().await?;
     // The attacker signs up through their own provider account, typing the
     // victim's address, which the provider does not vouch for.
@@ -109,7 +109,8 @@ async fn a_member_with_an_unconfirmed_address_cannot_link_a_provider() -> TestRe
 }
 
 #[tokio::test]
-async fn confirming_the_address_while_signed_in_keeps_this_session_and_its_provider() -> TestResult {
+async fn confirming_the_address_while_signed_in_keeps_this_session_and_its_provider() -> TestResult
+{
     let (app, double) = spawn_with_providers().await?;
     let person = Person::new("p-sub", "p", "p@idp.example", false);
     sign_in_with(&app, &double, "idp", &person, Fault::None).await?;

@@ -96,8 +96,7 @@ async fn wrong_current_passwords(
 async fn changing_the_password_the_address_or_the_second_factor_is_limited_like_signing_in()
 -> TestResult {
     let app = spawn_app_with(&[("PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES", "1000")]).await?;
-    app.signed_in_member("ferris", "ferris@example.org")
-        .await?;
+    app.signed_in_member("ferris", "ferris@example.org").await?;
     let wrong = "not my password at all";
     let forms: [(&str, Vec<(&str, &str)>); 3] = [
         (
@@ -109,7 +108,10 @@ async fn changing_the_password_the_address_or_the_second_factor_is_limited_like_
         ),
         (
             "account/change-email",
-            vec![("current_password", wrong), ("new_email", "new@example.org")],
+            vec![
+                ("current_password", wrong),
+                ("new_email", "new@example.org"),
+            ],
         ),
         ("account/two-factor/disable", vec![("password", wrong)]),
     ];
@@ -138,8 +140,7 @@ async fn made_up_reset_tokens_are_refused_before_any_hash_and_then_limited() -> 
             .await?,
         );
     }
-    let codes: Vec<Option<(String, Option<String>)>> =
-        answers.iter().map(Answer::error).collect();
+    let codes: Vec<Option<(String, Option<String>)>> = answers.iter().map(Answer::error).collect();
     let refused = codes
         .iter()
         .filter(|code| {
@@ -149,7 +150,10 @@ async fn made_up_reset_tokens_are_refused_before_any_hash_and_then_limited() -> 
         .count();
     let limited = codes
         .iter()
-        .filter(|code| code.as_ref().is_some_and(|(code, _)| code == "rate_limited"))
+        .filter(|code| {
+            code.as_ref()
+                .is_some_and(|(code, _)| code == "rate_limited")
+        })
         .count();
     assert_eq!((refused, limited), (30, 5));
     let last = answers.last().ok_or("no answer")?;

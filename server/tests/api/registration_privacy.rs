@@ -81,13 +81,16 @@ async fn registering_with_a_known_address_looks_the_same_as_with_a_new_one_by_ev
     assert_eq!(with_new_address, with_known_address);
     // What was seen: accepted, then "taken", then "confirm first".
     assert_eq!(with_new_address[1].0, 422);
-    assert!(with_new_address[2].2.contains("not confirmed"), "{with_new_address:?}");
+    assert!(
+        with_new_address[2].2.contains("not confirmed"),
+        "{with_new_address:?}"
+    );
     Ok(())
 }
 
 #[tokio::test]
-async fn a_held_username_and_an_unconfirmed_account_are_both_released_after_48_hours()
--> TestResult {
+async fn a_held_username_and_an_unconfirmed_account_are_both_released_after_48_hours() -> TestResult
+{
     let app = spawn_app().await?;
     owner_of(&app, "known@example.org").await?;
     app.register("newcomer", "new@example.org").await?;
@@ -132,9 +135,14 @@ async fn an_unconfirmed_member_gets_a_new_link_instead_of_a_session() -> TestRes
     let old = app
         .call("account/confirm-email", &[("token", &first)])
         .await?;
-    assert_eq!(old.error().map(|(code, _)| code).as_deref(), Some("invalid"));
+    assert_eq!(
+        old.error().map(|(code, _)| code).as_deref(),
+        Some("invalid")
+    );
     let new = newest.token().ok_or("no new link")?;
-    let confirmed = app.call("account/confirm-email", &[("token", &new)]).await?;
+    let confirmed = app
+        .call("account/confirm-email", &[("token", &new)])
+        .await?;
     assert_eq!(confirmed.error(), None, "{confirmed:?}");
     let signed_in = app.sign_in("newcomer", PASSWORD).await?;
     assert_eq!(signed_in.error(), None, "{signed_in:?}");

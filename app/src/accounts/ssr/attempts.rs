@@ -110,7 +110,10 @@ impl Admitted {
         db: &DatabaseConnection,
         limiter: &Limiter,
     ) -> Result<(), AccountError> {
-        for (limit, subject) in [(PER_ACCOUNT_AND_IP, &self.pair), (PER_ACCOUNT, &self.subject)] {
+        for (limit, subject) in [
+            (PER_ACCOUNT_AND_IP, &self.pair),
+            (PER_ACCOUNT, &self.subject),
+        ] {
             limiter
                 .reset(db, limit, subject)
                 .await

@@ -76,7 +76,11 @@ pub async fn register(
         .await
         .map_err(AccountError::db("checking the username"))?
         .is_some();
-    if username_taken || unconfirmed::find_hold(&txn, &username.key(), now).await?.is_some() {
+    if username_taken
+        || unconfirmed::find_hold(&txn, &username.key(), now)
+            .await?
+            .is_some()
+    {
         return Err(AccountError::Taken);
     }
     let email_taken = account::Entity::find()

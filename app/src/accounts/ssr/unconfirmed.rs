@@ -10,14 +10,16 @@
 //! cannot sign in at all with its password.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    ExprTrait, SqlErr, sea_query::Query,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ExprTrait,
+    QueryFilter, SqlErr, sea_query::Query,
 };
 use time::OffsetDateTime;
 
 use super::{
     AccountError, account_tokens,
-    entities::{account, account_token, identity, pending_sign_in, registration_hold, sign_in_flow},
+    entities::{
+        account, account_token, identity, pending_sign_in, registration_hold, sign_in_flow,
+    },
     mails,
     register::{VERIFY_FOR, mail_confirmation},
 };

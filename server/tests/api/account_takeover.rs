@@ -21,6 +21,38 @@ async fn newest_token(app: &TestApp, subject: &str) -> Result<String, Box<dyn st
         .ok_or("no such mail")?)
 }
 
+/// Asks for a reset of `email`'s password; the link's token.
+async fn reset_link(app: &TestApp, email: &str) -> Result<String, Box<dyn std::error::Error>> {
+    app.call("account/forgot-password", &[("email", email)])
+        .await?;
+    newest_token(app, "Reset your password").await
+}
+
+/// Signs up through the provider as `person`, typing `email` (which the
+/// provider does not vouch for) and choosing `username`.
+async fn sign_up_typing(
+    app: &TestApp,
+    double: &crate::provider_double::ProviderDouble,
+    person: &Person,
+    username: &str,
+    email: &str,
+) -> TestResult {
+    sign_in_with(app, double, "idp", person, Fault::None).await?;
+    let made = app
+        .call(
+            "account/finish-sign-up",
+            &[
+                ("username", username),
+                ("email", email),
+                ("age_confirmed", "on"),
+                ("policy_accepted", "on"),
+            ],
+        )
+        .await?;
+    assert_eq!(made.error(), None, "{made:?}");
+    Ok(())
+}
+
 async fn reset_with(
     app: &TestApp,
     token: &str,
@@ -41,30 +73,19 @@ async fn an_attackers_provider_stops_working_once_the_real_owner_resets_the_pass
     // The attacker signs up through their own provider account, typing the
     // victim's address, which the provider does not vouch for.
     let mallory = Person::new("mallory-sub", "mallory", "mallory@evil.example", false);
-    sign_in_with(&attacker, &double, "idp", &mallory, Fault::None).await?;
-    let made = attacker
-        .call(
-            "account/finish-sign-up",
-            &[
-                ("username", "victim-ish"),
-                ("email", "victim@example.org"),
-                ("age_confirmed", "on"),
-                ("policy_accepted", "on"),
-            ],
-        )
-        .await?;
-    assert_eq!(made.error(), None, "{made:?}");
+    sign_up_typing(
+        &attacker,
+        &double,
+        &mallory,
+        "victim-ish",
+        "victim@example.org",
+    )
+    .await?;
     assert_eq!(attacker.whoami().await?.as_deref(), Some("victim-ish"));
 
     // The owner of the address takes the account over by a reset link.
     let victim = TestApp::visitor_of(&attacker)?;
-    victim
-        .call(
-            "account/forgot-password",
-            &[("email", "victim@example.org")],
-        )
-        .await?;
-    let token = newest_token(&victim, "Reset your password").await?;
+    let token = reset_link(&victim, "victim@example.org").await?;
     assert_eq!(reset_with(&victim, &token).await?, None);
 
     // The attacker's session is over, and their provider no longer leads in.
@@ -83,17 +104,7 @@ async fn an_attackers_provider_stops_working_once_the_real_owner_resets_the_pass
 async fn a_member_with_an_unconfirmed_address_cannot_link_a_provider() -> TestResult {
     let (app, double) = spawn_with_providers().await?;
     let first = Person::new("first-sub", "first", "first@idp.example", false);
-    sign_in_with(&app, &double, "idp", &first, Fault::None).await?;
-    app.call(
-        "account/finish-sign-up",
-        &[
-            ("username", "newbie"),
-            ("email", "someone@example.org"),
-            ("age_confirmed", "on"),
-            ("policy_accepted", "on"),
-        ],
-    )
-    .await?;
+    sign_up_typing(&app, &double, &first, "newbie", "someone@example.org").await?;
     assert_eq!(app.whoami().await?.as_deref(), Some("newbie"));
 
     let second = Person::new("second-sub", "second", "second@idp.example", true);
@@ -113,17 +124,7 @@ async fn confirming_the_address_while_signed_in_keeps_this_session_and_its_provi
 {
     let (app, double) = spawn_with_providers().await?;
     let person = Person::new("p-sub", "p", "p@idp.example", false);
-    sign_in_with(&app, &double, "idp", &person, Fault::None).await?;
-    app.call(
-        "account/finish-sign-up",
-        &[
-            ("username", "typed"),
-            ("email", "typed@example.org"),
-            ("age_confirmed", "on"),
-            ("policy_accepted", "on"),
-        ],
-    )
-    .await?;
+    sign_up_typing(&app, &double, &person, "typed", "typed@example.org").await?;
     let token = newest_token(&app, "Confirm your email address").await?;
 
     // Opened signed in, in the same browser: this session and its provider stay.
@@ -141,17 +142,7 @@ async fn confirming_the_address_while_signed_in_keeps_this_session_and_its_provi
 async fn confirming_from_another_browser_unlinks_providers_linked_before() -> TestResult {
     let (app, double) = spawn_with_providers().await?;
     let person = Person::new("p-sub", "p", "p@idp.example", false);
-    sign_in_with(&app, &double, "idp", &person, Fault::None).await?;
-    app.call(
-        "account/finish-sign-up",
-        &[
-            ("username", "typed"),
-            ("email", "typed@example.org"),
-            ("age_confirmed", "on"),
-            ("policy_accepted", "on"),
-        ],
-    )
-    .await?;
+    sign_up_typing(&app, &double, &person, "typed", "typed@example.org").await?;
     let token = newest_token(&app, "Confirm your email address").await?;
     let mailbox_owner = TestApp::visitor_of(&app)?;
 
@@ -169,18 +160,8 @@ async fn confirming_from_another_browser_unlinks_providers_linked_before() -> Te
 async fn a_new_reset_link_voids_the_earlier_one() -> TestResult {
     let app = spawn_app().await?;
     app.confirmed_member("ferris", "ferris@example.org").await?;
-    app.call(
-        "account/forgot-password",
-        &[("email", "ferris@example.org")],
-    )
-    .await?;
-    let first = newest_token(&app, "Reset your password").await?;
-    app.call(
-        "account/forgot-password",
-        &[("email", "ferris@example.org")],
-    )
-    .await?;
-    let second = newest_token(&app, "Reset your password").await?;
+    let first = reset_link(&app, "ferris@example.org").await?;
+    let second = reset_link(&app, "ferris@example.org").await?;
 
     let with_first = reset_with(&app, &first).await?;
     let with_second = reset_with(&app, &second).await?;
@@ -197,12 +178,7 @@ async fn a_new_reset_link_voids_the_earlier_one() -> TestResult {
 async fn changing_the_address_voids_a_reset_link_sent_to_the_old_one() -> TestResult {
     let app = spawn_app().await?;
     app.signed_in_member("ferris", "ferris@example.org").await?;
-    app.call(
-        "account/forgot-password",
-        &[("email", "ferris@example.org")],
-    )
-    .await?;
-    let reset = newest_token(&app, "Reset your password").await?;
+    let reset = reset_link(&app, "ferris@example.org").await?;
     app.call(
         "account/change-email",
         &[

@@ -516,4 +516,25 @@ mod tests {
             assert_eq!(ReportReason::parse(reason.as_str()), Some(reason));
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_title_input_is_refused_or_one_trimmed_line_of_3_to_150(input in "\\PC{0,160}|[ a\\n\\t]{0,10}") {
+            if let Ok(title) = PostTitle::parse(&input) {
+                let length = title.as_str().chars().count();
+                proptest::prop_assert!((3..=150).contains(&length));
+                proptest::prop_assert_eq!(title.as_str(), title.as_str().trim());
+                proptest::prop_assert!(!title.as_str().chars().any(char::is_control));
+            }
+        }
+
+        #[test]
+        fn any_body_input_is_refused_or_2_to_20000_characters_without_stray_controls(input in "\\PC{0,300}|[ \\u{0}-\\u{1f}ab]{0,20}") {
+            if let Ok(body) = PostBody::parse(&input) {
+                let text = body.as_str();
+                proptest::prop_assert!((2..=PostBody::MAX).contains(&text.chars().count()));
+                proptest::prop_assert!(!text.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')));
+            }
+        }
+    }
 }

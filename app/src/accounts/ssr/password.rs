@@ -183,4 +183,14 @@ mod tests {
         assert!(!verify_password(guess, None).await?);
         Ok(())
     }
+
+    proptest::proptest! {
+        #[test]
+        fn a_password_is_accepted_exactly_when_its_length_is_12_to_128_and_it_is_not_common(input in "\\PC{0,140}") {
+            let length = input.chars().count();
+            let common = COMMON.contains(input.to_lowercase().as_str());
+            let accepted = Password::parse(SecretString::from(input)).is_ok();
+            proptest::prop_assert_eq!(accepted, (12..=128).contains(&length) && !common);
+        }
+    }
 }

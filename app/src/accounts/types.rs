@@ -254,6 +254,31 @@ mod tests {
         }
         assert!(Email::parse("x@example.org\r\nBcc: victim@example.org").is_err());
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_username_input_is_refused_or_becomes_a_clean_name(input in "\\PC{0,40}|[a-zA-Z0-9_.-]{0,40}") {
+            if let Ok(name) = Username::parse(&input) {
+                let length = name.as_str().chars().count();
+                proptest::prop_assert!((3..=30).contains(&length));
+                proptest::prop_assert!(!name.as_str().chars().any(char::is_whitespace));
+                // Parsing is idempotent and the key never depends on the spelling's case.
+                let again = Username::parse(name.as_str()).map(|again| again.key());
+                proptest::prop_assert_eq!(again, Ok(name.key()));
+            }
+        }
+
+        #[test]
+        fn any_address_input_is_refused_or_has_one_local_part_and_a_dotted_domain(input in "\\PC{0,300}|[a-z.@]{0,30}") {
+            if let Ok(email) = Email::parse(&input) {
+                let (local, domain) = email.as_str().rsplit_once('@').unwrap_or_default();
+                proptest::prop_assert!(!local.is_empty() && !local.contains('@'));
+                proptest::prop_assert!(domain.contains('.') && !domain.contains(".."));
+                proptest::prop_assert!(email.as_str().len() <= Email::MAX);
+                proptest::prop_assert!(!email.as_str().chars().any(|c| c.is_whitespace() || c.is_control()));
+            }
+        }
+    }
 }
 
 /// A "Sign in with …" button: the provider's key and display name.
@@ -308,29 +333,4 @@ pub struct SignInMethods {
     pub identities: Vec<LinkedIdentity>,
     /// Providers the member can still link.
     pub available: Vec<ProviderButton>,
-
-    proptest::proptest! {
-        #[test]
-        fn any_username_input_is_refused_or_becomes_a_clean_name(input in "\\PC{0,40}|[a-zA-Z0-9_.-]{0,40}") {
-            if let Ok(name) = Username::parse(&input) {
-                let length = name.as_str().chars().count();
-                proptest::prop_assert!((3..=30).contains(&length));
-                proptest::prop_assert!(!name.as_str().chars().any(char::is_whitespace));
-                // Parsing is idempotent and the key never depends on the spelling's case.
-                let again = Username::parse(name.as_str()).map(|again| again.key());
-                proptest::prop_assert_eq!(again, Ok(name.key()));
-            }
-        }
-
-        #[test]
-        fn any_address_input_is_refused_or_has_one_local_part_and_a_dotted_domain(input in "\\PC{0,300}|[a-z.@]{0,30}") {
-            if let Ok(email) = Email::parse(&input) {
-                let (local, domain) = email.as_str().rsplit_once('@').unwrap_or_default();
-                proptest::prop_assert!(!local.is_empty() && !local.contains('@'));
-                proptest::prop_assert!(domain.contains('.') && !domain.contains(".."));
-                proptest::prop_assert!(email.as_str().len() <= Email::MAX);
-                proptest::prop_assert!(!email.as_str().chars().any(|c| c.is_whitespace() || c.is_control()));
-            }
-        }
-    }
 }

@@ -380,10 +380,17 @@ pub fn test_config(
     database_url: &str,
     extra: &[(&str, &str)],
 ) -> Result<Config, server::config::ConfigError> {
+    // Nothing a test makes may land in the source tree: the key file and
+    // the mail folder default to a folder of the test's own.
+    let own = std::env::temp_dir().join(format!("portal-test-{}", uuid::Uuid::new_v4()));
+    let key_file = own.join("secret.key").display().to_string();
+    let mail_dir = own.join("mail").display().to_string();
     let mut env: HashMap<String, String> = [
         ("PORTAL_LISTEN", "127.0.0.1:0"),
         ("PORTAL_DATABASE_URL", database_url),
         ("PORTAL_LOG", "warn"),
+        ("PORTAL_SECRET_KEY_FILE", key_file.as_str()),
+        ("PORTAL_MAIL_DIR", mail_dir.as_str()),
     ]
     .into_iter()
     .map(|(key, value)| (key.to_owned(), value.to_owned()))

@@ -11,10 +11,14 @@ use crate::helpers::{TestDatabase, TestResult};
 const PORTAL: &str = env!("CARGO_BIN_EXE_portal");
 
 fn portal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::io::Result<Output> {
+    // A folder of its own for what the command makes unless told otherwise.
+    let own = std::env::temp_dir().join(format!("portal-cli-{}", uuid::Uuid::new_v4()));
     let mut child = Command::new(PORTAL)
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PORTAL_SECRET_KEY_FILE", own.join("secret.key"))
+        .env("PORTAL_MAIL_DIR", own.join("mail"))
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -67,8 +67,7 @@ fn EntryTable(entries: Vec<ListedEntry>, decide: ServerAction<DecideCovered>) ->
                                         </button>
                                     </ActionForm>
                                 }
-                            })}
-                        <ActionForm action=decide attr:class="inline-form">
+                            })} <ActionForm action=decide attr:class="inline-form">
                             <input type="hidden" name="id" value=entry.id />
                             <input type="hidden" name="decision" value="remove" />
                             <button type="submit" class="link-button" aria-label=remove_label>

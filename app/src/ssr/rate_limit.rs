@@ -100,12 +100,15 @@ impl Default for PerIpLimits {
     }
 }
 
+/// A day and its key.
+type DayKey = (Date, Arc<SecretBox<[u8; 32]>>);
+
 /// The server key and the operator's limits, ready to count.
 #[derive(Clone, Debug)]
 pub struct Limiter {
     server_key: ServerKey,
     /// The day key in use, so that a hit does not read it every time.
-    today: Arc<Mutex<Option<(Date, Arc<SecretBox<[u8; 32]>>)>>>,
+    today: Arc<Mutex<Option<DayKey>>>,
     per_ip: PerIpLimits,
 }
 

@@ -96,7 +96,7 @@ def main():
         PORTAL_MAIL_DIR=f"{folder}/mail",
         PORTAL_UPLOAD_DIR=f"{folder}/uploads",
         PORTAL_SECRET_KEY_FILE=f"{folder}/secret.key",
-        PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES="100000000",
+        PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES="100000",
         PORTAL_LOG="warn",
     )
     server = subprocess.Popen([args.bin, "serve"], env=env)

@@ -22,6 +22,7 @@ mod m20261201_000101_secret_keys;
 mod m20261201_000201_cla_confirmations;
 mod m20261201_000301_webhook_bodies;
 mod m20261201_000401_sign_in_hardening;
+mod m20261203_000501_forum_visibility;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000201_cla_confirmations::Migration),
             Box::new(m20261201_000301_webhook_bodies::Migration),
             Box::new(m20261201_000401_sign_in_hardening::Migration),
+            Box::new(m20261203_000501_forum_visibility::Migration),
         ]
     }
 }

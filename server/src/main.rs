@@ -81,6 +81,25 @@ enum Command {
     /// also does this in the background every ten minutes; a running
     /// server's mail worker delivers them.
     SendDigests,
+    /// Fill an empty database with a made-up community of realistic size
+    /// (members, categories, threads and replies, reports, CLA signatures,
+    /// jobs and applications), to try the portal or measure it. Every
+    /// seeded member's password is "seeded member password".
+    Seed {
+        /// Forum posts in all; a third of them start threads.
+        #[arg(long, default_value_t = 60_000)]
+        posts: u64,
+        /// Members; one in twenty posts by default.
+        #[arg(long)]
+        members: Option<u64>,
+        #[arg(long, default_value_t = 8)]
+        categories: u64,
+        #[arg(long, default_value_t = 40)]
+        jobs: u64,
+        /// The same number makes the same community.
+        #[arg(long, default_value_t = 1)]
+        random_seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -160,6 +179,39 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         }
         Command::Purge => purge(config).await,
         Command::SendDigests => send_digests(config).await,
+        Command::Seed {
+            posts,
+            members,
+            categories,
+            jobs,
+            random_seed,
+        } => {
+            let db = connect(config).await?;
+            Migrator::up(&db, None)
+                .await
+                .context("applying migrations")?;
+            let plan = server::seed::Plan {
+                posts,
+                members: members.unwrap_or((posts / 20).max(10)),
+                categories: categories.max(1),
+                jobs,
+                random_seed,
+            };
+            let seeded = server::seed::seed(&db, Clock::system().now(), plan).await?;
+            say(&format!(
+                "Seeded {} members, {} categories, {} threads, {} posts, {} reports, \
+                 {} CLA signatures, {} jobs, {} applications.",
+                seeded.members,
+                seeded.categories,
+                seeded.threads,
+                seeded.posts,
+                seeded.reports,
+                seeded.signatures,
+                seeded.jobs,
+                seeded.applications
+            ));
+            Ok(())
+        }
         Command::Publish {
             document,
             title,

@@ -194,7 +194,9 @@ pub async fn app_state(
         .site_addr(config.listen)
         .build();
     let server_key = config.server_key()?;
+    let reads = db::connect_reads(config.database_url.expose_secret(), &db, None).await?;
     Ok(AppState {
+        reads,
         limiter: Limiter::load(&db, server_key.clone())
             .await
             .map_err(StartupError::Limiter)?

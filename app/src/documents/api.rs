@@ -9,5 +9,5 @@ pub async fn current_document(kind: DocumentKind) -> Result<PublishedDocument, A
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    super::ssr::current(&state.db, kind, state.clock.now()).await
+    super::ssr::current(&state.reads, kind, state.clock.now()).await
 }

@@ -62,7 +62,7 @@ pub async fn forum_categories() -> Result<Vec<Category>, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    super::ssr::categories(&state.db).await
+    super::ssr::categories(&state.reads).await
 }
 
 /// One page of a category's threads.
@@ -92,7 +92,7 @@ pub async fn compose_context(category: i64) -> Result<(Category, Posting), AppEr
 
     let state = AppState::from_context()?;
     let viewer = viewer().await?;
-    let category = super::ssr::find_category(&state.db, super::CategoryId(category)).await?;
+    let category = super::ssr::find_category(&state.reads, super::CategoryId(category)).await?;
     let posting = super::ssr::posting_status(&state, viewer.as_ref()).await?;
     Ok((category, posting))
 }

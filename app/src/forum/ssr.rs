@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect,
-    sea_query::{Expr, ExprTrait, Query},
+    sea_query::Expr,
 };
 use time::{OffsetDateTime, macros::format_description};
 
@@ -111,17 +111,10 @@ impl Seen {
         }
     }
 
-    /// The threads that exist for this viewer: those whose first post does.
-    pub fn threads(self) -> Condition {
-        Condition::all().add(
-            Expr::col((thread::Entity, thread::Column::FirstPostId)).in_subquery(
-                Query::select()
-                    .column(post::Column::Id)
-                    .from(post::Entity)
-                    .cond_where(self.posts())
-                    .to_owned(),
-            ),
-        )
+    /// The threads that exist for visitors: those whose first post is
+    /// public, as [`refresh_thread`] stores it.
+    pub fn public_threads() -> Condition {
+        Condition::all().add(thread::Column::Public.eq(true))
     }
 
     pub fn can_see(self, post: &post::Model) -> bool {
@@ -157,7 +150,9 @@ pub async fn usernames<C: ConnectionTrait>(
 }
 
 /// Recounts a thread's visible replies and its latest visible activity,
-/// after any post of it is written, hidden, deleted or brought back.
+/// and stores whether the thread is public, after any post of it is
+/// written, hidden, deleted or brought back. When the thread's visibility
+/// changes, so does its category's count of public threads.
 pub async fn refresh_thread<C: ConnectionTrait>(db: &C, thread_id: i64) -> Result<(), AppError> {
     let visible: Vec<(i64, OffsetDateTime)> = post::Entity::find()
         .select_only()
@@ -176,6 +171,9 @@ pub async fn refresh_thread<C: ConnectionTrait>(db: &C, thread_id: i64) -> Resul
     else {
         return Err(AppError::NotFound);
     };
+    let public = visible
+        .iter()
+        .any(|(id, _)| Some(*id) == thread.first_post_id);
     let replies = visible
         .iter()
         .filter(|(id, _)| Some(*id) != thread.first_post_id)
@@ -191,9 +189,13 @@ pub async fn refresh_thread<C: ConnectionTrait>(db: &C, thread_id: i64) -> Resul
             Expr::value(i32::try_from(replies).unwrap_or(i32::MAX)),
         )
         .col_expr(thread::Column::LastActivityAt, Expr::value(last))
+        .col_expr(thread::Column::Public, Expr::value(public))
         .filter(thread::Column::Id.eq(thread_id))
         .exec(db)
         .await
         .map_err(|e| db_error("recounting a thread", e))?;
+    if public != thread.public {
+        recount_category(db, thread.category_id).await?;
+    }
     Ok(())
 }

@@ -15,7 +15,7 @@ pub async fn open_jobs() -> Result<Vec<JobSummary>, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    super::ssr::open_jobs(&state.db, &state.clock).await
+    super::ssr::open_jobs(&state.reads, &state.clock).await
 }
 
 /// One posting, open or closed.
@@ -33,7 +33,7 @@ pub async fn jobs_feed() -> Result<Vec<FeedJob>, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    super::ssr::feed(&state.db, &state.clock, &state.site.base_url).await
+    super::ssr::feed(&state.reads, &state.clock, &state.site.base_url).await
 }
 
 /// Receives the application form (multipart, with the résumé). `website`

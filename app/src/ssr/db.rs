@@ -80,6 +80,40 @@ pub async fn connect(
         })
 }
 
+/// A pool for queries that only read, beside the pool that `connect`
+/// opened. On SQLite, WAL lets several connections read while the one
+/// writer writes, so listings and pages never queue behind writes; these
+/// connections refuse to write (`query_only`). On PostgreSQL, and for an
+/// in-memory SQLite database, it is the same pool.
+pub async fn connect_reads(
+    url: &str,
+    writes: &DatabaseConnection,
+    max_connections: Option<u32>,
+) -> Result<DatabaseConnection, ConnectError> {
+    if Backend::of(url)? != Backend::Sqlite || url.contains(":memory:") {
+        return Ok(writes.clone());
+    }
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10))
+        .max_connections(max_connections.unwrap_or(u32::try_from(cores.clamp(2, 8)).unwrap_or(2)))
+        .map_sqlx_sqlite_opts(|sqlite| {
+            sqlite
+                .busy_timeout(Duration::from_secs(5))
+                .foreign_keys(true)
+                .pragma("query_only", "ON")
+        });
+    Database::connect(options)
+        .await
+        .map_err(|source| ConnectError::Connect {
+            url: redact(url),
+            source,
+        })
+}
+
 fn prepare_sqlite_folder(url: &str) -> Result<(), ConnectError> {
     let options =
         SqliteConnectOptions::from_str(url).map_err(|error| ConnectError::BadSqliteUrl {

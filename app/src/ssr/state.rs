@@ -28,7 +28,11 @@ impl SiteSettings {
 /// at start-up, cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
+    /// The pool for writes, and for reads that must see them.
     pub db: DatabaseConnection,
+    /// A pool for pages and listings that only read: on SQLite, separate
+    /// connections that never wait behind a write (see `db::connect_reads`).
+    pub reads: DatabaseConnection,
     pub clock: Clock,
     pub site: Arc<SiteSettings>,
     pub limiter: Limiter,

@@ -1,14 +1,16 @@
 //! Password rules and Argon2id hashing (OWASP: m = 19 MiB, t = 2, p = 1),
 //! always off the async runtime.
 
-use std::sync::{Arc, LazyLock};
+use std::{
+    sync::{Arc, LazyLock, Mutex},
+    time::{Duration, Instant},
+};
 
 use argon2::{
     Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
     password_hash::{SaltString, rand_core::OsRng},
 };
 use secrecy::{ExposeSecret, SecretString};
-use tokio::sync::Semaphore;
 
 use super::AccountError;
 
@@ -49,31 +51,56 @@ fn argon2() -> Result<Argon2<'static>, AccountError> {
     Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
 }
 
-/// Argon2 takes 19 MiB and a core for each hash. At most one hash per core
-/// runs at a time; a few more may wait their turn, briefly. Beyond that a
-/// request is answered `busy` at once rather than piling up memory and
-/// threads: however many requests arrive, hashing never holds more than
-/// `cores × 19 MiB`.
+/// Argon2 takes 19 MiB and a core for each hash. Hashes run on a few
+/// threads of their own, one per core, fed by a short queue: a hash that
+/// finds the queue full, or waits in it too long, is answered `busy` at
+/// once rather than piling up memory and threads. However many requests
+/// arrive, hashing never holds more than `cores × 19 MiB` — and since only
+/// these threads ever hash, the allocator keeps at most that much for
+/// reuse (the blocking pool's hundreds of threads would each keep their
+/// own).
 struct HashingPool {
-    running: Arc<Semaphore>,
-    waiting: Semaphore,
+    queue: std::sync::mpsc::SyncSender<Job>,
 }
+
+type Job = Box<dyn FnOnce() + Send>;
 
 /// Hashes that may wait for a core, per core.
 const WAITING_PER_CORE: usize = 32;
 /// How long a hash may wait for a core.
-const LONGEST_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
 static POOL: LazyLock<HashingPool> = LazyLock::new(|| {
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-    HashingPool {
-        running: Arc::new(Semaphore::new(cores)),
-        waiting: Semaphore::new(cores * WAITING_PER_CORE),
+    let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(cores * WAITING_PER_CORE);
+    let jobs = Arc::new(Mutex::new(jobs));
+    for index in 0..cores {
+        let jobs = Arc::clone(&jobs);
+        let spawned = std::thread::Builder::new()
+            .name(format!("password-hash-{index}"))
+            .spawn(move || {
+                loop {
+                    // The lock is held only while taking a job, not while running it.
+                    let job = match jobs.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "could not start a password hashing thread");
+        }
     }
+    HashingPool { queue }
 });
 
-/// Runs `work` on the blocking pool, inside the current tracing span, once
-/// the hashing pool has a core for it; `Busy` when it has none soon.
+/// Runs `work` on the hashing threads, inside the current tracing span;
+/// `Busy` when the queue is full or the work waited too long for a core.
+/// Work whose request has gone away by the time a core is free is skipped.
 async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AccountError> + Send + 'static,
 ) -> Result<T, AccountError> {
@@ -81,21 +108,26 @@ async fn off_runtime<T: Send + 'static>(
         tracing::warn!("password hashing pool full; request refused");
         AccountError::Busy
     };
-    let waiting = POOL.waiting.try_acquire().map_err(|_| busy())?;
-    let running = tokio::time::timeout(LONGEST_WAIT, POOL.running.clone().acquire_owned())
-        .await
-        .map_err(|_| busy())?
-        .map_err(|_| busy())?;
-    drop(waiting);
+    let (answer, answered) = tokio::sync::oneshot::channel();
     let span = tracing::Span::current();
-    // The permit moves into the task: a request that gives up does not
-    // free the core before its hash is done.
-    tokio::task::spawn_blocking(move || {
-        let _running = running;
-        span.in_scope(work)
-    })
-    .await
-    .map_err(|error| AccountError::Hash(error.to_string()))?
+    let queued_at = Instant::now();
+    let job: Job = Box::new(move || {
+        if answer.is_closed() {
+            return;
+        }
+        let outcome = if queued_at.elapsed() > LONGEST_WAIT {
+            None
+        } else {
+            Some(span.in_scope(work))
+        };
+        let _gone = answer.send(outcome);
+    });
+    POOL.queue.try_send(job).map_err(|_| busy())?;
+    match answered.await {
+        Ok(Some(outcome)) => outcome,
+        Ok(None) => Err(busy()),
+        Err(_) => Err(AccountError::Hash("the hashing thread stopped".to_owned())),
+    }
 }
 
 /// Hashes a password for storage.

@@ -1,13 +1,8 @@
 //! Categories: listed in the admins' order, with public thread counts.
 
-use std::collections::HashMap;
-
 use sea_orm::{
-    ActiveModelTrait,
-    ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::{Expr, Func},
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
+    EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::Expr,
 };
 
 use super::{Seen, category, thread};
@@ -17,10 +12,10 @@ use crate::{
     ssr::{Clock, db_error},
 };
 
-fn to_category(row: category::Model, thread_count: u64) -> Category {
+fn to_category(row: category::Model) -> Category {
     Category {
         id: CategoryId(row.id),
-        thread_count,
+        thread_count: u64::try_from(row.public_threads).unwrap_or(0),
         name: row.name,
         description: row.description,
         position: row.position,
@@ -29,21 +24,6 @@ fn to_category(row: category::Model, thread_count: u64) -> Category {
 
 /// Every category in order, with how many public threads each holds.
 pub async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<Category>, AppError> {
-    let counts: HashMap<i64, i64> = thread::Entity::find()
-        .select_only()
-        .column(thread::Column::CategoryId)
-        .column_as(
-            Expr::expr(Func::count(Expr::col(thread::Column::Id))),
-            "threads",
-        )
-        .filter(Seen::Public.threads())
-        .group_by(thread::Column::CategoryId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
-        .await
-        .map_err(|e| db_error("counting threads", e))?
-        .into_iter()
-        .collect();
     Ok(category::Entity::find()
         .order_by_asc(category::Column::Position)
         .order_by_asc(category::Column::Id)
@@ -51,10 +31,7 @@ pub async fn categories<C: ConnectionTrait>(db: &C) -> Result<Vec<Category>, App
         .await
         .map_err(|e| db_error("listing categories", e))?
         .into_iter()
-        .map(|row| {
-            let count = counts.get(&row.id).copied().unwrap_or(0);
-            to_category(row, u64::try_from(count).unwrap_or(0))
-        })
+        .map(to_category)
         .collect())
 }
 
@@ -63,18 +40,34 @@ pub async fn find_category<C: ConnectionTrait>(
     db: &C,
     id: CategoryId,
 ) -> Result<Category, AppError> {
-    let row = category::Entity::find_by_id(id.0)
+    category::Entity::find_by_id(id.0)
         .one(db)
         .await
         .map_err(|e| db_error("loading a category", e))?
-        .ok_or(AppError::NotFound)?;
-    let threads = thread::Entity::find()
-        .filter(thread::Column::CategoryId.eq(row.id))
-        .filter(Seen::Public.threads())
+        .map(to_category)
+        .ok_or(AppError::NotFound)
+}
+
+/// Stores how many public threads a category holds, after a thread of it
+/// became public or stopped being so, or moved in or out. Counted through
+/// the index on (category, public), in the caller's transaction.
+pub async fn recount_category<C: ConnectionTrait>(db: &C, id: i64) -> Result<(), AppError> {
+    let count = thread::Entity::find()
+        .filter(thread::Column::CategoryId.eq(id))
+        .filter(Seen::public_threads())
         .count(db)
         .await
         .map_err(|e| db_error("counting threads", e))?;
-    Ok(to_category(row, threads))
+    category::Entity::update_many()
+        .col_expr(
+            category::Column::PublicThreads,
+            Expr::value(i64::try_from(count).unwrap_or(i64::MAX)),
+        )
+        .filter(category::Column::Id.eq(id))
+        .exec(db)
+        .await
+        .map_err(|e| db_error("counting threads", e))?;
+    Ok(())
 }
 
 /// A category's name and description as an admin typed them.

@@ -13,6 +13,8 @@ pub mod category {
         pub description: String,
         pub position: i32,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// How many of its threads are public (kept by `recount_category`).
+        pub public_threads: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -37,6 +39,8 @@ pub mod thread {
         pub reply_count: i32,
         pub last_activity_at: TimeDateTimeWithTimeZone,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// Whether the first post is public (kept by `refresh_thread`).
+        pub public: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

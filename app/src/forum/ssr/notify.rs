@@ -122,7 +122,7 @@ pub(super) async fn still_public<C: ConnectionTrait>(
         .collect();
     let threads: HashMap<i64, thread::Model> = thread::Entity::find()
         .filter(thread::Column::Id.is_in(posts.values().map(|post| post.thread_id)))
-        .filter(Seen::Public.threads())
+        .filter(Seen::public_threads())
         .all(db)
         .await
         .map_err(|e| db_error("loading notifications", e))?

@@ -181,6 +181,7 @@ pub async fn create_thread(
         .update(&tx)
         .await
         .map_err(|e| db_error("starting a thread", e))?;
+    refresh_thread(&tx, thread.id).await?;
     if !held {
         notify::post_published(&tx, state, &thread, &post).await?;
     }

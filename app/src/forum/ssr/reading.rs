@@ -46,11 +46,11 @@ pub async fn category_page(
     id: CategoryId,
     page: u64,
 ) -> Result<CategoryPage, AppError> {
-    let db = &state.db;
+    let db = &state.reads;
     let category = categories::find_category(db, id).await?;
     let query = thread::Entity::find()
         .filter(thread::Column::CategoryId.eq(id.0))
-        .filter(Seen::Public.threads());
+        .filter(Seen::public_threads());
     let count = query
         .clone()
         .count(db)
@@ -124,7 +124,7 @@ pub async fn thread_page(
     id: ThreadId,
     page: u64,
 ) -> Result<ThreadView, AppError> {
-    let db = &state.db;
+    let db = &state.reads;
     let (thread, first) = visible_thread(db, viewer, id).await?;
     let query = post::Entity::find()
         .filter(post::Column::ThreadId.eq(thread.id))

@@ -66,13 +66,12 @@ fn words(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// Public posts only: the post and its thread's first post are approved,
-/// not hidden and not deleted.
+/// Public posts only: the post is approved, not hidden and not deleted,
+/// and its thread is public (as `refresh_thread` stores it).
 const VISIBLE: &str = "p.approved_at IS NOT NULL AND p.hidden_at IS NULL AND p.deleted_at IS NULL \
-     AND f.approved_at IS NOT NULL AND f.hidden_at IS NULL AND f.deleted_at IS NULL";
+     AND t.public";
 const JOINS: &str = "JOIN forum_posts p ON p.id = forum_search.post_id \
-     JOIN forum_threads t ON t.id = p.thread_id \
-     JOIN forum_posts f ON f.id = t.first_post_id";
+     JOIN forum_threads t ON t.id = p.thread_id";
 
 /// The SQL that counts matches and the SQL that lists a page of them.
 fn statements(backend: DbBackend) -> (String, String) {
@@ -145,7 +144,7 @@ pub async fn search(state: &AppState, query: &str, page: u64) -> Result<SearchRe
     if words.is_empty() {
         return Ok(empty);
     }
-    let db = &state.db;
+    let db = &state.reads;
     let backend = db.get_database_backend();
     let terms = match backend {
         DbBackend::Postgres => words.join(" "),

@@ -11,7 +11,10 @@ use crate::{
     error::AppError,
     forum::{
         CategoryId, PostId, ThreadId,
-        ssr::{category_exists, post, post_published, refresh_thread, state_of, thread},
+        ssr::{
+            category_exists, post, post_published, recount_category, refresh_thread, state_of,
+            thread,
+        },
     },
     moderation::{ActionKind, PostAction, ThreadAction},
     ssr::{AppState, db_error},
@@ -120,9 +123,14 @@ pub async fn moderate_thread(
         }
         ThreadAction::Lock | ThreadAction::Unlock => return Err(AppError::Conflict),
     };
-    row.update(&tx)
+    let moved = row
+        .update(&tx)
         .await
         .map_err(|e| db_error("moderating a thread", e))?;
+    if moved.category_id != thread.category_id {
+        recount_category(&tx, thread.category_id).await?;
+        recount_category(&tx, moved.category_id).await?;
+    }
     let entry = Action {
         kind,
         moderator: moderator.id,

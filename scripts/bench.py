@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""The portal's benchmark: every hot page against a ceiling, on one machine.
+
+Seeds a database with `portal seed` (or reuses one seeded before with the
+same size), starts the release portal on it, warms up, and drives each
+scenario with wrk at a fixed concurrency. Beside every figure stands the
+ceiling: a bare axum handler (server/examples/ceiling.rs) that answers
+with the same bytes as the thread page from memory, on the same machine in
+the same run — so each result is also a ratio that holds across machines.
+
+Run it through scripts/bench.sh, which builds what it needs:
+
+    scripts/bench.sh [--posts 60000] [--backend sqlite|postgres] [--seconds 10] [--connections 64]
+
+Writes target/bench/<backend>-<posts>.md (a Markdown table) and .json.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PASSWORD = "seeded member password"
+RARE_WORD = "quasarflux"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def fetch(url, data=None, follow=True, headers=None):
+    """(status, final url, headers, body) of one request."""
+    opener = urllib.request.build_opener() if follow else urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.geturl(), response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, url, error.headers, error.read()
+
+
+def wait_ready(base, process, seconds=120):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if process.poll() is not None:
+            sys.exit("the server stopped while starting")
+        try:
+            if fetch(base + "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    sys.exit(f"{base} did not become ready")
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def to_ms(text):
+    number = float(re.match(r"[\d.]+", text).group())
+    unit = text[len(re.match(r"[\d.]+", text).group()):]
+    return number * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}.get(unit, 1.0)
+
+
+def parse_wrk(output):
+    figures = {"rps": 0.0, "p50": None, "p99": None, "max": None, "errors": 0, "requests": 0}
+    for line in output.splitlines():
+        line = line.strip()
+        if line.startswith("Requests/sec:"):
+            figures["rps"] = float(line.split()[1])
+        elif line.startswith("Latency") and len(line.split()) >= 4:
+            figures["max"] = to_ms(line.split()[3])
+        elif re.match(r"^50(\.0+)?%", line):
+            figures["p50"] = to_ms(line.split()[1])
+        elif re.match(r"^99(\.0+)?%", line):
+            figures["p99"] = to_ms(line.split()[1])
+        elif line.startswith("Non-2xx or 3xx responses:"):
+            figures["errors"] += int(line.split(":")[1])
+        elif line.startswith("Socket errors:"):
+            figures["errors"] += sum(int(n) for n in re.findall(r"\d+", line))
+        m = re.match(r"(\d+) requests in", line)
+        if m:
+            figures["requests"] = int(m.group(1))
+    return figures
+
+
+def wrk(url, args, pid, script=None):
+    """Runs wrk against url, sampling the server's memory meanwhile."""
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "--latency", "--timeout", "10s"]
+    if script:
+        command += ["-s", script]
+    process = subprocess.Popen(command + [url], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, rss_mb(pid))
+        time.sleep(0.1)
+    output = process.stdout.read()
+    figures = parse_wrk(output)
+    figures["rss_peak_mb"] = round(peak, 1)
+    if figures["requests"] == 0:
+        print(output, file=sys.stderr)
+    return figures
+
+
+def lua(folder, name, text):
+    path = os.path.join(folder, name + ".lua")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def first_link(html, pattern):
+    m = re.search(pattern, html)
+    return m.group(0) if m else None
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/portal"))
+    parser.add_argument("--ceiling", default=os.path.join(ROOT, "target/release/examples/ceiling"))
+    parser.add_argument("--posts", type=int, default=60000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"))
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--only", help="comma-separated scenario names")
+    args = parser.parse_args()
+
+    out_dir = os.path.join(ROOT, "target/bench")
+    os.makedirs(out_dir, exist_ok=True)
+    work = tempfile.mkdtemp(prefix="portal-bench-")
+    env = dict(os.environ)
+    env.update({
+        "PORTAL_LOG": "warn",
+        "PORTAL_SITE_ROOT": os.path.join(ROOT, "target/site"),
+        "PORTAL_MAIL_DIR": os.path.join(work, "mail"),
+        "PORTAL_UPLOAD_DIR": os.path.join(work, "uploads"),
+        "PORTAL_SECRET_KEY_FILE": os.path.join(out_dir, "bench-secret.key"),
+        # The benchmark measures the pages, not the per-address limits that
+        # one load generator on one address would hit at once.
+        "PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES": "100000000",
+        "PORTAL_FORUM_POSTS_PER_IP_PER_10_MINUTES": "100000000",
+        "PORTAL_FORUM_HELD_POSTS": "0",
+    })
+    if args.backend == "sqlite":
+        database = os.path.join(out_dir, f"bench-{args.posts}.db")
+        env["DATABASE_URL"] = f"sqlite://{database}?mode=rwc"
+        fresh = not os.path.exists(database)
+    else:
+        name = f"portal_bench_{args.posts}"
+        base_pg = args.postgres.rstrip("/")
+        exists = subprocess.run(["psql", base_pg + "/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],
+                                capture_output=True, text=True).stdout.strip() == "1"
+        if not exists:
+            subprocess.run(["psql", base_pg + "/postgres", "-qc", f"CREATE DATABASE {name}"], check=True)
+        env["DATABASE_URL"] = f"{base_pg}/{name}"
+        fresh = not exists
+    for key in ("PORTAL_DATABASE_URL",):
+        env.pop(key, None)
+
+    if fresh:
+        started = time.time()
+        subprocess.run([args.bin, "seed", "--posts", str(args.posts)], env=env, check=True)
+        print(f"seeded {args.posts} posts in {time.time() - started:.1f} s")
+    else:
+        print(f"reusing the database seeded before ({args.backend}, {args.posts} posts)")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env["PORTAL_LISTEN"] = f"127.0.0.1:{port}"
+    env["PORTAL_BASE_URL"] = base
+    server = subprocess.Popen([args.bin, "serve"], env=env, cwd=ROOT)
+    ceiling = None
+    try:
+        wait_ready(base, server)
+        idle_rss = rss_mb(server.pid)
+
+        # Find the addresses to drive.
+        forum = fetch(base + "/forum")[3].decode()
+        category = first_link(forum, r"/forum/c/[0-9]+-[a-z0-9-]+")
+        long_thread = fetch(base + "/forum/t/1")[1]
+        long_path = urllib.parse.urlsplit(long_thread).path
+        status, _, _, page = fetch(base + long_path)
+        last_page = None
+        pages = re.findall(r'href="(' + re.escape(long_path) + r'\?page=(\d+))"', page.decode())
+        if pages:
+            last_page = max(pages, key=lambda p: int(p[1]))[0]
+        thread_bytes = os.path.join(work, "thread.html")
+        with open(thread_bytes, "wb") as f:
+            f.write(page)
+
+        ceiling_port = free_port()
+        ceiling = subprocess.Popen([args.ceiling, str(ceiling_port), thread_bytes])
+        for _ in range(100):
+            try:
+                if fetch(f"http://127.0.0.1:{ceiling_port}/")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+
+        # Sessions for the mixed run: members who sign in once.
+        cookies = []
+        for n in range(1, 201):
+            body = urllib.parse.urlencode({"login": f"member{n:06}", "password": PASSWORD}).encode()
+            status, _, headers, _ = fetch(base + "/api/account/sign-in", data=body, follow=False,
+                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+            for cookie in headers.get_all("Set-Cookie") or []:
+                pair = cookie.split(";")[0]
+                if "session" in pair.split("=")[0]:
+                    cookies.append(pair)
+        thread_id = re.match(r"/forum/t/(\d+)", long_path).group(1)
+
+        scripts = {
+            "sign_in": lua(work, "sign_in", f"""
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+local n = 0
+request = function()
+  n = n + 1
+  local login = string.format("member%06d", (n * 7919) % 2000 + 1)
+  return wrk.format(nil, "/api/account/sign-in", nil, "login=" .. login .. "&password=seeded+member+password")
+end
+"""),
+            "mixed": lua(work, "mixed", """
+local cookies = {%s}
+local reads = {"/forum", "%s", "%s", "/jobs"}
+local n = 0
+request = function()
+  n = n + 1
+  if n %% 20 == 0 and #cookies > 0 then
+    local cookie = cookies[(n / 20) %% #cookies + 1]
+    return wrk.format("POST", "/api/forum/reply",
+      {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie},
+      "thread=%s&body=A+benchmark+reply+with+enough+words+to+be+a+real+post+" .. n)
+  end
+  return wrk.format("GET", reads[n %% #reads + 1])
+end
+""" % (", ".join(json.dumps(c) for c in cookies), category or "/forum", long_path, thread_id)),
+        }
+
+        scenarios = [
+            ("ceiling", f"http://127.0.0.1:{ceiling_port}/", None),
+            ("healthz", base + "/healthz", None),
+            ("forum index", base + "/forum", None),
+            ("category page", base + (category or "/forum"), None),
+            ("thread, first page (500 replies)", base + long_path, None),
+            ("thread, last page", base + (last_page or long_path), None),
+            ("search, rare word", base + f"/forum/search?q={RARE_WORD}", None),
+            ("search, common word", base + "/forum/search?q=release", None),
+            ("job list", base + "/jobs", None),
+            ("job feed (JSON)", base + "/api/jobs/v1", None),
+            ("CLA status API", base + "/api/cla/v1/status?github=member000001-gh", None),
+            ("sign-in", base + "/", scripts["sign_in"]),
+            ("mixed, 5 % posting", base + "/", scripts["mixed"]),
+        ]
+        if args.only:
+            wanted = {name.strip() for name in args.only.split(",")}
+            scenarios = [s for s in scenarios if s[0] in wanted or s[0] == "ceiling"]
+
+        # Warm up: every page once, then a short burst at the forum.
+        for _, url, script in scenarios:
+            if not script:
+                fetch(url)
+        subprocess.run(["wrk", "-t2", "-c16", "-d2s", base + "/forum"], capture_output=True)
+
+        results = []
+        for name, url, script in scenarios:
+            pid = ceiling.pid if name == "ceiling" else server.pid
+            figures = wrk(url, args, pid, script)
+            figures["scenario"] = name
+            results.append(figures)
+            print(f"{name:34} {figures['rps']:>10.1f} req/s  p50 {figures['p50']} ms  p99 {figures['p99']} ms  "
+                  f"errors {figures['errors']}  RSS {figures['rss_peak_mb']} MB", flush=True)
+    finally:
+        server.terminate()
+        if ceiling:
+            ceiling.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+    top = results[0]["rps"] or 1.0
+    report = {
+        "backend": args.backend,
+        "posts": args.posts,
+        "connections": args.connections,
+        "seconds": args.seconds,
+        "cores": os.cpu_count(),
+        "idle_rss_mb": round(idle_rss, 1),
+        "scenarios": results,
+    }
+    stem = os.path.join(out_dir, f"{args.backend}-{args.posts}")
+    with open(stem + ".json", "w") as f:
+        json.dump(report, f, indent=2)
+    lines = [
+        f"Backend {args.backend}, {args.posts:,} posts, {args.connections} connections, "
+        f"{args.seconds} s each, {os.cpu_count()} cores; idle RSS {idle_rss:.0f} MB.",
+        "",
+        "| scenario | requests/s | of ceiling | p50 ms | p99 ms | max ms | errors | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['scenario']} | {r['rps']:.0f} | {100 * r['rps'] / top:.2f} % | {r['p50']} | {r['p99']} | "
+            f"{r['max']} | {r['errors']} | {r['rss_peak_mb']} |"
+        )
+    with open(stem + ".md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\nwritten to {stem}.md and {stem}.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -23,6 +23,7 @@ mod m20261201_000201_cla_confirmations;
 mod m20261201_000301_webhook_bodies;
 mod m20261201_000401_sign_in_hardening;
 mod m20261203_000501_forum_visibility;
+mod m20261203_000502_open_jobs_index;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000301_webhook_bodies::Migration),
             Box::new(m20261201_000401_sign_in_hardening::Migration),
             Box::new(m20261203_000501_forum_visibility::Migration),
+            Box::new(m20261203_000502_open_jobs_index::Migration),
         ]
     }
 }

@@ -16,6 +16,7 @@ async fn main() -> std::io::Result<()> {
     let app = Router::new().fallback(get(move || async move {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
     }));
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port.parse().unwrap_or(3900))).await?;
+    let listener =
+        tokio::net::TcpListener::bind(("127.0.0.1", port.parse().unwrap_or(3900))).await?;
     axum::serve(listener, app).await
 }

@@ -113,7 +113,9 @@ pub async fn seed(
     rows.flush(&tx).await?;
     tx.commit().await?;
     seeded.members = plan.members;
-    let member = |rng: &mut StdRng| first_member + rng.random_range(0..i64::try_from(plan.members.max(1)).unwrap_or(1));
+    let member = |rng: &mut StdRng| {
+        first_member + rng.random_range(0..i64::try_from(plan.members.max(1)).unwrap_or(1))
+    };
     tracing::info!(members = plan.members, elapsed = ?started.elapsed(), "members seeded");
 
     let tx = db.begin().await?;
@@ -182,8 +184,7 @@ pub async fn seed(
         // The oldest threads first, so ids and times grow together.
         let started_at = now - Duration::minutes(span)
             + Duration::minutes(span * i64::try_from(index)? / i64::try_from(threads)?);
-        let category = first_category
-            + i64::try_from(rng.random_range(0..plan.categories.max(1)))?;
+        let category = first_category + i64::try_from(rng.random_range(0..plan.categories.max(1)))?;
         let first_id = post_id;
         let mut last_visible = started_at;
         let mut visible_replies = 0;
@@ -280,7 +281,10 @@ pub async fn seed(
     // Reports, each flagged by one to three members.
     let tx = db.begin().await?;
     let first_report = next_id(&tx, "forum_reports").await?;
-    let mut reports = Rows::new("forum_reports", &["id", "post_id", "reported_body", "created_at"]);
+    let mut reports = Rows::new(
+        "forum_reports",
+        &["id", "post_id", "reported_body", "created_at"],
+    );
     let mut flags = Rows::new(
         "forum_report_flags",
         &["report_id", "reporter_id", "reason", "created_at"],
@@ -293,7 +297,9 @@ pub async fn seed(
             body(&mut rng).into(),
             (*at + Duration::hours(3)).into(),
         ]);
-        let mut reporters: Vec<i64> = (0..rng.random_range(1..=3)).map(|_| member(&mut rng)).collect();
+        let mut reporters: Vec<i64> = (0..rng.random_range(1..=3))
+            .map(|_| member(&mut rng))
+            .collect();
         reporters.sort_unstable();
         reporters.dedup();
         for reporter in reporters {
@@ -434,7 +440,12 @@ async fn seed_jobs(
         let posted = now - Duration::days(rng.random_range(1..90));
         job_rows.push(vec![
             id.into(),
-            format!("{} {}", JOB_TITLES[rng.random_range(0..JOB_TITLES.len())], n + 1).into(),
+            format!(
+                "{} {}",
+                JOB_TITLES[rng.random_range(0..JOB_TITLES.len())],
+                n + 1
+            )
+            .into(),
             ["Engineering", "Community", "Security", "Design"][rng.random_range(0..4)].into(),
             ["Berlin", "Lisbon", "Toronto", "Remote (EU)"][rng.random_range(0..4)].into(),
             ["on_site", "hybrid", "remote"][rng.random_range(0..3)].into(),
@@ -552,16 +563,101 @@ const JOB_TITLES: &[&str] = &[
 ];
 
 const WORDS: &[&str] = &[
-    "the", "a", "release", "build", "server", "config", "we", "you", "it", "is", "on", "with",
-    "for", "to", "in", "and", "of", "after", "upgrade", "database", "migration", "plugin",
-    "error", "log", "version", "docs", "cache", "thread", "memory", "fix", "patch", "test",
-    "works", "fails", "again", "maybe", "because", "install", "package", "docker", "proxy",
-    "timeout", "request", "latency", "query", "index", "schema", "backup", "restore", "cluster",
-    "node", "token", "session", "login", "password", "key", "feature", "issue", "bug", "report",
-    "thanks", "question", "answer", "idea", "roadmap", "api", "client", "library", "crate",
-    "compile", "runtime", "linux", "windows", "mac", "arm", "performance", "slow", "fast",
-    "option", "flag", "default", "setting", "file", "folder", "path", "network", "port",
-    "certificate", "tls", "update", "community", "contributor", "license", "review", "merge",
+    "the",
+    "a",
+    "release",
+    "build",
+    "server",
+    "config",
+    "we",
+    "you",
+    "it",
+    "is",
+    "on",
+    "with",
+    "for",
+    "to",
+    "in",
+    "and",
+    "of",
+    "after",
+    "upgrade",
+    "database",
+    "migration",
+    "plugin",
+    "error",
+    "log",
+    "version",
+    "docs",
+    "cache",
+    "thread",
+    "memory",
+    "fix",
+    "patch",
+    "test",
+    "works",
+    "fails",
+    "again",
+    "maybe",
+    "because",
+    "install",
+    "package",
+    "docker",
+    "proxy",
+    "timeout",
+    "request",
+    "latency",
+    "query",
+    "index",
+    "schema",
+    "backup",
+    "restore",
+    "cluster",
+    "node",
+    "token",
+    "session",
+    "login",
+    "password",
+    "key",
+    "feature",
+    "issue",
+    "bug",
+    "report",
+    "thanks",
+    "question",
+    "answer",
+    "idea",
+    "roadmap",
+    "api",
+    "client",
+    "library",
+    "crate",
+    "compile",
+    "runtime",
+    "linux",
+    "windows",
+    "mac",
+    "arm",
+    "performance",
+    "slow",
+    "fast",
+    "option",
+    "flag",
+    "default",
+    "setting",
+    "file",
+    "folder",
+    "path",
+    "network",
+    "port",
+    "certificate",
+    "tls",
+    "update",
+    "community",
+    "contributor",
+    "license",
+    "review",
+    "merge",
 ];
 
 fn word(rng: &mut StdRng) -> &'static str {
@@ -572,7 +668,11 @@ fn sentence(rng: &mut StdRng, least: usize, most: usize) -> String {
     let length = rng.random_range(least..=most);
     let mut text = String::new();
     for n in 0..length {
-        let next = if rng.random_ratio(1, 5000) { RARE_WORD } else { word(rng) };
+        let next = if rng.random_ratio(1, 5000) {
+            RARE_WORD
+        } else {
+            word(rng)
+        };
         if n == 0 {
             let mut chars = next.chars();
             if let Some(first) = chars.next() {
@@ -675,7 +775,11 @@ impl Rows {
         }
         let backend = tx.get_database_backend();
         let width = self.columns.len();
-        let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.table, self.columns.join(", "));
+        let mut sql = format!(
+            "INSERT INTO {} ({}) VALUES ",
+            self.table,
+            self.columns.join(", ")
+        );
         for row in 0..self.len() {
             sql.push_str(if row == 0 { "(" } else { ", (" });
             for column in 0..width {
@@ -707,7 +811,11 @@ async fn count<C: ConnectionTrait>(db: &C, sql: &str) -> anyhow::Result<i64> {
 
 /// The id after the largest one in `table`.
 async fn next_id<C: ConnectionTrait>(db: &C, table: &str) -> anyhow::Result<i64> {
-    Ok(count(db, &format!("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM {table}")).await?)
+    Ok(count(
+        db,
+        &format!("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM {table}"),
+    )
+    .await?)
 }
 
 /// PostgreSQL hands out ids from sequences, which rows written with their

@@ -31,6 +31,7 @@ mod pages;
 mod password_limits;
 mod passwords;
 mod provider_double;
+mod query_plans;
 mod rate_limits;
 mod registration_privacy;
 mod return_paths;

@@ -4,7 +4,7 @@
 // (plain server-rendered HTML and forms). The server under test is the
 // already-built release binary, started with a fresh SQLite database per run.
 //
-//   cargo leptos build --release       # builds target/release/portal + target/site
+//   scripts/build-site.sh              # builds target/release/portal + target/site
 //   cd end2end && npm ci && npm test
 //
 // Environment:
@@ -141,7 +141,7 @@ export default defineConfig({
           name: "portal",
           command:
             `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
-            `run 'cargo leptos build --release' first, or set PORTAL_BIN"; exit 127; }; ` +
+            `run scripts/build-site.sh first, or set PORTAL_BIN"; exit 127; }; ` +
             `exec ${shellQuote(portalBin)} serve`,
           cwd: workspaceRoot,
           env: {

@@ -13,7 +13,7 @@ reaches the password code. Then, for --seconds:
 and samples the server's resident memory. Prints the attackers' answers
 by status, the probers' p50/p99, and the largest RSS.
 
-    cargo leptos build --release
+    scripts/build-site.sh
     scripts/bench-password-flood.py [--bin target/release/portal] [--concurrency 200] [--seconds 20]
 """
 

@@ -18,7 +18,7 @@ if ! command -v psql >/dev/null 2>&1; then
 fi
 
 step "building the release portal and the ceiling"
-cargo leptos build --release
+scripts/build-site.sh
 cargo build --release -p server --example ceiling
 
 step "benchmark"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/setup.sh
 
-cargo leptos build --release
+scripts/build-site.sh
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
 exec "$TARGET_DIR/release/portal" "$@"

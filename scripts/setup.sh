@@ -10,9 +10,9 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CARGO_LEPTOS_VERSION="0.3.10"   # 0.3.11 needs a newer rustc than the workspace pins
 LEPTOSFMT_VERSION="0.1.33"
 BINARYEN_VERSION="132.0.0"      # never Debian's binaryen: its old wasm-opt breaks hydration
+ESBUILD_VERSION="0.28.2"       # minifies the JavaScript glue and the style sheet
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -38,11 +38,6 @@ setup_build_tools() {
     rustup target add wasm32-unknown-unknown
   fi
 
-  if ! cargo leptos --version 2>/dev/null | grep -qF "$CARGO_LEPTOS_VERSION"; then
-    step "installing cargo-leptos $CARGO_LEPTOS_VERSION (takes 10-15 minutes once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
-  fi
-
   # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
   local bindgen
   bindgen="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
@@ -59,6 +54,11 @@ setup_build_tools() {
     step "installing wasm-opt (binaryen $BINARYEN_VERSION) into .tools/"
     mkdir -p "$ROOT/.tools"
     npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "binaryen@$BINARYEN_VERSION"
+  fi
+  if ! have_version esbuild "$ESBUILD_VERSION"; then
+    step "installing esbuild $ESBUILD_VERSION into .tools/"
+    mkdir -p "$ROOT/.tools"
+    npm install --silent --no-audit --no-fund --prefix "$ROOT/.tools" "esbuild@$ESBUILD_VERSION"
   fi
 }
 

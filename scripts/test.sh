@@ -46,7 +46,7 @@ else
 fi
 
 step "browser tests (release build, Chromium, JavaScript on and off)"
-cargo leptos build --release
+scripts/build-site.sh
 (cd end2end && PORTAL_BIN="$(cd .. && realpath "$TARGET_DIR/release/portal")" npx playwright test) 2>&1 | tee "$LOG_DIR/browser.log"
 
 sqlite=$(passed "$LOG_DIR/sqlite.log")

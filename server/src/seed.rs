@@ -522,12 +522,7 @@ fn reply_counts(rng: &mut StdRng, threads: u64, total: u64) -> Vec<u64> {
     let sum: f64 = weights.iter().sum();
     let mut given = 0;
     for (slot, weight) in counts[1..].iter_mut().zip(&weights) {
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            clippy::cast_precision_loss,
-            reason = "a share of at most `rest`, rounded down"
-        )]
+        // A share of at most `rest`, rounded down.
         let share = (weight / sum * rest as f64) as u64;
         *slot = share;
         given += share;

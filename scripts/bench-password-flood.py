@@ -83,6 +83,7 @@ def main():
     parser.add_argument("--bin", default="target/release/portal")
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--only", choices=["reset", "sign_in"], help="flood with one kind of request only")
     args = parser.parse_args()
 
     folder = tempfile.mkdtemp(prefix="portal-bench-")
@@ -145,7 +146,8 @@ def main():
                 time.sleep(0.2)
 
         threads = [threading.Thread(target=attacker, args=(kind,))
-                   for kind in ("reset", "sign_in") for _ in range(args.concurrency)]
+                   for kind in ("reset", "sign_in") if args.only in (None, kind)
+                   for _ in range(args.concurrency)]
         threads += [threading.Thread(target=prober, args=(path,)) for path in ("/healthz", "/forum")]
         threads.append(threading.Thread(target=sampler))
         for thread in threads:

@@ -4,7 +4,8 @@
 Seeds a database with `portal seed` (or reuses one seeded before with the
 same size), starts the release portal on it, warms up, and drives each
 scenario with wrk at a fixed concurrency. Beside every figure stands the
-ceiling: a bare axum handler (server/examples/ceiling.rs) that answers
+ceiling: a bare axum handler (`portal bench-ceiling`, server/src/bench_ceiling.rs)
+that answers
 with the same bytes as the thread page from memory, on the same machine in
 the same run — so each result is also a ratio that holds across machines.
 
@@ -142,7 +143,6 @@ def first_link(html, pattern):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/portal"))
-    parser.add_argument("--ceiling", default=os.path.join(ROOT, "target/release/examples/ceiling"))
     parser.add_argument("--posts", type=int, default=60000)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"))
@@ -215,7 +215,7 @@ def main():
             f.write(page)
 
         ceiling_port = free_port()
-        ceiling = subprocess.Popen([args.ceiling, str(ceiling_port), thread_bytes])
+        ceiling = subprocess.Popen([args.bin, "bench-ceiling", "--port", str(ceiling_port), "--file", thread_bytes], env=env)
         for _ in range(100):
             try:
                 if fetch(f"http://127.0.0.1:{ceiling_port}/")[0] == 200:

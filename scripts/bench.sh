@@ -17,9 +17,8 @@ if ! command -v psql >/dev/null 2>&1; then
   apt_install postgresql-client
 fi
 
-step "building the release portal and the ceiling"
+step "building the release portal"
 scripts/build-site.sh
-cargo build --release -p server --example ceiling
 
 step "benchmark"
 exec python3 scripts/bench.py "$@"

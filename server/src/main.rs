@@ -100,6 +100,15 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         random_seed: u64,
     },
+    /// The benchmark's ceiling (scripts/bench.py): a bare axum handler that
+    /// answers every request with the bytes of FILE from memory.
+    #[command(hide = true)]
+    BenchCeiling {
+        #[arg(long)]
+        port: u16,
+        #[arg(long)]
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -179,6 +188,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         }
         Command::Purge => purge(config).await,
         Command::SendDigests => send_digests(config).await,
+        Command::BenchCeiling { port, file } => server::bench_ceiling::serve(port, &file).await,
         Command::Seed {
             posts,
             members,

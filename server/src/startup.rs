@@ -44,7 +44,7 @@ use tower_http::{
     request_id::MakeRequestUuid,
     set_header::SetResponseHeaderLayer,
     timeout::TimeoutLayer,
-    trace::{DefaultOnResponse, TraceLayer},
+    trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
 
@@ -286,7 +286,12 @@ fn router(state: AppState, config: &Config) -> Router {
             .layer(
                 TraceLayer::new_for_http()
                     .make_span_with(RequestSpan)
-                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                    .on_response(DefaultOnResponse::new().level(Level::INFO))
+                    // Every response, failed or not, has its line above;
+                    // a second line per 5xx would turn a flood of `busy`
+                    // answers into a flood of errors. Causes are logged
+                    // where they happen.
+                    .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
             )
             .propagate_x_request_id()
             .layer(CompressionLayer::new())

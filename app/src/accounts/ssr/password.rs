@@ -7,8 +7,8 @@ use std::{
 };
 
 use argon2::{
-    Algorithm, Argon2, Params, PasswordHash, PasswordHasher, PasswordVerifier, Version,
-    password_hash::{SaltString, rand_core::OsRng},
+    ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, PasswordHash, Version,
+    password_hash::{self, Output, ParamsString, SaltString, rand_core::OsRng},
 };
 use secrecy::{ExposeSecret, SecretString};
 
@@ -98,6 +98,27 @@ static POOL: LazyLock<HashingPool> = LazyLock::new(|| {
     HashingPool { queue }
 });
 
+/// Counts a request refused for want of a core, and says how many were
+/// in one log line at most every ten seconds: a flood must not become a
+/// flood of log lines.
+fn note_refusal() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
+    static REFUSED: AtomicU64 = AtomicU64::new(0);
+    static LOGGED_AT: AtomicU64 = AtomicU64::new(0);
+    REFUSED.fetch_add(1, Ordering::Relaxed);
+    let now = STARTED.elapsed().as_secs() + 10;
+    let last = LOGGED_AT.load(Ordering::Relaxed);
+    if now >= last + 10
+        && LOGGED_AT
+            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+    {
+        let refused = REFUSED.swap(0, Ordering::Relaxed);
+        tracing::warn!(refused, "password hashing pool full; requests refused");
+    }
+}
+
 /// Runs `work` on the hashing threads, inside the current tracing span;
 /// `Busy` when the queue is full or the work waited too long for a core.
 /// Work whose request has gone away by the time a core is free is skipped.
@@ -105,7 +126,7 @@ async fn off_runtime<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AccountError> + Send + 'static,
 ) -> Result<T, AccountError> {
     let busy = || {
-        tracing::warn!("password hashing pool full; request refused");
+        note_refusal();
         AccountError::Busy
     };
     let (answer, answered) = tokio::sync::oneshot::channel();
@@ -130,28 +151,87 @@ async fn off_runtime<T: Send + 'static>(
     }
 }
 
+thread_local! {
+    /// The working memory of this hashing thread's Argon2, allocated once
+    /// and reused, so that hashing never asks the allocator for 19 MiB
+    /// (which it would keep, fragmented, long after).
+    static MEMORY: std::cell::RefCell<Vec<Block>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Argon2 of `password` and `salt` into `out`, in this thread's memory.
+fn compute(
+    argon2: &Argon2<'_>,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> Result<(), argon2::Error> {
+    MEMORY.with_borrow_mut(|memory| {
+        let blocks = argon2.params().block_count();
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::new());
+        }
+        argon2.hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+    })
+}
+
+fn hash_error(error: impl std::fmt::Display) -> AccountError {
+    AccountError::Hash(error.to_string())
+}
+
+/// A PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`) of `password`.
+fn phc_string(password: &[u8]) -> Result<String, AccountError> {
+    let argon2 = argon2()?;
+    let salt = SaltString::generate(&mut OsRng);
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt.as_salt().decode_b64(&mut salt_bytes).map_err(hash_error)?;
+    let hash = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
+        compute(&argon2, password, raw_salt, out).map_err(|_| password_hash::Error::Crypto)
+    })
+    .map_err(hash_error)?;
+    Ok(PasswordHash {
+        algorithm: ARGON2ID_IDENT,
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon2.params()).map_err(hash_error)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(hash),
+    }
+    .to_string())
+}
+
+/// Whether `password` matches the PHC string `stored`, with the
+/// parameters `stored` names; compared in constant time.
+fn matches(password: &[u8], stored: &str) -> Result<bool, AccountError> {
+    let parsed = PasswordHash::new(stored).map_err(hash_error)?;
+    let algorithm = Algorithm::try_from(parsed.algorithm).map_err(hash_error)?;
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .transpose()
+        .map_err(hash_error)?
+        .unwrap_or_default();
+    let params = Params::try_from(&parsed).map_err(hash_error)?;
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return Err(AccountError::Hash("a stored hash without salt or output".to_owned()));
+    };
+    let mut salt_bytes = [0u8; 64];
+    let raw_salt = salt.decode_b64(&mut salt_bytes).map_err(hash_error)?;
+    let argon2 = Argon2::new(algorithm, version, params);
+    let computed = Output::init_with(expected.len(), |out| {
+        compute(&argon2, password, raw_salt, out).map_err(|_| password_hash::Error::Crypto)
+    })
+    .map_err(hash_error)?;
+    Ok(computed == expected)
+}
+
 /// Hashes a password for storage.
 pub async fn hash_password(password: Password) -> Result<String, AccountError> {
-    off_runtime(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        argon2()?
-            .hash_password(password.0.expose_secret().as_bytes(), &salt)
-            .map(|hash| hash.to_string())
-            .map_err(|error| AccountError::Hash(error.to_string()))
-    })
-    .await
+    off_runtime(move || phc_string(password.0.expose_secret().as_bytes())).await
 }
 
 /// A hash of a password nobody knows, so that checking a sign-in for an
 /// account that does not exist costs the same as for one that does.
-static DUMMY_HASH: LazyLock<Option<String>> = LazyLock::new(|| {
-    let salt = SaltString::generate(&mut OsRng);
-    argon2()
-        .ok()?
-        .hash_password(b"no account has this password", &salt)
-        .ok()
-        .map(|hash| hash.to_string())
-});
+static DUMMY_HASH: LazyLock<Option<String>> =
+    LazyLock::new(|| phc_string(b"no account has this password").ok());
 
 /// Checks `password` against `stored`, or against a dummy hash when there
 /// is no stored hash, taking the same time either way.
@@ -164,12 +244,8 @@ pub async fn verify_password(
         let Some(hash) = stored.or_else(|| DUMMY_HASH.clone()) else {
             return Err(AccountError::Hash("no dummy hash".to_owned()));
         };
-        let parsed =
-            PasswordHash::new(&hash).map_err(|error| AccountError::Hash(error.to_string()))?;
-        let matches = argon2()?
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok();
-        Ok(real && matches)
+        let matched = matches(password.expose_secret().as_bytes(), &hash)?;
+        Ok(real && matched)
     })
     .await
 }
@@ -206,6 +282,27 @@ mod tests {
         assert!(verify_password(right, Some(hash.clone())).await?);
         let wrong = SecretString::from("wrong horse battery");
         assert!(!verify_password(wrong, Some(hash)).await?);
+        Ok(())
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_verify_and_ours_verify_there() -> Result<(), AccountError>
+    {
+        use argon2::{PasswordHasher, PasswordVerifier};
+        let salt = SaltString::generate(&mut OsRng);
+        let theirs = argon2()?
+            .hash_password(b"correct horse battery", &salt)
+            .map_err(hash_error)?
+            .to_string();
+        assert!(matches(b"correct horse battery", &theirs)?);
+        assert!(!matches(b"wrong horse battery", &theirs)?);
+        let ours = phc_string(b"correct horse battery")?;
+        let parsed = PasswordHash::new(&ours).map_err(hash_error)?;
+        assert!(
+            argon2()?
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
         Ok(())
     }
 

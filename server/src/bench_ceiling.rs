@@ -9,9 +9,8 @@ use anyhow::Context;
 use axum::{Router, http::header, routing::get};
 
 pub async fn serve(port: u16, file: &Path) -> anyhow::Result<()> {
-    let page: &'static [u8] = Vec::leak(
-        std::fs::read(file).with_context(|| format!("reading {}", file.display()))?,
-    );
+    let page: &'static [u8] =
+        Vec::leak(std::fs::read(file).with_context(|| format!("reading {}", file.display()))?);
     let app = Router::new().fallback(get(move || async move {
         ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
     }));

@@ -806,11 +806,11 @@ async fn count<C: ConnectionTrait>(db: &C, sql: &str) -> anyhow::Result<i64> {
 
 /// The id after the largest one in `table`.
 async fn next_id<C: ConnectionTrait>(db: &C, table: &str) -> anyhow::Result<i64> {
-    Ok(count(
+    count(
         db,
         &format!("SELECT COALESCE(MAX(id), 0) + 1 AS n FROM {table}"),
     )
-    .await?)
+    .await
 }
 
 /// PostgreSQL hands out ids from sequences, which rows written with their

@@ -44,6 +44,11 @@ pub fn SearchPage() -> impl IntoView {
                         Ok(results) => {
                             let count = match results.total {
                                 1 => "1 post matches.".to_owned(),
+                                n if n >= super::SEARCH_WEIGHS_AT_MOST => {
+                                    format!(
+                                        "At least {n} posts match; these are the best matches among the newest {n}. Add a word to narrow the search.",
+                                    )
+                                }
                                 n => format!("{n} posts match."),
                             };
                             let words: String = form_urlencoded::byte_serialize(

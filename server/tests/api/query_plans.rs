@@ -164,3 +164,14 @@ async fn a_page_issues_the_same_few_queries_however_many_rows_it_lists() -> Test
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_search_for_a_word_nearly_every_post_has_stops_counting_at_the_bound() -> TestResult {
+    let app = seeded_app().await?;
+    let results = app::forum::ssr::search(&app.state, "release", 1).await?;
+    assert_eq!(results.total, app::forum::SEARCH_WEIGHS_AT_MOST);
+    assert_eq!(results.hits.len(), 20);
+    let rare = app::forum::ssr::search(&app.state, server::seed::RARE_WORD, 1).await?;
+    assert!(rare.total > 0 && rare.total < app::forum::SEARCH_WEIGHS_AT_MOST);
+    Ok(())
+}

@@ -183,7 +183,10 @@ fn phc_string(password: &[u8]) -> Result<String, AccountError> {
     let argon2 = argon2()?;
     let salt = SaltString::generate(&mut OsRng);
     let mut salt_bytes = [0u8; 64];
-    let raw_salt = salt.as_salt().decode_b64(&mut salt_bytes).map_err(hash_error)?;
+    let raw_salt = salt
+        .as_salt()
+        .decode_b64(&mut salt_bytes)
+        .map_err(hash_error)?;
     let hash = Output::init_with(Params::DEFAULT_OUTPUT_LEN, |out| {
         compute(&argon2, password, raw_salt, out).map_err(|_| password_hash::Error::Crypto)
     })
@@ -211,7 +214,9 @@ fn matches(password: &[u8], stored: &str) -> Result<bool, AccountError> {
         .unwrap_or_default();
     let params = Params::try_from(&parsed).map_err(hash_error)?;
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
-        return Err(AccountError::Hash("a stored hash without salt or output".to_owned()));
+        return Err(AccountError::Hash(
+            "a stored hash without salt or output".to_owned(),
+        ));
     };
     let mut salt_bytes = [0u8; 64];
     let raw_salt = salt.decode_b64(&mut salt_bytes).map_err(hash_error)?;
@@ -286,8 +291,8 @@ mod tests {
     }
 
     #[test]
-    fn hashes_made_by_the_argon2_crate_itself_verify_and_ours_verify_there() -> Result<(), AccountError>
-    {
+    fn hashes_made_by_the_argon2_crate_itself_verify_and_ours_verify_there()
+    -> Result<(), AccountError> {
         use argon2::{PasswordHasher, PasswordVerifier};
         let salt = SaltString::generate(&mut OsRng);
         let theirs = argon2()?

@@ -12,7 +12,10 @@ use sea_orm::{
 use super::{moment, post, thread, usernames};
 use crate::{
     error::AppError,
-    forum::{Paging, PostId, RESULTS_PER_PAGE, SearchHit, SearchResults, Segment, ThreadId},
+    forum::{
+        Paging, PostId, RESULTS_PER_PAGE, SEARCH_WEIGHS_AT_MOST, SearchHit, SearchResults, Segment,
+        ThreadId,
+    },
     ssr::{AppState, db_error},
 };
 
@@ -73,38 +76,46 @@ const VISIBLE: &str = "p.approved_at IS NOT NULL AND p.hidden_at IS NULL AND p.d
 const JOINS: &str = "JOIN forum_posts p ON p.id = forum_search.post_id \
      JOIN forum_threads t ON t.id = p.thread_id";
 
-/// The SQL that counts matches and the SQL that lists a page of them.
+/// The SQL that counts matches (up to [`SEARCH_WEIGHS_AT_MOST`]) and the SQL that
+/// lists a page of them, best first among the newest [`SEARCH_WEIGHS_AT_MOST`].
 fn statements(backend: DbBackend) -> (String, String) {
     match backend {
         DbBackend::Postgres => {
             let matches = "to_tsvector('english', forum_search.title || ' ' || forum_search.body) \
                  @@ plainto_tsquery('english', $1)";
+            let newest = format!(
+                "SELECT forum_search.post_id FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE} \
+                 ORDER BY forum_search.post_id DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
+            );
             (
-                format!(
-                    "SELECT COUNT(*) AS total FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE}"
-                ),
+                format!("SELECT COUNT(*) AS total FROM ({newest}) AS newest"),
                 format!(
                     "SELECT forum_search.post_id AS post_id, \
                      ts_headline('english', forum_search.body, plainto_tsquery('english', $1), $2) AS snippet \
-                     FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE} \
+                     FROM forum_search WHERE forum_search.post_id IN ({newest}) \
                      ORDER BY ts_rank(to_tsvector('english', forum_search.title || ' ' || forum_search.body), \
                      plainto_tsquery('english', $1)) DESC, forum_search.post_id DESC \
                      LIMIT $3 OFFSET $4"
                 ),
             )
         }
-        _ => (
-            format!(
-                "SELECT COUNT(*) AS total FROM forum_search {JOINS} \
-                 WHERE forum_search MATCH ?1 AND {VISIBLE}"
-            ),
-            format!(
-                "SELECT forum_search.post_id AS post_id, \
-                 snippet(forum_search, 2, char(2), char(3), '…', 32) AS snippet \
-                 FROM forum_search {JOINS} WHERE forum_search MATCH ?1 AND {VISIBLE} \
-                 ORDER BY rank, forum_search.post_id DESC LIMIT ?2 OFFSET ?3"
-            ),
-        ),
+        _ => {
+            let newest = format!(
+                "SELECT forum_search.rowid AS id, forum_search.rank AS rank FROM forum_search {JOINS} \
+                 WHERE forum_search MATCH ?1 AND {VISIBLE} \
+                 ORDER BY forum_search.rowid DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
+            );
+            (
+                format!("SELECT COUNT(*) AS total FROM ({newest})"),
+                format!(
+                    "SELECT forum_search.post_id AS post_id, \
+                     snippet(forum_search, 2, char(2), char(3), '…', 32) AS snippet \
+                     FROM ({newest}) AS newest JOIN forum_search ON forum_search.rowid = newest.id \
+                     WHERE forum_search MATCH ?1 \
+                     ORDER BY newest.rank, newest.id DESC LIMIT ?2 OFFSET ?3"
+                ),
+            )
+        }
     }
 }
 

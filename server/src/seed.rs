@@ -320,6 +320,16 @@ pub async fn seed(
     seeded.signatures = seed_signatures(db, &mut rng, now, first_member, plan.members).await?;
     (seeded.jobs, seeded.applications) = seed_jobs(db, &mut rng, now, plan.jobs).await?;
     fix_sequences(db).await?;
+    // Statistics for the planner after a bulk load and, on SQLite, the
+    // write-ahead log folded into the database, so that the first reads
+    // do not have to search a log of a million rows.
+    match backend {
+        DbBackend::Postgres => db.execute_unprepared("ANALYZE").await?,
+        _ => {
+            db.execute_unprepared("PRAGMA optimize").await?;
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?
+        }
+    };
     tracing::info!(elapsed = ?started.elapsed(), "seeding done");
     Ok(seeded)
 }

@@ -48,16 +48,12 @@ pub async fn category_page(
 ) -> Result<CategoryPage, AppError> {
     let db = &state.reads;
     let category = categories::find_category(db, id).await?;
-    let query = thread::Entity::find()
+    // The count is the category's stored one: counting the index at every
+    // view would read every public thread of the category.
+    let paging = Paging::of(page, category.thread_count, THREADS_PER_PAGE);
+    let rows = thread::Entity::find()
         .filter(thread::Column::CategoryId.eq(id.0))
-        .filter(Seen::public_threads());
-    let count = query
-        .clone()
-        .count(db)
-        .await
-        .map_err(|e| db_error("counting threads", e))?;
-    let paging = Paging::of(page, count, THREADS_PER_PAGE);
-    let rows = query
+        .filter(Seen::public_threads())
         .order_by_desc(thread::Column::LastActivityAt)
         .order_by_desc(thread::Column::Id)
         .offset(paging.offset(THREADS_PER_PAGE))

@@ -327,7 +327,8 @@ pub async fn seed(
         DbBackend::Postgres => db.execute_unprepared("ANALYZE").await?,
         _ => {
             db.execute_unprepared("PRAGMA optimize").await?;
-            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?
+            db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+                .await?
         }
     };
     tracing::info!(elapsed = ?started.elapsed(), "seeding done");

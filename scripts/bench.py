@@ -301,6 +301,8 @@ end
 
         results = []
         for name, url, script in scenarios:
+            # Let the requests the previous run left in flight finish.
+            time.sleep(2)
             pid = ceiling.pid if name == "ceiling" else server.pid
             figures = wrk(url, args, pid, script)
             figures["scenario"] = name

@@ -202,4 +202,38 @@ mod tests {
         std::fs::remove_dir_all(&folder)?;
         Ok(())
     }
+
+    #[tokio::test]
+    async fn the_sqlite_read_pool_sees_every_write_and_refuses_to_write()
+    -> Result<(), Box<dyn std::error::Error>> {
+        use sea_orm::ConnectionTrait;
+
+        let folder = std::env::temp_dir().join(format!("portal-reads-test-{}", std::process::id()));
+        let url = format!("sqlite://{}/portal.db?mode=rwc", folder.display());
+        let writes = connect(&url, None).await?;
+        writes
+            .execute_unprepared("CREATE TABLE t (n INTEGER); INSERT INTO t VALUES (1)")
+            .await?;
+        let reads = connect_reads(&url, &writes, None).await?;
+        let seen = reads
+            .query_one_raw(sea_orm::Statement::from_string(
+                reads.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM t",
+            ))
+            .await?
+            .map(|row| row.try_get::<i64>("", "n"))
+            .transpose()?;
+        assert_eq!(seen, Some(1), "a committed write is read at once");
+        assert!(
+            reads
+                .execute_unprepared("INSERT INTO t VALUES (2)")
+                .await
+                .is_err(),
+            "the read pool never writes"
+        );
+        reads.close().await?;
+        writes.close().await?;
+        std::fs::remove_dir_all(&folder)?;
+        Ok(())
+    }
 }

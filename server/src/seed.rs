@@ -516,9 +516,10 @@ impl PostState {
 /// first gets [`LONG_THREAD_REPLIES`], the rest follow a Pareto
 /// distribution (most threads get a few replies, a few get hundreds).
 fn reply_counts(rng: &mut StdRng, threads: u64, total: u64) -> Vec<u64> {
-    let Ok(count) = usize::try_from(threads) else {
+    let count = usize::try_from(threads).unwrap_or(0);
+    if count == 0 {
         return Vec::new();
-    };
+    }
     let mut counts = vec![0; count];
     let long = LONG_THREAD_REPLIES.min(total);
     counts[0] = long;

@@ -174,6 +174,11 @@ impl Application {
         }
         housekeeping.abort();
         served?;
+        // The readers first: the writer's close folds the write-ahead log
+        // into the database only once it is the last connection.
+        if let Err(error) = self.state.reads.close().await {
+            tracing::warn!(%error, "closing the read pool");
+        }
         if let Err(error) = self.state.db.close().await {
             tracing::warn!(%error, "closing the database pool");
         }

@@ -21,6 +21,8 @@
 //                  the suite at a server you started yourself on E2E_PORT)
 //   E2E_DATABASE_URL  with E2E_NO_SERVER: that server's database, where
 //                  tests add members with `portal create-admin` (tests/members.ts)
+//   E2E_SECRET_KEY_FILE  with E2E_NO_SERVER: that server's key file, if it
+//                  has one (PORTAL_SECRET_KEY_FILE)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -65,9 +67,15 @@ const startServer = !process.env.E2E_NO_SERVER;
 const databaseUrl = startServer
   ? `sqlite://${path.join(freshDatabaseDir(), "e2e.db")}?mode=rwc`
   : process.env.E2E_DATABASE_URL;
+// The server key lives beside the fresh database, never in the checkout:
+// the server makes it on first start and `portal` commands share it.
+const secretKeyFile = startServer
+  ? path.join(freshDatabaseDir(), "secret.key")
+  : process.env.E2E_SECRET_KEY_FILE;
 // Workers read these to add members with `portal create-admin` (tests/members.ts).
 process.env.E2E_PORTAL_BIN = portalBin;
 if (databaseUrl) process.env.E2E_DATABASE_URL = databaseUrl;
+if (secretKeyFile) process.env.E2E_SECRET_KEY_FILE = secretKeyFile;
 
 export default defineConfig({
   testDir: "./tests",
@@ -158,6 +166,7 @@ export default defineConfig({
             PORTAL_OIDC_LOCAL_CLIENT_SECRET: oidcClientSecret,
             PORTAL_OIDC_LOCAL_NAME: "Local ID",
             DATABASE_URL: databaseUrl!,
+            PORTAL_SECRET_KEY_FILE: secretKeyFile!,
             LEPTOS_SITE_ROOT: "target/site",
             RUST_LOG: "warn",
           },

@@ -128,6 +128,7 @@ export function portal(
     RUST_LOG: "warn",
   };
   if (baseURL) env.PORTAL_BASE_URL = baseURL;
+  if (process.env.E2E_SECRET_KEY_FILE) env.PORTAL_SECRET_KEY_FILE = process.env.E2E_SECRET_KEY_FILE;
   const result = spawnSync(bin, args, { input, env, encoding: "utf8", timeout: 30_000 });
   if (result.error || result.status !== 0) {
     throw new Error(

@@ -24,6 +24,8 @@ mod m20261201_000301_webhook_bodies;
 mod m20261201_000401_sign_in_hardening;
 mod m20261203_000501_forum_visibility;
 mod m20261203_000502_open_jobs_index;
+mod m20261203_000601_post_html;
+mod m20261203_000602_search_document;
 
 pub struct Migrator;
 
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000401_sign_in_hardening::Migration),
             Box::new(m20261203_000501_forum_visibility::Migration),
             Box::new(m20261203_000502_open_jobs_index::Migration),
+            Box::new(m20261203_000601_post_html::Migration),
+            Box::new(m20261203_000602_search_document::Migration),
         ]
     }
 }

@@ -14,7 +14,10 @@
 use std::time::Instant;
 
 use anyhow::{Context, bail};
-use app::accounts::{Email, Username};
+use app::{
+    accounts::{Email, Username},
+    ssr::markdown::member_html,
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use sea_orm::{
     ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend, Statement,
@@ -169,6 +172,7 @@ pub async fn seed(
             "thread_id",
             "author_id",
             "body",
+            "body_html",
             "created_at",
             "edited_at",
             "approved_at",
@@ -197,11 +201,14 @@ pub async fn seed(
                 at = at.min(now - Duration::minutes(1));
             }
             let state = PostState::draw(&mut rng);
+            let text = body(&mut rng);
+            let html = member_html(&text);
             posts.push(vec![
                 post_id.into(),
                 thread_id.into(),
                 member(&mut rng).into(),
-                body(&mut rng).into(),
+                text.into(),
+                html.into(),
                 at.into(),
                 Value::from(rng.random_bool(0.05).then_some(at + Duration::minutes(5))),
                 Value::from((state != PostState::Held).then_some(at)),

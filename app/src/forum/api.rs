@@ -77,12 +77,17 @@ pub async fn load_category(category: i64, page: u64) -> Result<CategoryPage, App
 
 /// One page of a thread.
 #[server(endpoint = "forum/thread")]
-pub async fn load_thread(thread: i64, page: u64) -> Result<ThreadView, AppError> {
+pub async fn load_thread(
+    thread: i64,
+    page: u64,
+    quote: Option<i64>,
+) -> Result<ThreadView, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
     let viewer = viewer().await?;
-    super::ssr::thread_page(&state, viewer.as_ref(), super::ThreadId(thread), page).await
+    let (thread, quote) = (super::ThreadId(thread), quote.map(super::PostId));
+    super::ssr::thread_page(&state, viewer.as_ref(), thread, page, quote).await
 }
 
 /// The category a new thread goes to, and whether the visitor may post.

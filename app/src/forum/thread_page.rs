@@ -58,11 +58,16 @@ pub fn ThreadPage() -> impl IntoView {
             )
         },
         move |(id, page, _, _, _)| {
-            let (body, wants_preview) =
-                query.with_untracked(|q| (q.get("body"), q.get("preview").is_some()));
+            let (body, wants_preview, quote) = query.with_untracked(|q| {
+                (
+                    q.get("body"),
+                    q.get("preview").is_some(),
+                    q.get("quote").and_then(|s| s.parse::<i64>().ok()),
+                )
+            });
             async move {
                 let id = id.ok_or(AppError::NotFound)?;
-                let thread = load_thread(id, page).await?;
+                let thread = load_thread(id, page, quote).await?;
                 Ok::<_, AppError>((thread, server_preview(body, wants_preview).await))
             }
         },
@@ -72,31 +77,17 @@ pub fn ThreadPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((thread, preview_html)) => {
-                        let (quote, reported) = query
+                        let reported = query
                             .with_untracked(|q| {
-                                (
-                                    q.get("quote").and_then(|s| s.parse::<i64>().ok()),
-                                    q.get("reported").and_then(|s| s.parse::<i64>().ok()),
-                                )
+                                q.get("reported").and_then(|s| s.parse::<i64>().ok())
                             });
-                        view! { <Thread thread preview_html quote reported actions /> }.into_any()
+                        view! { <Thread thread preview_html reported actions /> }.into_any()
                     }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
         </Suspense>
     }
-}
-
-/// `> ` before every line of `post`, with who wrote it.
-fn quoted(post: &PostView) -> String {
-    let who = post.author.as_deref().unwrap_or("a former member");
-    let lines: Vec<String> = post
-        .markdown
-        .lines()
-        .map(|line| format!("> {line}"))
-        .collect();
-    format!("@{who} wrote:\n{}\n\n", lines.join("\n"))
 }
 
 fn state_label(state: PostState) -> Option<&'static str> {
@@ -112,15 +103,12 @@ fn state_label(state: PostState) -> Option<&'static str> {
 fn Thread(
     thread: ThreadView,
     preview_html: Option<String>,
-    quote: Option<i64>,
     reported: Option<i64>,
     actions: Actions,
 ) -> impl IntoView {
     let here = thread.path(thread.paging.number);
     let (_, body, _) = draft_from_query();
-    let body = body.or_else(|| {
-        quote.and_then(|id| thread.posts.iter().find(|post| post.id.0 == id).map(quoted))
-    });
+    let body = body.or_else(|| thread.quote.clone());
     let reply = match (&thread.posting, thread.locked) {
         (_, true) => view! {
             <p class="notice" role="status">

@@ -309,8 +309,6 @@ pub struct PostView {
     pub edited: bool,
     /// The Markdown rendered and sanitised on the server.
     pub html: String,
-    /// The Markdown, for quoting.
-    pub markdown: String,
     pub state: PostState,
     pub mine: bool,
     /// The first post of a thread opens it.
@@ -329,6 +327,8 @@ pub struct ThreadView {
     /// Whether the whole thread is hidden or deleted (moderators only see it).
     pub state: PostState,
     pub posts: Vec<PostView>,
+    /// The start of a reply quoting the post the visitor chose to quote.
+    pub quote: Option<String>,
     pub paging: Paging,
     pub posting: Posting,
     pub moderator: bool,

@@ -162,6 +162,19 @@ pub struct Column {
     pub table: &'static str,
     pub column: &'static str,
     pub class: Class,
+    /// The column exists only in PostgreSQL's schema (where its engine
+    /// needs it), not in SQLite's.
+    pub postgres_only: bool,
+}
+
+impl Column {
+    /// The same column, present on PostgreSQL only.
+    pub(super) const fn on_postgres_only(self) -> Column {
+        Column {
+            postgres_only: true,
+            ..self
+        }
+    }
 }
 
 pub(super) const fn not_personal(
@@ -173,6 +186,7 @@ pub(super) const fn not_personal(
         table,
         column,
         class: Class::NotPersonal(why),
+        postgres_only: false,
     }
 }
 
@@ -181,6 +195,7 @@ pub(super) const fn personal(table: &'static str, column: &'static str, field: P
         table,
         column,
         class: Class::Personal(field),
+        postgres_only: false,
     }
 }
 

@@ -11,7 +11,7 @@ use app::{
     moderation::{Queue, ssr::report},
 };
 use scraper::{Html, Selector};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use time::Duration;
 
 use crate::{
@@ -720,7 +720,10 @@ async fn an_edit_keeps_the_earlier_text_for_moderators_only() -> TestResult {
     assert_eq!(edited.error(), None, "{edited:?}");
     let view = read_thread(&visitor, started.thread).await?;
     assert_eq!(view.title, "Second title");
-    assert_eq!(view.posts[0].markdown, "Second words.");
+    assert_eq!(
+        view.posts[0].html, "<p>Second words.</p>\n",
+        "rendered again"
+    );
     assert!(view.posts[0].edited);
     let answer = maud.call("forum/revisions", &[("post", &post)]).await?;
     assert_eq!(answer.status, 200, "{answer:?}");
@@ -733,6 +736,94 @@ async fn an_edit_keeps_the_earlier_text_for_moderators_only() -> TestResult {
     assert!(!by_author.body.contains("First words."));
     let by_visitor = visitor.call("forum/revisions", &[("post", &post)]).await?;
     assert_eq!(by_visitor.status, 401, "{by_visitor:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_post_is_rendered_once_when_written_and_shown_as_stored() -> TestResult {
+    let app = spawn_app_with(NOT_HELD).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let text = "**Bold** and <script>alert(1)</script>";
+    let started = start_thread(&ada, general, "Rendering", text).await?;
+    let rendered = "<p><strong>Bold</strong> and &lt;script&gt;alert(1)&lt;/script&gt;</p>\n";
+
+    let row = post::Entity::find_by_id(started.post)
+        .one(&app.db)
+        .await?
+        .ok_or("no post")?;
+    assert_eq!(row.body_html.as_deref(), Some(rendered));
+    let view = read_thread(&visitor, started.thread).await?;
+    assert_eq!(view.posts[0].html, rendered);
+
+    // The page shows what is stored, not a fresh rendering...
+    let mut changed: post::ActiveModel = row.into();
+    changed.body_html = sea_orm::ActiveValue::Set(Some("<p>stored</p>".to_owned()));
+    sea_orm::ActiveModelTrait::update(changed, &app.db).await?;
+    let view = read_thread(&visitor, started.thread).await?;
+    assert_eq!(view.posts[0].html, "<p>stored</p>");
+    // ...and a post written before the column existed is rendered on read.
+    app.db
+        .execute_unprepared("UPDATE forum_posts SET body_html = NULL")
+        .await?;
+    let view = read_thread(&visitor, started.thread).await?;
+    assert_eq!(view.posts[0].html, rendered);
+    Ok(())
+}
+
+/// Page 1 of `thread` as `reader` sees it, asking to quote post `quote`.
+async fn thread_quoting(reader: &TestApp, thread: i64, quote: i64) -> reqwest::Result<Answer> {
+    reader
+        .call(
+            "forum/thread",
+            &[
+                ("thread", &thread.to_string()),
+                ("page", "1"),
+                ("quote", &quote.to_string()),
+            ],
+        )
+        .await
+}
+
+#[tokio::test]
+async fn quoting_fills_the_reply_with_the_quoted_post_only_when_the_viewer_sees_it() -> TestResult {
+    let app = spawn_app_with(NOT_HELD).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let started = start_thread(&ada, general, "Quotes", "One line.\nTwo lines.").await?;
+    let quote = async |post: i64| -> Result<Option<String>, Box<dyn Error>> {
+        let answer = thread_quoting(&visitor, started.thread, post).await?;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        Ok(serde_json::from_str::<ThreadView>(&answer.body)?.quote)
+    };
+
+    assert_eq!(
+        quote(started.post).await?.as_deref(),
+        Some("@ada wrote:\n> One line.\n> Two lines.\n\n")
+    );
+    assert_eq!(read_thread(&visitor, started.thread).await?.quote, None);
+    assert_eq!(quote(999_999).await?, None, "no such post");
+
+    // A post awaiting approval is quoted for a moderator, and nobody else
+    // learns anything of it.
+    let held = spawn_app_with(&[]).await?;
+    let (_boss, general) = forum_admin(&held).await?;
+    let bea = member(&held, "bea").await?;
+    let pending = start_thread(&bea, general, "Held", "Not yet public.").await?;
+    let maud = moderator(&held, "maud").await?;
+    let seen = thread_quoting(&maud, pending.thread, pending.post).await?;
+    assert_eq!(seen.status, 200, "{seen:?}");
+    assert!(
+        serde_json::from_str::<ThreadView>(&seen.body)?
+            .quote
+            .is_some()
+    );
+    let stranger = TestApp::visitor_of(&held)?;
+    let unseen = thread_quoting(&stranger, pending.thread, pending.post).await?;
+    assert_eq!(unseen.status, 404, "{unseen:?}");
+    assert!(!unseen.body.contains("Not yet public."));
     Ok(())
 }
 

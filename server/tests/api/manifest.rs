@@ -44,7 +44,9 @@ async fn every_column_of_the_schema_is_classified_by_the_manifest() -> TestResul
     let app = spawn_app().await?;
     let live = live_columns(&app.db).await?;
     assert!(live.contains(&("accounts".to_owned(), "email".to_owned())));
+    let postgres = app.db.get_database_backend() == DbBackend::Postgres;
     let classified: BTreeSet<(String, String)> = entries()
+        .filter(|entry| postgres || !entry.postgres_only)
         .map(|entry| (entry.table.to_owned(), entry.column.to_owned()))
         .collect();
     let unclassified: Vec<_> = live.difference(&classified).collect();

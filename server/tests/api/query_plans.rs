@@ -123,9 +123,9 @@ async fn every_query_of_the_forum_jobs_and_search_pages_uses_an_index() -> TestR
     app::forum::ssr::category_page(&state, None, CategoryId(1), 1).await?;
     app::forum::ssr::category_page(&state, None, CategoryId(1), 30).await?;
     app::forum::ssr::category_page(&state, Some(&member), CategoryId(2), 1).await?;
-    app::forum::ssr::thread_page(&state, None, ThreadId(1), 1).await?;
-    app::forum::ssr::thread_page(&state, None, ThreadId(1), 25).await?;
-    app::forum::ssr::thread_page(&state, Some(&member), ThreadId(1), 2).await?;
+    app::forum::ssr::thread_page(&state, None, ThreadId(1), 1, None).await?;
+    app::forum::ssr::thread_page(&state, None, ThreadId(1), 25, None).await?;
+    app::forum::ssr::thread_page(&state, Some(&member), ThreadId(1), 2, None).await?;
     app::forum::ssr::search(&state, server::seed::RARE_WORD, 1).await?;
     app::jobs::ssr::open_jobs(&state.reads, &state.clock).await?;
 
@@ -151,7 +151,7 @@ async fn a_page_issues_the_same_few_queries_however_many_rows_it_lists() -> Test
     let index = take(&captured).len();
     let page = app::forum::ssr::category_page(&state, None, CategoryId(1), 1).await?;
     let category = take(&captured).len();
-    let thread = app::forum::ssr::thread_page(&state, None, ThreadId(1), 1).await?;
+    let thread = app::forum::ssr::thread_page(&state, None, ThreadId(1), 1, None).await?;
     let thread_queries = take(&captured).len();
 
     assert_eq!(page.threads.len(), 25, "a full page of threads");

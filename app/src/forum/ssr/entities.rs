@@ -61,6 +61,10 @@ pub mod post {
         pub author_id: Option<i64>,
         #[sea_orm(column_type = "Text")]
         pub body: String,
+        /// `body` rendered and sanitised when it was written; `None` for
+        /// posts written before the column existed.
+        #[sea_orm(column_type = "Text", nullable)]
+        pub body_html: Option<String>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub edited_at: Option<TimeDateTimeWithTimeZone>,
         pub approved_at: Option<TimeDateTimeWithTimeZone>,

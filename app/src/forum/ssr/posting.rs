@@ -17,7 +17,7 @@ use crate::{
     error::AppError,
     forum::{CategoryId, PostBody, PostId, PostTitle, Posting, ThreadId, thread_path},
     moderation::ssr::active_sanction,
-    ssr::{AppState, db_error, rate_limit::Limit},
+    ssr::{AppState, db_error, markdown::member_html, rate_limit::Limit},
 };
 
 /// Members with fewer approved posts than this count as new: stricter
@@ -122,6 +122,7 @@ async fn insert_post<C: ConnectionTrait>(
         thread_id: Set(thread.id),
         author_id: Set(Some(author)),
         body: Set(body.as_str().to_owned()),
+        body_html: Set(Some(member_html(body.as_str()))),
         created_at: Set(now),
         approved_at: Set((!held).then_some(now)),
         ..Default::default()
@@ -290,6 +291,7 @@ pub async fn edit(
     }
     let mut row = post::ActiveModel::from(post.clone());
     row.body = Set(body.as_str().to_owned());
+    row.body_html = Set(Some(member_html(body.as_str())));
     row.edited_at = Set(Some(now));
     if held {
         row.approved_at = Set(None);

@@ -112,13 +112,15 @@ pub async fn visible_thread(
     }
 }
 
-/// Page `page` of a thread. A signed-in member's visit is remembered, so
-/// the next one can mark what is new.
+/// Page `page` of a thread, with the reply form holding a quote of post
+/// `quote` when it is on the page. A signed-in member's visit is
+/// remembered, so the next one can mark what is new.
 pub async fn thread_page(
     state: &AppState,
     viewer: Option<&CurrentUser>,
     id: ThreadId,
     page: u64,
+    quote: Option<PostId>,
 ) -> Result<ThreadView, AppError> {
     let db = &state.reads;
     let (thread, first) = visible_thread(db, viewer, id).await?;
@@ -149,19 +151,26 @@ pub async fn thread_page(
             .find(|row| row.created_at > read_at && row.author_id != viewer.map(|u| u.id))
             .map(|row| row.id)
     });
+    let author = |row: &post::Model| row.author_id.and_then(|id| names.get(&id).cloned());
+    let quote = quote.and_then(|PostId(quoted)| {
+        rows.iter()
+            .find(|row| row.id == quoted)
+            .map(|row| quoted_reply(author(row).as_deref(), &row.body))
+    });
     let posts = rows
         .into_iter()
         .map(|row| PostView {
             id: PostId(row.id),
-            author: row.author_id.and_then(|id| names.get(&id).cloned()),
+            author: author(&row),
             posted: moment(row.created_at),
             edited: row.edited_at.is_some(),
-            html: member_html(&row.body),
             state: state_of(&row),
             mine: viewer.is_some() && row.author_id == viewer.map(|u| u.id),
             first: Some(row.id) == thread.first_post_id,
             first_new: Some(row.id) == first_new,
-            markdown: row.body,
+            // Rendered when written; only posts older than that column
+            // are rendered here.
+            html: row.body_html.unwrap_or_else(|| member_html(&row.body)),
         })
         .collect();
     let moderator = is_moderator(viewer);
@@ -171,6 +180,7 @@ pub async fn thread_page(
         locked: thread.locked,
         state: state_of(&first),
         posts,
+        quote,
         paging,
         posting: posting_status(state, viewer).await?,
         moderator,
@@ -181,6 +191,14 @@ pub async fn thread_page(
         },
         title: thread.title,
     })
+}
+
+/// `> ` before every line of `markdown`, with who wrote it: the start of a
+/// reply that quotes it.
+fn quoted_reply(author: Option<&str>, markdown: &str) -> String {
+    let who = author.unwrap_or("a former member");
+    let lines: Vec<String> = markdown.lines().map(|line| format!("> {line}")).collect();
+    format!("@{who} wrote:\n{}\n\n", lines.join("\n"))
 }
 
 /// Records that `account` read `thread` now; returns the previous time.

@@ -1,7 +1,8 @@
-//! Full-text search with the database's own engine: FTS5 on SQLite,
-//! `tsvector` with a GIN index on PostgreSQL. Both index every post (the
-//! first post of a thread with its title); visibility is applied when
-//! searching, so a post hidden a second ago is already never found.
+//! Full-text search with the database's own engine: FTS5 on SQLite, a
+//! stored `tsvector` column with a GIN index on PostgreSQL. Both index
+//! every post (the first post of a thread with its title); visibility is
+//! applied when searching, so a post hidden a second ago is already never
+//! found.
 
 use std::collections::HashMap;
 
@@ -81,8 +82,7 @@ const JOINS: &str = "JOIN forum_posts p ON p.id = forum_search.post_id \
 fn statements(backend: DbBackend) -> (String, String) {
     match backend {
         DbBackend::Postgres => {
-            let matches = "to_tsvector('english', forum_search.title || ' ' || forum_search.body) \
-                 @@ plainto_tsquery('english', $1)";
+            let matches = "forum_search.document @@ plainto_tsquery('english', $1)";
             let newest = format!(
                 "SELECT forum_search.post_id FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE} \
                  ORDER BY forum_search.post_id DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
@@ -93,8 +93,8 @@ fn statements(backend: DbBackend) -> (String, String) {
                     "SELECT forum_search.post_id AS post_id, \
                      ts_headline('english', forum_search.body, plainto_tsquery('english', $1), $2) AS snippet \
                      FROM forum_search WHERE forum_search.post_id IN ({newest}) \
-                     ORDER BY ts_rank(to_tsvector('english', forum_search.title || ' ' || forum_search.body), \
-                     plainto_tsquery('english', $1)) DESC, forum_search.post_id DESC \
+                     ORDER BY ts_rank(forum_search.document, plainto_tsquery('english', $1)) DESC, \
+                     forum_search.post_id DESC \
                      LIMIT $3 OFFSET $4"
                 ),
             )

@@ -80,6 +80,15 @@ pub const COLUMNS: &[Column] = &[
     ),
     field(
         POSTS,
+        "body_html",
+        Feature::Forum,
+        "Post text, as shown on the page",
+        "The post's text rendered once when it is written, so pages need not render it on every view.",
+        PUBLIC,
+        Retention::KeptAnonymised,
+    ),
+    field(
+        POSTS,
         "created_at",
         Feature::Forum,
         "Post time",
@@ -191,6 +200,16 @@ pub const COLUMNS: &[Column] = &[
         PUBLIC,
         Retention::KeptAnonymised,
     ),
+    field(
+        "forum_search",
+        "document",
+        Feature::Forum,
+        "The words of posts and titles (search index, PostgreSQL only)",
+        "Lets people search the forum; hidden and deleted posts are never found.",
+        PUBLIC,
+        Retention::KeptAnonymised,
+    )
+    .on_postgres_only(),
     not_personal("notifications", "id", INTERNAL_KEY),
     not_personal("notifications", "account_id", INTERNAL_KEY),
     not_personal("notifications", "post_id", INTERNAL_KEY),

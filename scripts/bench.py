@@ -148,7 +148,7 @@ def main():
     parser.add_argument("--postgres", default=os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432"))
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
-    parser.add_argument("--only", help="comma-separated scenario names")
+    parser.add_argument("--only", help="comma-separated words; runs the scenarios whose names contain one, e.g. thread,search")
     args = parser.parse_args()
 
     out_dir = os.path.join(ROOT, "target/bench")
@@ -290,8 +290,9 @@ end
             ("mixed, 5 % posting", base + "/", scripts["mixed"]),
         ]
         if args.only:
-            wanted = {name.strip() for name in args.only.split(",")}
-            scenarios = [s for s in scenarios if s[0] in wanted or s[0] == "ceiling"]
+            wanted = [word.strip().lower() for word in args.only.split(",") if word.strip()]
+            scenarios = [s for s in scenarios
+                         if s[0] == "ceiling" or any(word in s[0].lower() for word in wanted)]
 
         # Warm up: every page once, then a short burst at the forum.
         for _, url, script in scenarios:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every check and test of Community Portal:
-#   formatting, clippy on the three builds (app+ssr, app+hydrate for wasm32,
+#   formatting, the layering of the app's modules, clippy on the three builds (app+ssr, app+hydrate for wasm32,
 #   server), unit tests, integration tests on SQLite and on PostgreSQL
 #   (migrations up -> down -> up included), and the browser tests (Chromium,
 #   JavaScript on and off, axe scans) against a release build.
@@ -23,6 +23,9 @@ passed() { grep -oE '([0-9]+) passed' "$1" | awk '{s += $1} END {print s + 0}'; 
 step "formatting"
 cargo fmt --all --check
 leptosfmt --check app/src
+
+step "layering: no module imports a higher one"
+python3 scripts/check-layers.py
 
 step "clippy: app (ssr)"
 cargo clippy -p app --features ssr --all-targets -- -D warnings

@@ -28,8 +28,8 @@ LAYERS = [
     # Infrastructure (ssr: database, clock, mail, limiter, tokens, Markdown,
     # the HTML shell) and form helpers; no feature.
     ["forms", "notice", "ssr"],
-    # Page pieces every feature shows.
-    ["error_page"],
+    # Page pieces every feature uses.
+    ["error_page", "shared_page"],
     # Features, each its own folder; accounts is the one the others build on.
     ["accounts", "documents", "privacy", "forum", "moderation", "cla", "jobs", "mail_lists", "admin"],
     # The page frame, the home page and the composition root.

@@ -5,6 +5,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     view! {
         <Title text="" />
         <section class="hero">

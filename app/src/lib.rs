@@ -23,6 +23,7 @@ mod forms;
 mod home_page;
 mod layout;
 mod notice;
+mod shared_page;
 mod slug;
 
 #[cfg(feature = "ssr")]

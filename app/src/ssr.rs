@@ -15,7 +15,7 @@ mod state;
 pub mod tokens;
 
 pub use clock::Clock;
-pub use shell::{content_security_policy, shell};
+pub use shell::{SHARED_PAGE_HEADER, content_security_policy, mark_page_shared, shell};
 pub use state::{AppState, SiteSettings};
 
 use crate::error::AppError;

@@ -45,6 +45,10 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[serde(default = "defaults::body_limit_bytes")]
     pub body_limit_bytes: usize,
+    /// Seconds a public page rendered for a visitor without a session is
+    /// served again to the next such visitors (0 turns the cache off).
+    #[serde(default = "defaults::page_cache_seconds")]
+    pub page_cache_seconds: u64,
     /// Folder with the compiled site (CSS, WebAssembly, static files).
     #[serde(default = "defaults::site_root")]
     pub site_root: String,
@@ -161,6 +165,9 @@ mod defaults {
     }
     pub fn body_limit_bytes() -> usize {
         2 * 1024 * 1024
+    }
+    pub fn page_cache_seconds() -> u64 {
+        1
     }
     pub fn site_root() -> String {
         "target/site".to_owned()
@@ -286,6 +293,12 @@ impl Config {
         if self.body_limit_bytes < 1024 {
             return Err(invalid("PORTAL_BODY_LIMIT_BYTES", "must be at least 1024"));
         }
+        if self.page_cache_seconds > 60 {
+            return Err(invalid(
+                "PORTAL_PAGE_CACHE_SECONDS",
+                "must be between 0 (off) and 60",
+            ));
+        }
         for (setting, value) in [
             (
                 "PORTAL_REGISTRATIONS_PER_IP_PER_HOUR",
@@ -367,6 +380,7 @@ impl Config {
         );
         let _ = writeln!(out, "request_timeout   {} s", self.request_timeout_secs);
         let _ = writeln!(out, "body_limit        {} bytes", self.body_limit_bytes);
+        let _ = writeln!(out, "page_cache        {} s", self.page_cache_seconds);
         let _ = writeln!(out, "site_root         {}", self.site_root);
         let _ = writeln!(out, "upload_dir        {}", self.upload_dir);
         let _ = match &self.secret_key {

@@ -4,6 +4,7 @@
 pub mod bench_ceiling;
 pub mod config;
 pub mod middleware;
+pub mod page_cache;
 pub mod seed;
 pub mod startup;
 pub mod telemetry;

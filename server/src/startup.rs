@@ -54,6 +54,7 @@ use crate::{
         BodyLimits, RequestSpan, SiteOrigin, limit_body, refuse_cross_site_writes,
         server_fn_error_status,
     },
+    page_cache::{self, PageCache},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -284,7 +285,11 @@ fn router(state: AppState, config: &Config) -> Router {
         .with_state(state.clone())
         .layer(from_fn_with_state(state, session::load))
         .layer(from_fn(server_fn_error_status))
-        .layer(from_fn_with_state(site_origin, refuse_cross_site_writes));
+        .layer(from_fn_with_state(site_origin, refuse_cross_site_writes))
+        .layer(from_fn_with_state(
+            PageCache::new(config.page_cache_seconds),
+            page_cache::serve,
+        ));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()
             .set_x_request_id(MakeRequestUuid)

@@ -18,6 +18,7 @@ use crate::{
 
 #[component]
 pub fn ContributePage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let revoke = ServerAction::<RevokeSignature>::new();
     let overview = Resource::new(move || revoke.version().get(), |_| load_agreement());
     view! {

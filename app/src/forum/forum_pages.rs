@@ -69,6 +69,7 @@ pub fn SearchBox(#[prop(optional)] query: String) -> impl IntoView {
 
 #[component]
 pub fn ForumPage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let categories = Resource::new(|| (), |()| forum_categories());
     view! {
         <Title text="Forum" />
@@ -151,6 +152,7 @@ fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
 
 #[component]
 pub fn CategoryPageView() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let params = use_params_map();
     let page = page_number();
     let id = move || params.with(|p| p.get("category").and_then(|s| leading_id(&s)));

@@ -31,6 +31,7 @@ struct Actions {
 
 #[component]
 pub fn ThreadPage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let params = use_params_map();
     let query = use_query_map();
     let page = page_number();

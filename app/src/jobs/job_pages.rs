@@ -29,6 +29,7 @@ fn facts(job: &JobSummary) -> String {
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let jobs = Resource::new(|| (), |()| open_jobs());
     view! {
         <Title text="Jobs" />
@@ -82,6 +83,7 @@ pub fn JobsPage() -> impl IntoView {
 
 #[component]
 pub fn JobPage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let params = use_params_map();
     let id = move || params.with(|p| p.get("job").and_then(|segment| id_from_segment(&segment)));
     let detail = Resource::new(id, |id| async move {

@@ -14,6 +14,7 @@ use crate::{
 
 #[component]
 pub fn PolicyPage() -> impl IntoView {
+    crate::shared_page::same_for_every_visitor();
     let policy = Resource::new(
         || (),
         |()| async {

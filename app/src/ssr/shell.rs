@@ -39,6 +39,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The response header by which a page says it is the same for every
+/// visitor without a session, so the server may serve one rendering of it
+/// to the next such visitors for a moment (with a fresh nonce each). The
+/// server removes it before the response leaves.
+pub const SHARED_PAGE_HEADER: &str = "x-portal-shared-page";
+
+/// Marks the page being rendered as [`SHARED_PAGE_HEADER`] says. Only for
+/// pages whose HTML depends on nothing but the address when nobody is
+/// signed in: no form tokens, no notices, nothing from request headers.
+pub fn mark_page_shared() {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.insert_header(
+            axum::http::HeaderName::from_static(SHARED_PAGE_HEADER),
+            HeaderValue::from_static("1"),
+        );
+    }
+}
+
 /// The policy for an HTML page. Without a nonce no script may run at all;
 /// `'wasm-unsafe-eval'` lets the browser compile our WebAssembly, nothing
 /// more. Forms post only to us, and the sign-in buttons' redirects may go

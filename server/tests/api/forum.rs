@@ -358,18 +358,7 @@ async fn a_thread_of_hostile_markup_is_served_inert() -> TestResult {
     );
     assert!((300..400).contains(&status), "{status}");
     assert_eq!(page.status(), 200, "{location}");
-    let policy = page
-        .headers()
-        .get("content-security-policy")
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .ok_or("no nonce in the policy")?
-        .to_owned();
+    let nonce = crate::helpers::policy_nonce(&page)?;
     let html = page.text().await?;
     assert_page_inert(&html, &nonce)?;
     let document = Html::parse_document(&html);

@@ -375,6 +375,17 @@ impl TestApp {
     }
 }
 
+/// The nonce a page's Content-Security-Policy lets scripts run by.
+pub fn policy_nonce(page: &reqwest::Response) -> Result<String, &'static str> {
+    page.headers()
+        .get("content-security-policy")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|policy| policy.split("'nonce-").nth(1))
+        .and_then(|rest| rest.split('\'').next())
+        .map(str::to_owned)
+        .ok_or("no nonce in the policy")
+}
+
 /// The configuration a test server runs with, from `env`-style pairs.
 pub fn test_config(
     database_url: &str,

@@ -27,6 +27,7 @@ mod malformed_input;
 mod manifest;
 mod migrations;
 mod moderation;
+mod page_cache;
 mod pages;
 mod password_limits;
 mod passwords;

@@ -15,12 +15,7 @@ async fn pages_carry_a_nonce_based_content_security_policy() -> TestResult {
     let app = spawn_app().await?;
     let response = app.get("/privacy").await?;
     let policy = header(&response, "content-security-policy").to_owned();
-    let nonce = policy
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|rest| rest.split('\'').next())
-        .ok_or("no nonce in the policy")?
-        .to_owned();
+    let nonce = crate::helpers::policy_nonce(&response)?;
     assert!(nonce.len() >= 16, "nonce too short: {nonce}");
     assert!(policy.contains("frame-ancestors 'none'"));
     assert!(!policy.contains("unsafe-inline"));

@@ -1,0 +1,361 @@
+//! A moment's memory of public pages, for visitors without a session.
+//!
+//! Most of a community site's traffic is people who are not signed in
+//! reading the same few pages: the forum's index, a busy thread, the jobs
+//! board. For them a page depends only on its address, so one rendering
+//! can serve every such request for a second or two instead of each one
+//! querying and rendering again. What is shared, and when:
+//!
+//! - Only a `GET` without a `Cookie` or `Authorization` header, to an
+//!   address whose query is empty or only `page=N`; anything else passes
+//!   straight through.
+//! - Only a `200` HTML response that its page marked as the same for every
+//!   such visitor ([`SHARED_PAGE_HEADER`], set by the page itself, so a
+//!   page nobody thought about is never shared), that sets no cookie and is
+//!   at most [`MAX_PAGE_BYTES`] long.
+//! - For at most the configured number of seconds, and never after a write
+//!   answered by this instance: every successful request with another
+//!   method empties the cache. Writes through another instance or the
+//!   command line show after at most that many seconds.
+//! - Each response gets a fresh Content-Security-Policy nonce, swapped into
+//!   the stored page and its policy, so no two responses share one.
+//!
+//! While a page is being rendered, other requests for it wait for that
+//! rendering instead of rendering it too. The cache is bounded in bytes,
+//! so neither many addresses nor large pages can grow it.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use app::ssr::SHARED_PAGE_HEADER;
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use quick_cache::{Weighter, sync::Cache};
+
+/// The most the cache holds, counting addresses and pages.
+const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
+/// The longest page it keeps.
+pub const MAX_PAGE_BYTES: usize = 1024 * 1024;
+/// The longest address it keeps a page for.
+const MAX_KEY_BYTES: usize = 512;
+
+/// The cache, or nothing when it is turned off.
+#[derive(Clone, Default)]
+pub struct PageCache(Option<Arc<Pages>>);
+
+struct Pages {
+    entries: Cache<String, Arc<Entry>, ByLength>,
+    ttl: Duration,
+    /// Counts the times the cache was emptied, so a page whose rendering
+    /// began before a write is not stored after it.
+    writes: AtomicU64,
+}
+
+/// What the last rendering of an address gave.
+struct Entry {
+    stored: Instant,
+    /// `None` when the response was not one to share: later requests within
+    /// the same moment are rendered each for itself, without waiting.
+    page: Option<Page>,
+}
+
+struct Page {
+    headers: HeaderMap,
+    body: String,
+    /// The nonce in `body` and in its policy, replaced on every response.
+    nonce: Option<String>,
+}
+
+#[derive(Clone)]
+struct ByLength;
+
+impl Weighter<String, Arc<Entry>> for ByLength {
+    fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
+        let page = entry.page.as_ref().map_or(0, |page| page.body.len() + 512);
+        (key.len() + page + 64) as u64
+    }
+}
+
+impl PageCache {
+    /// A cache keeping pages for `seconds`; off for 0.
+    pub fn new(seconds: u64) -> Self {
+        Self((seconds > 0).then(|| {
+            Arc::new(Pages {
+                entries: Cache::with_weighter(4096, CAPACITY_BYTES, ByLength),
+                ttl: Duration::from_secs(seconds),
+                writes: AtomicU64::new(0),
+            })
+        }))
+    }
+}
+
+/// The middleware: answers from the cache, fills it, empties it on writes.
+pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    let Some(pages) = cache.0 else {
+        return without_marker(next.run(request).await);
+    };
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
+        let response = next.run(request).await;
+        if response.status().is_success() || response.status().is_redirection() {
+            pages.writes.fetch_add(1, Ordering::SeqCst);
+            pages.entries.clear();
+        }
+        return without_marker(response);
+    }
+    let Some(key) = shareable_address(&request) else {
+        return without_marker(next.run(request).await);
+    };
+    loop {
+        match pages.entries.get_value_or_guard_async(&key).await {
+            Ok(entry) if entry.stored.elapsed() < pages.ttl => {
+                return match &entry.page {
+                    Some(page) => page.response(),
+                    None => without_marker(next.run(request).await),
+                };
+            }
+            Ok(_) => {
+                pages
+                    .entries
+                    .remove_if(&key, |entry| entry.stored.elapsed() >= pages.ttl);
+            }
+            Err(guard) => {
+                let writes = pages.writes.load(Ordering::SeqCst);
+                let (response, page) = keep(next.run(request).await).await;
+                if pages.writes.load(Ordering::SeqCst) == writes {
+                    let stored = Instant::now();
+                    let _ = guard.insert(Arc::new(Entry { stored, page }));
+                }
+                return response;
+            }
+        }
+    }
+}
+
+/// The cache key of a request whose page may be shared, if it is one.
+fn shareable_address(request: &Request) -> Option<String> {
+    let headers = request.headers();
+    if request.method() != Method::GET
+        || headers.contains_key(header::COOKIE)
+        || headers.contains_key(header::AUTHORIZATION)
+    {
+        return None;
+    }
+    let uri = request.uri();
+    let query_is_plain = match uri.query() {
+        None | Some("") => true,
+        Some(query) => query.strip_prefix("page=").is_some_and(|n| {
+            !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit())
+        }),
+    };
+    let key = uri.path_and_query().map(|p| p.as_str())?;
+    (query_is_plain && key.len() <= MAX_KEY_BYTES).then(|| key.to_owned())
+}
+
+/// The response to send, and the page to keep if it may be shared.
+async fn keep(response: Response) -> (Response, Option<Page>) {
+    let shared = response.headers().contains_key(SHARED_PAGE_HEADER);
+    let response = without_marker(response);
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    if !shared
+        || response.status() != StatusCode::OK
+        || !is_html
+        || response.headers().contains_key(header::SET_COOKIE)
+    {
+        return (response, None);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            tracing::warn!(%error, "reading a page to share failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR.into_response(), None);
+        }
+    };
+    let page = match String::from_utf8(bytes.to_vec()) {
+        Ok(body) if body.len() <= MAX_PAGE_BYTES => Some(Page {
+            nonce: parts
+                .headers
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|policy| nonce_in(policy.to_str().ok()?)),
+            headers: parts.headers.clone(),
+            body,
+        }),
+        _ => None,
+    };
+    (Response::from_parts(parts, Body::from(bytes)), page)
+}
+
+/// The nonce a Content-Security-Policy allows scripts by.
+fn nonce_in(policy: &str) -> Option<String> {
+    let start = policy.find("'nonce-")? + "'nonce-".len();
+    let length = policy[start..].find('\'')?;
+    Some(policy[start..start + length].to_owned())
+}
+
+impl Page {
+    /// The stored page with a nonce of its own.
+    fn response(&self) -> Response {
+        let mut headers = self.headers.clone();
+        let body = match &self.nonce {
+            Some(old) => {
+                let new = leptos::nonce::Nonce::new().to_string();
+                let policy = headers
+                    .get(header::CONTENT_SECURITY_POLICY)
+                    .and_then(|policy| policy.to_str().ok())
+                    .map(|policy| policy.replace(old.as_str(), &new))
+                    .and_then(|policy| HeaderValue::from_str(&policy).ok());
+                if let Some(policy) = policy {
+                    headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+                }
+                self.body.replace(old.as_str(), &new)
+            }
+            None => self.body.clone(),
+        };
+        let mut response = Response::new(Body::from(body));
+        *response.headers_mut() = headers;
+        response
+    }
+}
+
+fn without_marker(mut response: Response) -> Response {
+    response.headers_mut().remove(SHARED_PAGE_HEADER);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn get(uri: &str) -> Request {
+        Request::builder().uri(uri).body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_plain_addresses_without_credentials_are_shared() {
+        assert_eq!(shareable_address(&get("/forum")).as_deref(), Some("/forum"));
+        assert_eq!(
+            shareable_address(&get("/forum/t/7-x?page=3")).as_deref(),
+            Some("/forum/t/7-x?page=3")
+        );
+        for uri in [
+            "/forum/t/7?quote=9",
+            "/forum/search?q=rust",
+            "/forum?page=",
+            "/forum?page=1&x=2",
+            "/forum?page=12345678",
+        ] {
+            assert_eq!(shareable_address(&get(uri)), None, "{uri}");
+        }
+        let long = format!("/{}", "a".repeat(MAX_KEY_BYTES));
+        assert_eq!(shareable_address(&get(&long)), None);
+        let mut with_cookie = get("/forum");
+        with_cookie
+            .headers_mut()
+            .insert(header::COOKIE, HeaderValue::from_static("portal_session=x"));
+        assert_eq!(shareable_address(&with_cookie), None);
+        let mut post = get("/forum");
+        *post.method_mut() = Method::POST;
+        assert_eq!(shareable_address(&post), None);
+    }
+
+    fn html(marked: bool) -> Response {
+        let mut response = Response::new(Body::from("<p>page</p>"));
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        if marked {
+            headers.insert(SHARED_PAGE_HEADER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+
+    #[tokio::test]
+    async fn only_marked_html_pages_that_set_no_cookie_are_kept() {
+        let (response, page) = keep(html(true)).await;
+        assert!(!response.headers().contains_key(SHARED_PAGE_HEADER));
+        assert_eq!(page.map(|page| page.body).as_deref(), Some("<p>page</p>"));
+
+        assert!(keep(html(false)).await.1.is_none(), "a page nobody marked");
+        let mut cookie = html(true);
+        cookie
+            .headers_mut()
+            .insert(header::SET_COOKIE, HeaderValue::from_static("a=b"));
+        assert!(keep(cookie).await.1.is_none(), "a page that sets a cookie");
+        let mut missing = html(true);
+        *missing.status_mut() = StatusCode::NOT_FOUND;
+        let (response, page) = keep(missing).await;
+        assert!(page.is_none(), "an error page");
+        assert!(!response.headers().contains_key(SHARED_PAGE_HEADER));
+        let mut json = html(true);
+        json.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert!(keep(json).await.1.is_none(), "not a page");
+    }
+
+    #[test]
+    fn the_nonce_is_read_from_the_policy() {
+        let policy = app::ssr::content_security_policy(Some("abc+/="), &[]);
+        assert_eq!(nonce_in(&policy).as_deref(), Some("abc+/="));
+        assert_eq!(
+            nonce_in(&app::ssr::content_security_policy(None, &[])),
+            None
+        );
+    }
+
+    #[tokio::test]
+    async fn each_response_gets_a_nonce_of_its_own() {
+        let old = "c3RvcmVkIG5vbmNlIDEyMw";
+        let mut headers = HeaderMap::new();
+        let policy = app::ssr::content_security_policy(Some(old), &[]);
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&policy).unwrap(),
+        );
+        let page = Page {
+            headers,
+            body: format!(r#"<script nonce="{old}"></script><p>Hi</p><script nonce="{old}">"#),
+            nonce: Some(old.to_owned()),
+        };
+        let mut seen = Vec::new();
+        for _ in 0..2 {
+            let response = page.response();
+            let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let nonce = nonce_in(&policy).unwrap();
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            let body = String::from_utf8(body.to_vec()).unwrap();
+            assert_eq!(
+                body,
+                format!(r#"<script nonce="{nonce}"></script><p>Hi</p><script nonce="{nonce}">"#)
+            );
+            seen.push(nonce);
+        }
+        assert!(!seen.contains(&old.to_owned()));
+        assert_ne!(seen[0], seen[1]);
+    }
+}

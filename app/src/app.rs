@@ -1,4 +1,4 @@
-//! The root component and the route table.
+//! The root component, the route table, and the HTML document around them.
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
@@ -182,6 +182,43 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// The full page for server-side rendering.
+#[cfg(feature = "ssr")]
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
+    use leptos::nonce::use_nonce;
+    use leptos_axum::ResponseOptions;
+    use leptos_meta::MetaTags;
+
+    let nonce = use_nonce().map(|nonce| nonce.to_string());
+    let form_origins = use_context::<crate::ssr::AppState>()
+        .map(|state| state.site.form_origins.clone())
+        .unwrap_or_default();
+    if let Some(response) = use_context::<ResponseOptions>()
+        && let Ok(policy) = HeaderValue::from_str(&crate::ssr::content_security_policy(
+            nonce.as_deref(),
+            &form_origins,
+        ))
+    {
+        response.insert_header(CONTENT_SECURITY_POLICY, policy);
+    }
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
     }
 }
 

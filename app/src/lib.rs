@@ -27,6 +27,8 @@ mod shared_page;
 mod slug;
 
 #[cfg(feature = "ssr")]
+pub mod features;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 /// Entry point of the WebAssembly bundle: hydrates the server-rendered page.

@@ -14,6 +14,19 @@ use crate::{
     forms::{FormError, form_error},
 };
 
+/// What mail lists bring to the server: the one-click unsubscribe that
+/// mail programs post to.
+#[cfg(feature = "ssr")]
+pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
+    routes: || {
+        axum::Router::new().route(
+            "/mail/unsubscribe",
+            axum::routing::post(crate::ssr::mail_lists::one_click),
+        )
+    },
+    ..crate::ssr::feature::Feature::named("mail lists")
+};
+
 /// What an unsubscribe link is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListLink {

@@ -1,4 +1,4 @@
-//! Privacy: the policy page and the data manifest (DESIGN P6) that drives it.
+//! Privacy: the policy page and the data manifest that drives it.
 
 pub mod manifest;
 mod policy_page;
@@ -13,7 +13,5 @@ use crate::error::AppError;
 #[server(endpoint = "privacy/retention")]
 pub async fn retention_settings() -> Result<manifest::RetentionSettings, AppError> {
     let state = crate::ssr::AppState::from_context()?;
-    Ok(manifest::RetentionSettings {
-        application_days: state.jobs.retention_days,
-    })
+    state.settings::<manifest::RetentionSettings>().copied()
 }

@@ -1,8 +1,10 @@
 //! Server-only infrastructure shared by every feature: state, database,
-//! clock, Markdown, the HTML shell and its Content-Security-Policy.
+//! clock, Markdown, the feature contract, and the Content-Security-Policy
+//! of the HTML pages.
 
 mod clock;
 pub mod db;
+pub mod feature;
 pub mod mail;
 pub mod mail_lists;
 pub mod markdown;
@@ -15,7 +17,7 @@ mod state;
 pub mod tokens;
 
 pub use clock::Clock;
-pub use shell::{SHARED_PAGE_HEADER, content_security_policy, mark_page_shared, shell};
+pub use shell::{SHARED_PAGE_HEADER, content_security_policy, mark_page_shared};
 pub use state::{AppState, SiteSettings};
 
 use crate::error::AppError;
@@ -35,47 +37,37 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
     }
 }
 
-/// Deletes what has outlived its retention: expired sessions, old
-/// rate-limit counters and past days' keys, registrations never confirmed,
-/// finished mail and old `.eml` files, forum read marks older than 180
-/// days, unsubscribe
-/// links older than a year and decided job applications past their
-/// retention period. Runs in the background every few minutes and from `portal purge`.
-pub async fn housekeeping(state: &AppState) -> Result<(), sea_orm::DbErr> {
+/// Deletes what the shared infrastructure keeps past its time: expired
+/// sessions, old rate-limit counters and past days' keys, finished mail and
+/// old `.eml` files, unsubscribe links older than a year. The features
+/// purge their own rows (see `crate::features::housekeeping`).
+pub async fn purge(state: &AppState) -> Result<feature::Counts, sea_orm::DbErr> {
     let now = state.clock.now();
-    let sessions = session::purge(&state.db, now).await?;
-    let counters = rate_limit::purge(&state.db, now).await?;
-    let pending = crate::accounts::ssr::purge_pending(&state.db, now).await?
-        + crate::accounts::ssr::purge_unconfirmed(&state.db, now).await?
-        + crate::accounts::ssr::identity_flow::purge_flows(&state.db, now).await?
-        + crate::forum::ssr::purge_reads(&state.db, now).await?
-        + mail_lists::purge_links(&state.db, now).await?;
-    let jobs = crate::jobs::ssr::purge(state).await?;
-    let mail = mail::purge(&state.db, now).await?
-        + match state
-            .mail_folder
-            .as_deref()
-            .map(|f| mail::purge_files(f, now))
-        {
-            Some(Ok(files)) => files,
-            Some(Err(error)) => {
-                tracing::warn!(%error, "deleting old .eml files failed");
-                0
-            }
-            None => 0,
-        };
-    if sessions + counters + pending + mail + jobs.applications + jobs.updates > 0 {
-        tracing::info!(
-            sessions,
-            counters,
-            mail,
-            pending,
-            applications_erased = jobs.applications,
-            application_updates_deleted = jobs.updates,
-            "expired rows deleted"
-        );
-    }
-    Ok(())
+    let files = match state
+        .mail_folder
+        .as_deref()
+        .map(|f| mail::purge_files(f, now))
+    {
+        Some(Ok(files)) => files,
+        Some(Err(error)) => {
+            tracing::warn!(%error, "deleting old .eml files failed");
+            0
+        }
+        None => 0,
+    };
+    Ok(vec![
+        ("expired sessions", session::purge(&state.db, now).await?),
+        (
+            "old rate-limit counters",
+            rate_limit::purge(&state.db, now).await?,
+        ),
+        ("finished mail", mail::purge(&state.db, now).await?),
+        ("old mail files", files),
+        (
+            "old unsubscribe links",
+            mail_lists::purge_links(&state.db, now).await?,
+        ),
+    ])
 }
 
 /// A bare response with the status of `error`, for plain axum handlers

@@ -279,21 +279,15 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
 async fn purge(config: &Config) -> anyhow::Result<()> {
     let db = connect(config).await?;
     let state = app_state(config, db, Clock::system()).await?;
-    let purged = app::jobs::ssr::purge(&state)
+    let counts = app::features::purge(&state)
         .await
-        .context("erasing job applications")?;
-    app::ssr::housekeeping(&state)
-        .await
-        .context("deleting expired rows")?;
-    tracing::info!(
-        applications_erased = purged.applications,
-        application_updates_deleted = purged.updates,
-        "purge finished"
-    );
-    say(&format!(
-        "Erased {} job application(s) past their retention period; deleted {} unconfirmed update(s).",
-        purged.applications, purged.updates
-    ));
+        .context("deleting what has outlived its retention")?;
+    let summary = app::features::summary(&counts);
+    say(&if summary.is_empty() {
+        "Nothing had outlived its retention period.".to_owned()
+    } else {
+        format!("Deleted or erased past their retention period: {summary}.")
+    });
     Ok(())
 }
 

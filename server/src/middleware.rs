@@ -165,15 +165,11 @@ mod tests {
 pub struct BodyLimits {
     /// Every request but uploads.
     pub default: usize,
-    /// The job application form, which carries a résumé of up to 5 MiB.
-    /// Larger than that on purpose: a file somewhat over 5 MiB reaches the
-    /// form's own check and gets a message at the field, not a bare 413.
+    /// The paths the features name as uploads (the job application form,
+    /// which carries a résumé of up to 5 MiB). Larger than that on
+    /// purpose: a file somewhat over 5 MiB reaches the form's own check and
+    /// gets a message at the field, not a bare 413.
     pub upload: usize,
-}
-
-/// Paths that accept file uploads.
-fn is_upload(path: &str) -> bool {
-    path == "/api/jobs/apply"
 }
 
 /// Refuses an upload that is not multipart with a boundary (400), and
@@ -187,7 +183,7 @@ pub async fn limit_body(
     request: Request,
     next: Next,
 ) -> Response {
-    let upload = is_upload(request.uri().path());
+    let upload = app::features::is_upload(request.uri().path());
     if upload && request.method() == Method::POST && !has_multipart_boundary(request.headers()) {
         // The multipart decoder cannot start without one.
         return (

@@ -8,26 +8,26 @@ use std::{
 };
 
 use app::{
-    accounts::ssr::{Providers, identity_routes},
-    app::App,
-    cla::ssr::{WebhookSettings, github_webhook, receipt_download, signatures_csv},
-    forum::ssr::{ForumSettings, post_permalink},
-    jobs::ssr::{JobSettings, LocalStore, applicant_resume, recruiter_resume},
+    accounts::ssr::Providers,
+    app::{App, shell},
+    cla::ssr::WebhookSettings,
+    forum::ssr::ForumSettings,
+    jobs::ssr::{JobSettings, LocalStore},
+    privacy::manifest::RetentionSettings,
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
-        mail_lists,
         rate_limit::{Limiter, PerIpLimits},
-        session, shell,
+        session,
     },
 };
 use axum::{
     Router,
     extract::State,
-    http::{HeaderName, HeaderValue, StatusCode, header},
+    http::{Extensions, HeaderName, HeaderValue, StatusCode, header},
     middleware::{from_fn, from_fn_with_state},
     response::IntoResponse,
-    routing::{get, post},
+    routing::get,
 };
 use leptos::{config::LeptosOptions, nonce::provide_nonce};
 use leptos_axum::{
@@ -90,7 +90,7 @@ pub struct Application {
 const MAIL_POLL: Duration = Duration::from_secs(2);
 /// Largest body of the job application form (see [`BodyLimits`]).
 const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
-/// How often expired rows are deleted and due forum digests queued.
+/// How often expired rows are deleted and the features' periodic work runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
 
 impl Application {
@@ -150,16 +150,11 @@ impl Application {
             .mailer
             .map(|mailer| tokio::spawn(mailer.run(MAIL_POLL)));
         let state = self.state.clone();
+        // Each feature logs its own failures; the next round tries again.
         let housekeeping = tokio::spawn(async move {
             loop {
-                if let Err(error) = app::ssr::housekeeping(&state).await {
-                    tracing::warn!(%error, "housekeeping failed");
-                }
-                match app::forum::ssr::send_digests(&state).await {
-                    Ok(0) => {}
-                    Ok(queued) => tracing::info!(queued, "forum digests queued"),
-                    Err(error) => tracing::warn!(%error, "sending forum digests failed"),
-                }
+                let _ = app::features::purge(&state).await;
+                let _ = app::features::periodic(&state).await;
                 tokio::time::sleep(HOUSEKEEPING_EVERY).await;
             }
         });
@@ -201,6 +196,33 @@ pub async fn app_state(
         .build();
     let server_key = config.server_key()?;
     let reads = db::connect_reads(config.database_url.expose_secret(), &db, None).await?;
+    let providers = Providers::new(config.sign_in_providers(), &config.base_url)
+        .map_err(|error| StartupError::HttpClient(error.to_string()))?;
+    let mut features = Extensions::new();
+    features.insert(ForumSettings {
+        held_posts: config.forum_held_posts,
+    });
+    features.insert(RetentionSettings {
+        application_days: config.application_retention_days,
+    });
+    features.insert(JobSettings {
+        store: Arc::new(LocalStore::new(&config.upload_dir)),
+        retention_days: config.application_retention_days,
+    });
+    features.insert(
+        WebhookSettings::new(
+            config.github_webhook_secret.clone(),
+            config.github_status_token.clone(),
+            &config.github_api_url,
+        )
+        .map_err(|error| StartupError::HttpClient(error.to_string()))?,
+    );
+    let site = SiteSettings {
+        base_url: config.base_url.clone(),
+        trust_forwarded_for: config.trust_forwarded_for,
+        form_origins: providers.form_origins(),
+    };
+    features.insert(providers);
     Ok(AppState {
         reads,
         limiter: Limiter::load(&db, server_key.clone())
@@ -218,25 +240,8 @@ pub async fn app_state(
             .then(|| std::path::PathBuf::from(&config.mail_dir)),
         db,
         clock,
-        site: Arc::new(SiteSettings {
-            base_url: config.base_url.clone(),
-            trust_forwarded_for: config.trust_forwarded_for,
-        }),
-        providers: Providers::new(config.sign_in_providers(), &config.base_url)
-            .map_err(|error| StartupError::HttpClient(error.to_string()))?,
-        cla: WebhookSettings::new(
-            config.github_webhook_secret.clone(),
-            config.github_status_token.clone(),
-            &config.github_api_url,
-        )
-        .map_err(|error| StartupError::HttpClient(error.to_string()))?,
-        forum: ForumSettings {
-            held_posts: config.forum_held_posts,
-        },
-        jobs: JobSettings {
-            store: Arc::new(LocalStore::new(&config.upload_dir)),
-            retention_days: config.application_retention_days,
-        },
+        site: Arc::new(site),
+        features: Arc::new(features),
         leptos_options,
     })
 }
@@ -266,15 +271,7 @@ fn router(state: AppState, config: &Config) -> Router {
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/jobs/applications/{id}/resume", get(recruiter_resume))
-        .route("/jobs/application/resume", get(applicant_resume))
-        .route("/contribute/receipts/{id}/download", get(receipt_download))
-        .route("/api/cla/v1/github-webhook", post(github_webhook))
-        .route("/admin/cla/signatures.csv", get(signatures_csv))
-        .route("/forum/p/{id}", get(post_permalink))
-        .route("/mail/unsubscribe", post(mail_lists::one_click))
-        .route("/auth/{key}/start", post(identity_routes::start))
-        .route("/auth/{key}/callback", get(identity_routes::callback))
+        .merge(app::features::routes())
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(leptos_options.clone())
         })

@@ -9,7 +9,10 @@ use crate::error::AppError;
 /// The configured providers, for the sign-in buttons.
 #[server(endpoint = "account/providers")]
 pub async fn sign_in_providers() -> Result<Vec<ProviderButton>, AppError> {
-    Ok(crate::ssr::AppState::from_context()?.providers.buttons())
+    let state = crate::ssr::AppState::from_context()?;
+    Ok(state
+        .settings::<crate::accounts::ssr::Providers>()?
+        .buttons())
 }
 
 /// The browser's sign-in with a provider that waits for a choice, if any.
@@ -150,7 +153,8 @@ pub async fn my_sign_in_methods() -> Result<SignInMethods, AppError> {
 
     let state = AppState::from_context()?;
     let me = request::require_user().await?;
-    Ok(crate::accounts::ssr::identities::methods(&state.db, &state.providers, me.user.id).await?)
+    let providers = state.settings::<crate::accounts::ssr::Providers>()?;
+    Ok(crate::accounts::ssr::identities::methods(&state.db, providers, me.user.id).await?)
 }
 
 /// Unlinks one of the signed-in member's identities.

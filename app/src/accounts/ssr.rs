@@ -30,6 +30,36 @@ pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
 pub use unconfirmed::purge as purge_unconfirmed;
 
+use crate::ssr::{
+    AppState,
+    feature::{Counts, Feature, Task},
+};
+
+/// What accounts bring to the server: the sign-in providers' redirects, and
+/// the purge of sign-ins, registrations and provider flows never finished.
+pub const FEATURE: Feature = Feature {
+    routes: identity_routes::routes,
+    purge,
+    ..Feature::named("accounts")
+};
+
+fn purge(state: &AppState) -> Task<'_, Counts> {
+    Box::pin(async move {
+        let now = state.clock.now();
+        Ok(vec![
+            ("unfinished sign-ins", purge_pending(&state.db, now).await?),
+            (
+                "unconfirmed registrations",
+                purge_unconfirmed(&state.db, now).await?,
+            ),
+            (
+                "unfinished provider sign-ins",
+                identity_flow::purge_flows(&state.db, now).await?,
+            ),
+        ])
+    })
+}
+
 /// Errors of the account services. Each maps to an [`AppError`] the
 /// browser may see; the database's own text is only logged.
 ///

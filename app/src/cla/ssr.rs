@@ -27,6 +27,19 @@ pub use webhook::{WebhookSettings, github_webhook};
 
 use crate::error::AppError;
 
+/// What the contributor agreements bring to the server: receipts, the
+/// administrators' CSV export and the GitHub webhook.
+pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
+    routes: || {
+        use axum::routing::{get, post};
+        axum::Router::new()
+            .route("/contribute/receipts/{id}/download", get(receipt_download))
+            .route("/api/cla/v1/github-webhook", post(github_webhook))
+            .route("/admin/cla/signatures.csv", get(signatures_csv))
+    },
+    ..crate::ssr::feature::Feature::named("cla")
+};
+
 /// Maps a database error to the code the browser may see.
 fn failed(action: &'static str) -> impl FnOnce(sea_orm::DbErr) -> AppError {
     move |error| crate::ssr::db_error(action, error)

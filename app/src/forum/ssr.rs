@@ -34,7 +34,7 @@ use super::PostState;
 use crate::{
     accounts::{CurrentUser, Role, ssr::account},
     error::AppError,
-    ssr::db_error,
+    ssr::{db_error, feature::Feature},
 };
 
 /// What the forum needs at run time.
@@ -43,6 +43,29 @@ pub struct ForumSettings {
     /// A member's first this-many posts wait for a moderator's approval.
     pub held_posts: u32,
 }
+
+/// What the forum brings to the server: posts' permanent addresses, the
+/// purge of old read marks, and the daily digests.
+pub const FEATURE: Feature = Feature {
+    routes: || axum::Router::new().route("/forum/p/{id}", axum::routing::get(post_permalink)),
+    purge: |state| {
+        Box::pin(async move {
+            let now = state.clock.now();
+            Ok(vec![("old read marks", purge_reads(&state.db, now).await?)])
+        })
+    },
+    periodic: |state| {
+        Box::pin(async move {
+            match send_digests(state).await {
+                Ok(queued) => Ok(vec![("forum digests queued", queued as u64)]),
+                Err(error) => Err(sea_orm::DbErr::Custom(format!(
+                    "sending forum digests: {error}"
+                ))),
+            }
+        })
+    },
+    ..Feature::named("forum")
+};
 
 /// A moment as posts show it: `2026-11-29 14:05 UTC`.
 pub fn moment(at: OffsetDateTime) -> String {

@@ -30,6 +30,28 @@ pub struct JobSettings {
     pub retention_days: u32,
 }
 
+/// What the jobs feature brings to the server: the two résumé downloads,
+/// the upload limit of the application form, and the retention purge.
+pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
+    routes: || {
+        use axum::routing::get;
+        axum::Router::new()
+            .route("/jobs/applications/{id}/resume", get(recruiter_resume))
+            .route("/jobs/application/resume", get(applicant_resume))
+    },
+    upload_paths: &["/api/jobs/apply"],
+    purge: |state| {
+        Box::pin(async move {
+            let purged = purge(state).await?;
+            Ok(vec![
+                ("job applications erased", purged.applications),
+                ("unconfirmed application updates", purged.updates),
+            ])
+        })
+    },
+    ..crate::ssr::feature::Feature::named("jobs")
+};
+
 /// The name of the cookie that lets an applicant follow their application.
 pub fn applicant_cookie_name(https: bool) -> &'static str {
     if https {

@@ -1,43 +1,11 @@
-//! The HTML document around the app, and the Content-Security-Policy that
-//! goes with it: scripts run only from our origin or with this response's
-//! nonce (Leptos puts it on its hydration script).
+//! What goes with every HTML page: its Content-Security-Policy (scripts
+//! run only from our origin or with this response's nonce, which Leptos
+//! puts on its hydration script), and the mark of a page that visitors
+//! without a session may share.
 
-use axum::http::{HeaderValue, header::CONTENT_SECURITY_POLICY};
-use leptos::{nonce::use_nonce, prelude::*};
+use axum::http::HeaderValue;
+use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
-use leptos_meta::MetaTags;
-
-use super::AppState;
-use crate::app::App;
-
-/// The full page for server-side rendering.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let nonce = use_nonce().map(|nonce| nonce.to_string());
-    let form_origins = use_context::<AppState>()
-        .map(|state| state.providers.form_origins())
-        .unwrap_or_default();
-    if let Some(response) = use_context::<ResponseOptions>()
-        && let Ok(policy) =
-            HeaderValue::from_str(&content_security_policy(nonce.as_deref(), &form_origins))
-    {
-        response.insert_header(CONTENT_SECURITY_POLICY, policy);
-    }
-    view! {
-        <!DOCTYPE html>
-        <html lang="en">
-            <head>
-                <meta charset="utf-8" />
-                <meta name="viewport" content="width=device-width, initial-scale=1" />
-                <meta name="color-scheme" content="light dark" />
-                <HydrationScripts options />
-                <MetaTags />
-            </head>
-            <body>
-                <App />
-            </body>
-        </html>
-    }
-}
 
 /// The response header by which a page says it is the same for every
 /// visitor without a session, so the server may serve one rendering of it

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use axum::extract::FromRef;
+use axum::{extract::FromRef, http::Extensions};
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
@@ -15,6 +15,9 @@ pub struct SiteSettings {
     /// Behind a reverse proxy: take the client's address from the last
     /// entry of `X-Forwarded-For` instead of the connection.
     pub trust_forwarded_for: bool,
+    /// Other sites the sign-in forms may post to (the providers' origins),
+    /// for the Content-Security-Policy's `form-action`.
+    pub form_origins: Vec<String>,
 }
 
 impl SiteSettings {
@@ -41,16 +44,24 @@ pub struct AppState {
     /// Where mail is written as `.eml` files when no SMTP server is set
     /// (cleared out by housekeeping).
     pub mail_folder: Option<std::path::PathBuf>,
-    pub forum: crate::forum::ssr::ForumSettings,
-    pub jobs: crate::jobs::ssr::JobSettings,
-    /// GitHub and OpenID Connect providers for signing in.
-    pub providers: crate::accounts::ssr::Providers,
-    /// The GitHub webhook of the contributor agreements.
-    pub cla: crate::cla::ssr::WebhookSettings,
+    /// Each feature's own settings, by type (see [`AppState::settings`]).
+    pub features: Arc<Extensions>,
     pub leptos_options: LeptosOptions,
 }
 
 impl AppState {
+    /// A feature's settings, which the server provides at start-up: the
+    /// shared state holds them without knowing the features.
+    pub fn settings<T: Send + Sync + 'static>(&self) -> Result<&T, AppError> {
+        self.features.get::<T>().ok_or_else(|| {
+            tracing::error!(
+                settings = std::any::type_name::<T>(),
+                "feature settings not provided at start-up"
+            );
+            AppError::Internal
+        })
+    }
+
     /// The state provided to server functions and pages.
     pub fn from_context() -> Result<Self, AppError> {
         use_context::<Self>().ok_or_else(|| {

@@ -517,7 +517,7 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("Erased 1 job application(s)"), "{stdout}");
+    assert!(stdout.contains("job applications erased: 1"), "{stdout}");
     assert!(
         !stderr.contains("Ada") && !stderr.contains("ada@example.org"),
         "{stderr}"

@@ -98,7 +98,7 @@ async fn a_held_username_and_an_unconfirmed_account_are_both_released_after_48_h
     assert_eq!(app.count("registration_holds").await?, 1);
 
     app.clock.advance(time::Duration::hours(49));
-    app::ssr::housekeeping(&app.state).await?;
+    app::features::purge(&app.state).await?;
 
     assert_eq!(app.count("registration_holds").await?, 0);
     assert_eq!(app.count("accounts").await?, 1);

@@ -4,8 +4,8 @@
 
 use app::{
     accounts::Email,
+    features::purge as housekeeping,
     ssr::{
-        housekeeping,
         mail::{self, Mail, Transport, Worker},
         server_key::{ServerKey, is_sealed},
     },

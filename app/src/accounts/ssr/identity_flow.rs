@@ -53,7 +53,8 @@ pub async fn start(
     let (db, https) = (&state.db, state.site.is_https());
     let now = state.clock.now();
     enforce(db, &state.limiter, &[(state.limiter.sign_ins(), ip)], now).await?;
-    let authorization = state.providers.authorize(key, now).await?;
+    let providers = configured(state)?;
+    let authorization = providers.authorize(key, now).await?;
     let (token, id_hash) = tokens::generate();
     sign_in_flow::Entity::insert(sign_in_flow::ActiveModel {
         id_hash: Set(id_hash),
@@ -115,6 +116,14 @@ pub enum FlowError {
     Account(#[from] AccountError),
 }
 
+/// The providers the server configured (a server that provided none has
+/// none to sign in with).
+fn configured(state: &AppState) -> Result<&Providers, ProviderError> {
+    state
+        .settings::<Providers>()
+        .map_err(|_| ProviderError::Unknown)
+}
+
 /// Handles the provider's redirect back to us.
 pub async fn callback(
     state: &AppState,
@@ -149,7 +158,7 @@ pub async fn callback(
         discard(db, &id_hash).await?;
         return Err(FlowError::BadState);
     }
-    let outcome = identify(&state.providers, &flow, query, now).await;
+    let outcome = identify(configured(state)?, &flow, query, now).await;
     let found = match outcome {
         Ok(found) => found,
         Err(error) => {

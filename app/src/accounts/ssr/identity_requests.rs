@@ -53,6 +53,11 @@ pub async fn provider_name(state: &AppState, token: Option<&str>) -> String {
         .await
         .ok()
         .flatten()
-        .and_then(|flow| state.providers.name(&flow.provider))
+        .and_then(|flow| {
+            state
+                .settings::<crate::accounts::ssr::Providers>()
+                .ok()?
+                .name(&flow.provider)
+        })
         .unwrap_or_default()
 }

@@ -24,6 +24,14 @@ use crate::ssr::{
     session::{self, Auth},
 };
 
+/// The provider sign-in's two addresses.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route("/auth/{key}/start", post(start))
+        .route("/auth/{key}/callback", get(callback))
+}
+
 /// `POST /auth/{key}/start`: a new flow, then off to the provider.
 pub async fn start(
     State(state): State<AppState>,

@@ -121,7 +121,9 @@ pub async fn github_webhook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let settings = &state.cla;
+    let Ok(settings) = state.settings::<WebhookSettings>() else {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal");
+    };
     let Some(secret) = &settings.secret else {
         return refuse(StatusCode::NOT_FOUND, "not_found");
     };
@@ -148,7 +150,7 @@ pub async fn github_webhook(
     }
     match header(&headers, "x-github-event") {
         Some("ping") => Json(serde_json::json!({ "ok": true })).into_response(),
-        Some("pull_request") => pull_request(&state, &body, now).await,
+        Some("pull_request") => pull_request(&state, settings, &body, now).await,
         _ => (
             StatusCode::ACCEPTED,
             Json(serde_json::json!({ "ignored": true })),
@@ -177,7 +179,12 @@ fn signed(secret: &SecretString, headers: &HeaderMap, body: &[u8]) -> bool {
     mac.verify_slice(&given).is_ok()
 }
 
-async fn pull_request(state: &AppState, body: &[u8], now: OffsetDateTime) -> Response {
+async fn pull_request(
+    state: &AppState,
+    settings: &WebhookSettings,
+    body: &[u8],
+    now: OffsetDateTime,
+) -> Response {
     let Some(pull) = serde_json::from_slice::<Event>(body)
         .ok()
         .and_then(|event| event.pull_request)
@@ -185,14 +192,14 @@ async fn pull_request(state: &AppState, body: &[u8], now: OffsetDateTime) -> Res
         return refuse(StatusCode::BAD_REQUEST, "bad_request");
     };
     // The token goes only to the configured GitHub, whatever a payload says.
-    let api = format!("{}/", state.cla.api_url);
+    let api = format!("{}/", settings.api_url);
     if !pull.commits_url.starts_with(&api) || !pull.statuses_url.starts_with(&api) {
         tracing::warn!("pull request event naming another API address refused");
         return refuse(StatusCode::BAD_REQUEST, "bad_request");
     }
     let mut authors = vec![(Some(pull.user.login.clone()), None)];
-    if state.cla.token.is_some() {
-        match commits(state, &pull.commits_url).await {
+    if settings.token.is_some() {
+        match commits(settings, &pull.commits_url).await {
             Ok(found) => authors.extend(found),
             Err(error) => {
                 tracing::warn!(%error, "could not list the pull request's commits");
@@ -216,8 +223,8 @@ async fn pull_request(state: &AppState, body: &[u8], now: OffsetDateTime) -> Res
         });
     }
     let covered = checked.iter().all(|author| author.covered);
-    if state.cla.token.is_some()
-        && let Err(error) = post_status(state, &pull, covered).await
+    if settings.token.is_some()
+        && let Err(error) = post_status(state, settings, &pull, covered).await
     {
         tracing::warn!(%error, "could not post the commit status");
     }
@@ -232,10 +239,9 @@ type Authors = Vec<(Option<String>, Option<String>)>;
 
 /// The commit authors of the pull request (at most 250 commits, as GitHub
 /// lists them): GitHub login where GitHub knows one, else the address.
-async fn commits(state: &AppState, commits_url: &str) -> Result<Authors, reqwest::Error> {
-    let token = state.cla.token.as_ref().map(ExposeSecret::expose_secret);
-    let commits: Vec<Commit> = state
-        .cla
+async fn commits(settings: &WebhookSettings, commits_url: &str) -> Result<Authors, reqwest::Error> {
+    let token = settings.token.as_ref().map(ExposeSecret::expose_secret);
+    let commits: Vec<Commit> = settings
         .http
         .get(format!("{commits_url}?per_page=250"))
         .bearer_auth(token.unwrap_or_default())
@@ -256,18 +262,18 @@ async fn commits(state: &AppState, commits_url: &str) -> Result<Authors, reqwest
 
 async fn post_status(
     state: &AppState,
+    settings: &WebhookSettings,
     pull: &PullRequest,
     covered: bool,
 ) -> Result<(), reqwest::Error> {
-    let token = state.cla.token.as_ref().map(ExposeSecret::expose_secret);
+    let token = settings.token.as_ref().map(ExposeSecret::expose_secret);
     let url = pull.statuses_url.replace("{sha}", &pull.head.sha);
     let (status, description) = if covered {
         ("success", "Every author has signed the CLA.")
     } else {
         ("failure", "Some authors still need to sign the CLA.")
     };
-    state
-        .cla
+    settings
         .http
         .post(url)
         .bearer_auth(token.unwrap_or_default())

@@ -65,7 +65,8 @@ pub async fn posting_status(
         });
     }
     let held = !is_moderator(Some(user))
-        && approved_posts(&state.db, user.id).await? < u64::from(state.forum.held_posts);
+        && approved_posts(&state.db, user.id).await?
+            < u64::from(state.settings::<super::ForumSettings>()?.held_posts);
     Ok(Posting::Allowed { held })
 }
 
@@ -104,7 +105,7 @@ async fn admit(
         .limiter
         .admit(&state.db, &[(member, &id), (per_ip, ip)], now)
         .await?;
-    Ok(!staff && approved < u64::from(state.forum.held_posts))
+    Ok(!staff && approved < u64::from(state.settings::<super::ForumSettings>()?.held_posts))
 }
 
 /// Writes a post, indexes it and, if it is public at once, notifies.

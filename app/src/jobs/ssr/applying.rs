@@ -67,10 +67,15 @@ pub async fn submit(
     let kind = resume::sniff(&resume_bytes)
         .map_err(|refused| AppError::invalid("resume", refused.to_string()))?;
     let size = i32::try_from(resume_bytes.len()).map_err(|_| AppError::Internal)?;
-    let key = state.jobs.store.put(resume_bytes).await.map_err(|error| {
-        tracing::error!(%error, "storing a résumé");
-        AppError::Internal
-    })?;
+    let key = state
+        .settings::<super::JobSettings>()?
+        .store
+        .put(resume_bytes)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "storing a résumé");
+            AppError::Internal
+        })?;
     let recorded = record(state, &posting, &applicant, key.clone(), kind, size, now).await;
     if recorded.is_err() {
         discard_file(state, &key).await;
@@ -144,7 +149,7 @@ async fn record(
             &applicant.email,
             &posting.title,
             &link,
-            state.jobs.retention_days,
+            state.settings::<super::JobSettings>()?.retention_days,
         );
         mail::enqueue(&txn, &state.clock, mail)
             .await
@@ -183,7 +188,10 @@ pub async fn add_event<C: ConnectionTrait>(
 
 /// Deletes a stored résumé, logging (not failing) when that goes wrong.
 pub async fn discard_file(state: &AppState, key: &str) {
-    if let Err(error) = state.jobs.store.delete(key).await {
+    let Ok(settings) = state.settings::<super::JobSettings>() else {
+        return;
+    };
+    if let Err(error) = settings.store.delete(key).await {
         tracing::warn!(%error, "deleting a résumé file");
     }
 }

@@ -54,7 +54,11 @@ pub async fn applicant_resume(State(state): State<AppState>, headers: HeaderMap)
 }
 
 async fn send(state: &AppState, key: &str, kind: ResumeKind, id: i64) -> Response {
-    match state.jobs.store.get(key).await {
+    let settings = match state.settings::<super::JobSettings>() {
+        Ok(settings) => settings,
+        Err(error) => return crate::ssr::error_status(&error),
+    };
+    match settings.store.get(key).await {
         Ok(bytes) => {
             let disposition = format!("attachment; filename=\"resume-{id}.{}\"", kind.as_str());
             let mut response = Body::from(bytes).into_response();

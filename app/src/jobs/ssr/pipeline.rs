@@ -111,10 +111,13 @@ pub async fn application(
     )
     .await?;
     let status = status_of(&row);
+    let kept = Duration::days(i64::from(
+        state.settings::<super::JobSettings>()?.retention_days,
+    ));
     let erase_on = row
         .decided_at
         .filter(|_| row.erased_at.is_none())
-        .map(|at| day(at + Duration::days(i64::from(state.jobs.retention_days))));
+        .map(|at| day(at + kept));
     let person = row.full_name.clone().map(|full_name| ApplicantDetails {
         full_name,
         street: row.street.clone().unwrap_or_default(),

@@ -79,7 +79,7 @@ pub async fn detail(state: &AppState, id: JobId) -> Result<JobDetail, AppError> 
     let now = state.clock.now();
     Ok(JobDetail {
         retention: RetentionSettings {
-            application_days: state.jobs.retention_days,
+            application_days: state.settings::<super::JobSettings>()?.retention_days,
         },
         summary: summary(&job, now),
         description_html: to_safe_html(&job.description),

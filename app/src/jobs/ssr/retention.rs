@@ -19,7 +19,10 @@ pub struct Purged {
 
 pub async fn purge(state: &AppState) -> Result<Purged, DbErr> {
     let now = state.clock.now();
-    let cutoff = now - Duration::days(i64::from(state.jobs.retention_days));
+    let settings = state
+        .settings::<super::JobSettings>()
+        .map_err(|_| DbErr::Custom("the jobs settings are missing".to_owned()))?;
+    let cutoff = now - Duration::days(i64::from(settings.retention_days));
     let mut purged = Purged::default();
     let due = application::Entity::find()
         .filter(application::Column::ErasedAt.is_null())

@@ -24,7 +24,7 @@ SRC = ROOT / "app" / "src"
 # layer only the edges in ALLOWED_SIDEWAYS.
 LAYERS = [
     # The floor: errors and small helpers that need nothing else.
-    ["error", "slug", "return_path"],
+    ["error", "slug", "return_path", "email"],
     # Infrastructure (ssr: database, clock, mail, limiter, tokens, Markdown,
     # the HTML shell) and form helpers; no feature.
     ["forms", "notice", "ssr"],
@@ -69,7 +69,6 @@ ALLOWED_SIDEWAYS = {
 KNOWN = {
     ("accounts", "documents"),
     ("forum", "moderation"),
-    ("ssr", "accounts"),
 }
 
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod app;
 pub mod cla;
 pub mod documents;
+pub mod email;
 pub mod error;
 pub mod forum;
 pub mod jobs;

@@ -11,7 +11,6 @@ pub mod markdown;
 pub mod rate_limit;
 pub mod request;
 pub mod server_key;
-pub mod session;
 mod shell;
 mod state;
 pub mod tokens;
@@ -37,8 +36,8 @@ pub fn db_error(action: &'static str, error: sea_orm::DbErr) -> AppError {
     }
 }
 
-/// Deletes what the shared infrastructure keeps past its time: expired
-/// sessions, old rate-limit counters and past days' keys, finished mail and
+/// Deletes what the shared infrastructure keeps past its time: old
+/// rate-limit counters and past days' keys, finished mail and
 /// old `.eml` files, unsubscribe links older than a year. The features
 /// purge their own rows (see `crate::features::housekeeping`).
 pub async fn purge(state: &AppState) -> Result<feature::Counts, sea_orm::DbErr> {
@@ -56,7 +55,6 @@ pub async fn purge(state: &AppState) -> Result<feature::Counts, sea_orm::DbErr> 
         None => 0,
     };
     Ok(vec![
-        ("expired sessions", session::purge(&state.db, now).await?),
         (
             "old rate-limit counters",
             rate_limit::purge(&state.db, now).await?,

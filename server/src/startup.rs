@@ -8,7 +8,7 @@ use std::{
 };
 
 use app::{
-    accounts::ssr::Providers,
+    accounts::ssr::{Providers, session},
     app::{App, shell},
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
@@ -18,7 +18,6 @@ use app::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
         rate_limit::{Limiter, PerIpLimits},
-        session,
     },
 };
 use axum::{

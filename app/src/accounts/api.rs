@@ -48,10 +48,10 @@ pub async fn register(
 /// Confirms an email address with the token from the mailed link.
 #[server(endpoint = "account/confirm-email")]
 pub async fn confirm_email(token: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let signed_in = request::auth().await?;
+    let signed_in = crate::accounts::ssr::auth::auth().await?;
     let session = signed_in
         .as_ref()
         .map(|me| (me.user.id, me.session_hash.as_str()));
@@ -66,7 +66,7 @@ pub async fn resend_confirmation() -> Result<(), AppError> {
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     let ip = request::client_ip(state.site.trust_forwarded_for).await;
     super::ssr::resend_confirmation(
         &state.db,
@@ -89,10 +89,13 @@ pub async fn sign_in(
     remember: Option<String>,
 ) -> Result<(), AppError> {
     use super::ssr::{SignIn, SignedIn, sign_in};
-    use crate::ssr::{AppState, request, session};
+    use crate::{
+        accounts::ssr::session,
+        ssr::{AppState, request},
+    };
 
     let state = AppState::from_context()?;
-    let previous = request::auth().await?;
+    let previous = crate::accounts::ssr::auth::auth().await?;
     let input = SignIn {
         login,
         password: password.into(),
@@ -130,10 +133,13 @@ pub async fn sign_in(
 /// Signs out: the session ends on the server, the cookie is removed.
 #[server(endpoint = "account/sign-out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::ssr::{AppState, request, session};
+    use crate::{
+        accounts::ssr::session,
+        ssr::{AppState, request},
+    };
 
     let state = AppState::from_context()?;
-    if let Some(signed_in) = request::auth().await? {
+    if let Some(signed_in) = crate::accounts::ssr::auth::auth().await? {
         session::end(&state.db, &signed_in.session_hash)
             .await
             .map_err(|error| crate::ssr::db_error("ending the session", error))?;
@@ -146,7 +152,7 @@ pub async fn sign_out() -> Result<(), AppError> {
 /// The signed-in member, if any.
 #[server(endpoint = "account/whoami")]
 pub async fn whoami() -> Result<Option<CurrentUser>, AppError> {
-    Ok(crate::ssr::request::auth()
+    Ok(crate::accounts::ssr::auth::auth()
         .await?
         .map(|signed_in| signed_in.user))
 }

@@ -119,10 +119,10 @@ pub async fn confirm_identity_link(token: String) -> Result<(), AppError> {
 #[server(endpoint = "account/confirm-link")]
 pub async fn confirm_link() -> Result<(), AppError> {
     use super::ssr::identity_requests::*;
-    use crate::{accounts::ssr::identity_flow::flow_cookie_name, ssr::session};
+    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     let token = flow(&state).await;
     identity_links::confirm_link(&state.db, &state.clock, token.as_deref(), me.user.id).await?;
     let https = state.site.is_https();
@@ -135,7 +135,7 @@ pub async fn confirm_link() -> Result<(), AppError> {
 #[server(endpoint = "account/cancel-sign-in")]
 pub async fn cancel_sign_in() -> Result<(), AppError> {
     use super::ssr::identity_requests::*;
-    use crate::{accounts::ssr::identity_flow::flow_cookie_name, ssr::session};
+    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
 
     let state = AppState::from_context()?;
     let token = flow(&state).await;
@@ -152,7 +152,7 @@ pub async fn my_sign_in_methods() -> Result<SignInMethods, AppError> {
     use super::ssr::identity_requests::*;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     let providers = state.settings::<crate::accounts::ssr::Providers>()?;
     Ok(crate::accounts::ssr::identities::methods(&state.db, providers, me.user.id).await?)
 }
@@ -163,7 +163,7 @@ pub async fn unlink_identity(id: i64) -> Result<(), AppError> {
     use super::ssr::identity_requests::*;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     crate::accounts::ssr::identities::unlink(&state.db, me.user.id, id).await?;
     leptos_axum::redirect("/account#sign-in-methods");
     Ok(())

@@ -30,7 +30,10 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
 /// the account ends.
 #[server(endpoint = "account/reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request, session};
+    use crate::{
+        accounts::ssr::session,
+        ssr::{AppState, request},
+    };
 
     let state = AppState::from_context()?;
     let ip = request::client_ip(state.site.trust_forwarded_for).await;
@@ -57,7 +60,7 @@ pub async fn change_password(
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     let input = super::ssr::PasswordChange {
         account_id: me.user.id,
         session_hash: me.session_hash,
@@ -78,7 +81,7 @@ pub async fn change_email(current_password: String, new_email: String) -> Result
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     let input = EmailChange {
         account_id: me.user.id,
         password: current_password.into(),
@@ -111,20 +114,20 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
 /// The signed-in member's sessions.
 #[server(endpoint = "account/sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     Ok(super::ssr::sessions::list(&state.db, me.user.id, &me.session_hash).await?)
 }
 
 /// Ends one of the member's sessions (`id` from [`my_sessions`]).
 #[server(endpoint = "account/end-session")]
 pub async fn end_session(id: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::sessions::end_one(&state.db, me.user.id, &id).await?;
     leptos_axum::redirect("/account");
     Ok(())
@@ -133,10 +136,10 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
 /// Ends every session of the member but this one.
 #[server(endpoint = "account/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::sessions::end_others(&state.db, me.user.id, &me.session_hash).await?;
     leptos_axum::redirect("/account");
     Ok(())

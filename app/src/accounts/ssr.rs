@@ -3,6 +3,7 @@
 mod account_tokens;
 mod admin;
 mod attempts;
+pub mod auth;
 mod email_change;
 mod entities;
 pub mod identities;
@@ -15,6 +16,7 @@ mod password;
 mod password_change;
 pub mod providers;
 mod register;
+pub mod session;
 pub mod sessions;
 mod sign_in;
 pub mod two_factor;
@@ -36,7 +38,8 @@ use crate::ssr::{
 };
 
 /// What accounts bring to the server: the sign-in providers' redirects, and
-/// the purge of sign-ins, registrations and provider flows never finished.
+/// the purge of expired sessions and of sign-ins, registrations and
+/// provider flows never finished.
 pub const FEATURE: Feature = Feature {
     routes: identity_routes::routes,
     purge,
@@ -47,6 +50,7 @@ fn purge(state: &AppState) -> Task<'_, Counts> {
     Box::pin(async move {
         let now = state.clock.now();
         Ok(vec![
+            ("expired sessions", session::purge(&state.db, now).await?),
             ("unfinished sign-ins", purge_pending(&state.db, now).await?),
             (
                 "unconfirmed registrations",

@@ -9,10 +9,10 @@ use crate::error::AppError;
 #[server(endpoint = "account/two-factor")]
 pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
     use super::ssr::two_factor;
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?.user;
+    let me = crate::accounts::ssr::auth::require_user().await?.user;
     Ok(TwoFactorState {
         enabled: two_factor::is_enabled(&state.db, me.id).await?,
         setup: two_factor::pending_setup(&state.db, &state.server_key, me.id, &me.username).await?,
@@ -22,10 +22,10 @@ pub async fn two_factor_status() -> Result<TwoFactorState, AppError> {
 /// Starts setting up an authenticator app.
 #[server(endpoint = "account/two-factor/begin")]
 pub async fn begin_two_factor() -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?.user;
+    let me = crate::accounts::ssr::auth::require_user().await?.user;
     super::ssr::two_factor::begin(&state.db, &state.clock, &state.server_key, me.id).await?;
     leptos_axum::redirect("/account/two-factor");
     Ok(())
@@ -34,10 +34,10 @@ pub async fn begin_two_factor() -> Result<(), AppError> {
 /// Confirms the set-up with a first code from the app.
 #[server(endpoint = "account/two-factor/enable")]
 pub async fn enable_two_factor(code: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?.user;
+    let me = crate::accounts::ssr::auth::require_user().await?.user;
     super::ssr::two_factor::enable(
         &state.db,
         &state.clock,
@@ -57,7 +57,7 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?.user;
+    let me = crate::accounts::ssr::auth::require_user().await?.user;
     let ip = request::client_ip(state.site.trust_forwarded_for).await;
     super::ssr::two_factor::disable(
         &state.db,
@@ -77,7 +77,10 @@ pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
 pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
     use axum::http::HeaderMap;
 
-    use crate::ssr::{AppState, request, session};
+    use crate::{
+        accounts::ssr::session,
+        ssr::{AppState, request},
+    };
 
     let state = AppState::from_context()?;
     let https = state.site.is_https();

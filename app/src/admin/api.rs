@@ -9,17 +9,17 @@ use crate::{accounts::Role, error::AppError};
 /// Members matching `query`, with their roles.
 #[server(endpoint = "admin/members")]
 pub async fn list_members(query: String) -> Result<Vec<MemberRoles>, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     super::ssr::members(&state.db, &query).await
 }
 
 /// The signed-in administrator, with the session they act from.
 #[cfg(feature = "ssr")]
-async fn require_admin() -> Result<crate::ssr::session::SignedIn, AppError> {
-    let signed_in = crate::ssr::request::require_user().await?;
+async fn require_admin() -> Result<crate::accounts::ssr::session::SignedIn, AppError> {
+    let signed_in = crate::accounts::ssr::auth::require_user().await?;
     if signed_in.user.has_role(Role::Admin) {
         Ok(signed_in)
     } else {
@@ -66,9 +66,9 @@ pub async fn revoke_role(account_id: i64, role: Role) -> Result<(), AppError> {
 /// The newest lines of the audit log.
 #[server(endpoint = "admin/audit-log")]
 pub async fn audit_log() -> Result<Vec<AuditLine>, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     super::ssr::audit_log(&state.db).await
 }

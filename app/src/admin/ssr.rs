@@ -16,12 +16,13 @@ use sea_orm::{
 
 use super::types::{AuditLine, MemberRoles, SessionsAfter};
 use crate::{
+    accounts::ssr::session::{self, SignedIn},
     accounts::{
         Role,
         ssr::{account, account_role, audit_entry},
     },
     error::AppError,
-    ssr::{AppState, db_error, session, session::SignedIn},
+    ssr::{AppState, db_error},
 };
 
 /// A role change's effect on sessions, and the acting administrator's new

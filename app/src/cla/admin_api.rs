@@ -12,13 +12,10 @@ pub async fn list_signatures(
     version: Option<i32>,
     status: Option<String>,
 ) -> Result<Vec<SignatureRow>, AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     let filter = super::ssr::Filter { q, version, status };
     super::ssr::search(&state.db, state.clock.now(), &filter).await
 }
@@ -27,13 +24,10 @@ pub async fn list_signatures(
 /// admins only.
 #[server(endpoint = "cla/admin/covered")]
 pub async fn list_covered() -> Result<Vec<ListedEntry>, AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     super::ssr::listed(&state.db).await
 }
 
@@ -41,13 +35,10 @@ pub async fn list_covered() -> Result<Vec<ListedEntry>, AppError> {
 /// off the list (`decision=remove`); admins only.
 #[server(endpoint = "cla/admin/decide-covered")]
 pub async fn decide_covered(id: i64, decision: String) -> Result<(), AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    let admin = request::require_role(Role::Admin).await?;
+    let admin = crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     let approve = match decision.as_str() {
         "approve" => true,
         "remove" => false,

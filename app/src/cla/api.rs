@@ -8,10 +8,12 @@ use crate::error::AppError;
 /// The individual agreement in force, its changes, and the caller's standing.
 #[server(endpoint = "cla/agreement")]
 pub async fn load_agreement() -> Result<AgreementOverview, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::auth().await?.map(|signed_in| signed_in.user);
+    let me = crate::accounts::ssr::auth::auth()
+        .await?
+        .map(|signed_in| signed_in.user);
     super::ssr::overview(&state.db, state.clock.now(), me.as_ref()).await
 }
 
@@ -26,10 +28,10 @@ pub async fn sign_agreement(
     sha256: String,
 ) -> Result<(), AppError> {
     use super::ssr::{Origin, Signing, sign};
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_verified_user().await?;
+    let me = crate::accounts::ssr::auth::require_verified_user().await?;
     let ip = super::ssr::limits::admit_signing(&state, me.id).await?;
     let origin = Origin {
         limiter: &state.limiter,
@@ -65,10 +67,10 @@ pub async fn confirm_contact(token: String) -> Result<(), AppError> {
 /// Revokes one of the caller's signatures for future contributions.
 #[server(endpoint = "cla/revoke")]
 pub async fn revoke_signature(id: i64, reason: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::revoke(
         &state.db,
         &state.clock,
@@ -84,10 +86,10 @@ pub async fn revoke_signature(id: i64, reason: String) -> Result<(), AppError> {
 /// The receipt of one of the caller's signatures.
 #[server(endpoint = "cla/receipt")]
 pub async fn signature_receipt(id: i64) -> Result<Receipt, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::receipt(&state.db, me.user.id, super::SignatureId(id)).await
 }
 

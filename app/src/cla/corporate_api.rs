@@ -12,10 +12,12 @@ use crate::error::AppError;
 /// The corporate agreement in force and the caller's companies.
 #[server(endpoint = "cla/corporate")]
 pub async fn load_corporate() -> Result<CorporateOverview, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::auth().await?.map(|signed_in| signed_in.user);
+    let me = crate::accounts::ssr::auth::auth()
+        .await?
+        .map(|signed_in| signed_in.user);
     super::ssr::corporate_overview(&state.db, state.clock.now(), me.as_ref()).await
 }
 
@@ -33,10 +35,10 @@ pub async fn sign_corporate(
     sha256: String,
 ) -> Result<(), AppError> {
     use super::ssr::{Company, Origin, Signing, sign};
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_verified_user().await?;
+    let me = crate::accounts::ssr::auth::require_verified_user().await?;
     let ip = super::ssr::limits::admit_signing(&state, me.id).await?;
     let origin = Origin {
         limiter: &state.limiter,
@@ -63,10 +65,10 @@ pub async fn sign_corporate(
 /// Adds a GitHub login, an address or a domain to a company's list.
 #[server(endpoint = "cla/add-covered")]
 pub async fn add_covered(id: i64, kind: String, value: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::limits::admit_list_edit(&state, me.user.id).await?;
     super::ssr::add_covered(
         &state.db,
@@ -84,10 +86,10 @@ pub async fn add_covered(id: i64, kind: String, value: String) -> Result<(), App
 /// Takes an entry off a company's list.
 #[server(endpoint = "cla/remove-covered")]
 pub async fn remove_covered(id: i64) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let me = request::require_user().await?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
     super::ssr::limits::admit_list_edit(&state, me.user.id).await?;
     super::ssr::remove_covered(&state.db, &state.clock, me.user.id, id).await?;
     leptos_axum::redirect("/contribute/corporate#companies");

@@ -16,13 +16,10 @@ pub async fn publish_document(
     material: Option<String>,
     effective: Option<String>,
 ) -> Result<PublishedVersion, AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    let admin = request::require_role(Role::Admin).await?;
+    let admin = crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     let published = super::ssr::publish_checked(
         &state.db,
         state.clock.now(),

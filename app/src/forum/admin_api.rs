@@ -12,13 +12,10 @@ pub async fn save_category(
     description: String,
     position: String,
 ) -> Result<(), AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     let input = super::ssr::CategoryInput::parse(&name, &description, &position)?;
     super::ssr::save_category(&state.db, &state.clock, id.map(super::CategoryId), input).await?;
     leptos_axum::redirect("/admin/forum");
@@ -29,13 +26,10 @@ pub async fn save_category(
 /// count: their category must stay for moderators to restore them).
 #[server(endpoint = "forum/delete-category")]
 pub async fn delete_category(id: i64) -> Result<(), AppError> {
-    use crate::{
-        accounts::Role,
-        ssr::{AppState, request},
-    };
+    use crate::{accounts::Role, ssr::AppState};
 
     let state = AppState::from_context()?;
-    request::require_role(Role::Admin).await?;
+    crate::accounts::ssr::auth::require_role(Role::Admin).await?;
     super::ssr::delete_category(&state.db, super::CategoryId(id)).await?;
     leptos_axum::redirect("/admin/forum");
     Ok(())

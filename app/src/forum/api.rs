@@ -12,7 +12,7 @@ use crate::error::AppError;
 /// The signed-in member, if any, as the forum's services take it.
 #[cfg(feature = "ssr")]
 async fn viewer() -> Result<Option<crate::accounts::CurrentUser>, AppError> {
-    Ok(crate::ssr::request::auth()
+    Ok(crate::accounts::ssr::auth::auth()
         .await?
         .map(|signed_in| signed_in.user))
 }
@@ -126,7 +126,7 @@ pub async fn start_thread(
         redirect_to_preview(back.as_deref(), Some(&title), &body);
         return Ok(());
     }
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     let title = super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m))?;
     let body = parse_body(&body)?;
     if is_bot(website.as_deref()) {
@@ -157,7 +157,7 @@ pub async fn post_reply(
         redirect_to_preview(back.as_deref(), None, &body);
         return Ok(());
     }
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     let body = parse_body(&body)?;
     if is_bot(website.as_deref()) {
         leptos_axum::redirect("/forum");
@@ -172,10 +172,10 @@ pub async fn post_reply(
 /// The member's own post, to edit.
 #[server(endpoint = "forum/post-to-edit")]
 pub async fn post_to_edit(post: i64) -> Result<EditablePost, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     super::ssr::editable_post(&state.db, &user, super::PostId(post)).await
 }
 
@@ -185,7 +185,7 @@ pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result
     use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     let title = title
         .map(|title| super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m)))
         .transpose()?;
@@ -199,10 +199,10 @@ pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result
 /// Deletes the member's own post.
 #[server(endpoint = "forum/delete")]
 pub async fn delete_post(post: i64) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     let path = super::ssr::delete_own(&state, &user, super::PostId(post)).await?;
     leptos_axum::redirect(&path);
     Ok(())
@@ -211,10 +211,10 @@ pub async fn delete_post(post: i64) -> Result<(), AppError> {
 /// A post's earlier texts (moderators only).
 #[server(endpoint = "forum/revisions")]
 pub async fn post_revisions(post: i64) -> Result<Vec<Revision>, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let user = request::require_user().await?.user;
+    let user = crate::accounts::ssr::auth::require_user().await?.user;
     if !super::ssr::is_moderator(Some(&user)) {
         return Err(AppError::Forbidden);
     }
@@ -241,11 +241,11 @@ pub async fn report_post(
 ) -> Result<(), AppError> {
     use crate::{
         moderation::ssr::{parse_note, report_post},
-        ssr::{AppState, request},
+        ssr::AppState,
     };
 
     let state = AppState::from_context()?;
-    let user = request::require_verified_user().await?;
+    let user = crate::accounts::ssr::auth::require_verified_user().await?;
     let reason = super::ReportReason::parse(&reason)
         .ok_or_else(|| AppError::invalid("reason", "Choose why you report the post."))?;
     let note = parse_note(reason, &note)?;
@@ -262,10 +262,10 @@ pub async fn report_post(
 /// The member's notifications; loading them marks them read.
 #[server(endpoint = "forum/notifications")]
 pub async fn my_notifications() -> Result<Vec<Notification>, AppError> {
-    use crate::ssr::{AppState, request};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
-    let user = request::require_user().await?.user;
+    let user = crate::accounts::ssr::auth::require_user().await?.user;
     super::ssr::notifications(&state, &user).await
 }
 
@@ -275,11 +275,10 @@ pub async fn forum_digest() -> Result<bool, AppError> {
     use crate::ssr::{
         AppState, db_error,
         mail_lists::{MailList, is_subscribed},
-        request,
     };
 
     let state = AppState::from_context()?;
-    let user = request::require_user().await?.user;
+    let user = crate::accounts::ssr::auth::require_user().await?.user;
     is_subscribed(&state.db, user.id, MailList::ForumDigest)
         .await
         .map_err(|e| db_error("reading the digest setting", e))
@@ -292,11 +291,10 @@ pub async fn set_forum_digest(on: bool) -> Result<(), AppError> {
     use crate::ssr::{
         AppState, db_error,
         mail_lists::{MailList, set_subscribed},
-        request,
     };
 
     let state = AppState::from_context()?;
-    let user = request::require_user().await?.user;
+    let user = crate::accounts::ssr::auth::require_user().await?.user;
     if on && !user.email_verified {
         return Err(AppError::invalid(
             "on",

@@ -107,7 +107,10 @@ pub async fn apply(data: MultipartData) -> Result<(), AppError> {
 /// application and the link stops working.
 #[server(endpoint = "jobs/claim")]
 pub async fn claim_status_link(token: String) -> Result<(), AppError> {
-    use crate::ssr::{AppState, request, session};
+    use crate::{
+        accounts::ssr::session,
+        ssr::{AppState, request},
+    };
 
     let state = AppState::from_context()?;
     let access = super::ssr::claim(&state, &token).await?;
@@ -126,7 +129,7 @@ pub async fn claim_status_link(token: String) -> Result<(), AppError> {
 async fn applicant_access() -> Result<String, AppError> {
     use axum::http::HeaderMap;
 
-    use crate::ssr::{AppState, session};
+    use crate::{accounts::ssr::session, ssr::AppState};
 
     let state = AppState::from_context()?;
     let headers: HeaderMap = leptos_axum::extract()

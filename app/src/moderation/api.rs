@@ -9,7 +9,7 @@ use crate::error::AppError;
 /// The moderator making the request, or `unauthorized` / `forbidden`.
 #[cfg(feature = "ssr")]
 async fn require_moderator() -> Result<crate::accounts::CurrentUser, AppError> {
-    let user = crate::ssr::request::require_user().await?.user;
+    let user = crate::accounts::ssr::auth::require_user().await?.user;
     if crate::forum::ssr::is_moderator(Some(&user)) {
         Ok(user)
     } else {

@@ -75,7 +75,7 @@ pub struct Mail {
 }
 
 impl Mail {
-    pub fn new(to: &crate::accounts::Email, subject: &str, text: String, html: String) -> Self {
+    pub fn new(to: &crate::email::Email, subject: &str, text: String, html: String) -> Self {
         // Control characters (CR and LF above all) never reach a header.
         let subject: String = subject
             .chars()

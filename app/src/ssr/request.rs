@@ -3,52 +3,11 @@
 use std::net::SocketAddr;
 
 use axum::{
-    Extension,
     extract::ConnectInfo,
     http::{HeaderMap, HeaderValue, header},
 };
 use leptos::prelude::*;
 use leptos_axum::{ResponseOptions, extract};
-
-use super::session::{Auth, SignedIn};
-use crate::{accounts::CurrentUser, error::AppError};
-
-/// The signed-in member, if any.
-pub async fn auth() -> Result<Option<SignedIn>, AppError> {
-    match extract::<Extension<Auth>>().await {
-        Ok(Extension(Auth(signed_in))) => Ok(signed_in),
-        Err(error) => {
-            tracing::error!(%error, "session middleware missing");
-            Err(AppError::Internal)
-        }
-    }
-}
-
-/// The signed-in member, or `unauthorized`.
-pub async fn require_user() -> Result<SignedIn, AppError> {
-    auth().await?.ok_or(AppError::Unauthorized)
-}
-
-/// The signed-in member with a confirmed address, or an error saying why not.
-pub async fn require_verified_user() -> Result<CurrentUser, AppError> {
-    let user = require_user().await?.user;
-    if user.email_verified {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The signed-in member holding `role`: `unauthorized` when signed out,
-/// `forbidden` without the role.
-pub async fn require_role(role: crate::accounts::Role) -> Result<CurrentUser, AppError> {
-    let user = require_user().await?.user;
-    if user.has_role(role) {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// The browser's `User-Agent`, for naming sessions by device family.
 pub async fn user_agent() -> String {

@@ -9,13 +9,14 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
+use super::session;
 use super::{
     AccountError, enforce,
     entities::{identity, sign_in_flow},
     providers::{ProviderError, ProviderIdentity, Providers},
     sign_in::{SignedIn, begin},
 };
-use crate::ssr::{AppState, session, tokens};
+use crate::ssr::{AppState, tokens};
 
 /// From the button to the provider's callback.
 pub const FLOW_FOR: Duration = Duration::minutes(10);

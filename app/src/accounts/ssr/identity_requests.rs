@@ -25,7 +25,7 @@ pub async fn browser(state: &AppState) -> Browser {
 
 /// Ends the flow cookie and continues as signed in.
 pub fn land(state: &AppState, outcome: SignedIn) {
-    use crate::{accounts::ssr::identity_flow::flow_cookie_name, ssr::session};
+    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
     let https = state.site.is_https();
     request::set_cookie(session::forget_cookie(flow_cookie_name(https), https));
     match outcome {

@@ -16,13 +16,10 @@ use super::{
     AccountError,
     identity_flow::{self, CallbackQuery, FlowError, Landing, flow_cookie_name, flow_token},
     providers::ProviderError,
+    session::{self, Auth},
     sign_in::SignedIn,
 };
-use crate::ssr::{
-    AppState,
-    request::ip_of,
-    session::{self, Auth},
-};
+use crate::ssr::{AppState, request::ip_of};
 
 /// The provider sign-in's two addresses.
 pub fn routes() -> axum::Router<AppState> {

@@ -5,7 +5,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use super::AccountError;
 use crate::{
     accounts::SessionInfo,
-    ssr::session::{self, session_row},
+    accounts::ssr::session::{self, session_row},
 };
 
 /// The member's sessions, most recently used first.

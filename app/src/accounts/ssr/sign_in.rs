@@ -17,8 +17,9 @@ use super::{
     unconfirmed::{self, Unconfirmed},
 };
 use crate::{
+    accounts::ssr::session,
     accounts::{Email, Username},
-    ssr::{Clock, rate_limit::Limiter, session, tokens},
+    ssr::{Clock, rate_limit::Limiter, tokens},
 };
 
 pub struct SignIn {

@@ -24,11 +24,10 @@ use super::{
     register::{VERIFY_FOR, mail_confirmation},
 };
 use crate::{
-    accounts::{Email, Username},
+    accounts::{Email, Username, ssr::session},
     ssr::{
         Clock, mail,
         rate_limit::{Limiter, MAIL_PER_ACCOUNT, Outcome},
-        session,
     },
 };
 

@@ -15,10 +15,11 @@ use time::OffsetDateTime;
 use super::{entities::signature, failed};
 use crate::{
     accounts::Role,
+    accounts::ssr::session::Auth,
     cla::{SignatureId, SignatureRow, Standing, standing_matches},
     documents::ssr::format_date,
     error::AppError,
-    ssr::{AppState, session::Auth},
+    ssr::AppState,
 };
 
 /// What the list is narrowed to.

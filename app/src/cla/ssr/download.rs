@@ -9,10 +9,7 @@ use axum::{
 };
 
 use super::{mails::receipt_text, signing::receipt};
-use crate::{
-    cla::SignatureId,
-    ssr::{AppState, session::Auth},
-};
+use crate::{accounts::ssr::session::Auth, cla::SignatureId, ssr::AppState};
 
 pub async fn receipt_download(
     State(state): State<AppState>,

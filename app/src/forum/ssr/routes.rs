@@ -8,10 +8,7 @@ use axum::{
 };
 
 use super::post_location;
-use crate::{
-    forum::PostId,
-    ssr::{AppState, session::Auth},
-};
+use crate::{accounts::ssr::session::Auth, forum::PostId, ssr::AppState};
 
 pub async fn post_permalink(
     State(state): State<AppState>,

@@ -11,12 +11,12 @@ use axum::{
 
 use super::{ResumeKind, applicant_cookie_name, by_access, resume_by_id, resume_of};
 use crate::{
-    accounts::Role,
-    jobs::ApplicationId,
-    ssr::{
-        AppState,
-        session::{Auth, cookie_value},
+    accounts::{
+        Role,
+        ssr::session::{Auth, cookie_value},
     },
+    jobs::ApplicationId,
+    ssr::AppState,
 };
 
 /// `GET /jobs/applications/{id}/resume`, for recruiters.

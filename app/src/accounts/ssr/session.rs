@@ -17,11 +17,11 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
-use super::{AppState, tokens};
 use crate::accounts::{
     CurrentUser, Role,
     ssr::{account, account_role},
 };
+use crate::ssr::{AppState, tokens};
 
 pub mod session_row {
     use sea_orm::entity::prelude::*;

@@ -34,7 +34,7 @@ use std::{
 
 use app::ssr::SHARED_PAGE_HEADER;
 use axum::{
-    body::Body,
+    body::{Body, Bytes},
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
@@ -71,9 +71,12 @@ struct Entry {
 
 struct Page {
     headers: HeaderMap,
-    body: String,
-    /// The nonce in `body` and in its policy, replaced on every response.
-    nonce: Option<String>,
+    /// The body cut at each occurrence of its nonce, so that a response is
+    /// the pieces joined by a new one; a single piece when it has none.
+    pieces: Vec<Bytes>,
+    /// The Content-Security-Policy, cut the same way.
+    policy: Vec<String>,
+    length: usize,
 }
 
 #[derive(Clone)]
@@ -81,7 +84,7 @@ struct ByLength;
 
 impl Weighter<String, Arc<Entry>> for ByLength {
     fn weight(&self, key: &String, entry: &Arc<Entry>) -> u64 {
-        let page = entry.page.as_ref().map_or(0, |page| page.body.len() + 512);
+        let page = entry.page.as_ref().map_or(0, |page| page.length + 512);
         (key.len() + page + 64) as u64
     }
 }
@@ -188,17 +191,7 @@ async fn keep(response: Response) -> (Response, Option<Page>) {
             return (StatusCode::INTERNAL_SERVER_ERROR.into_response(), None);
         }
     };
-    let page = match String::from_utf8(bytes.to_vec()) {
-        Ok(body) if body.len() <= MAX_PAGE_BYTES => Some(Page {
-            nonce: parts
-                .headers
-                .get(header::CONTENT_SECURITY_POLICY)
-                .and_then(|policy| nonce_in(policy.to_str().ok()?)),
-            headers: parts.headers.clone(),
-            body,
-        }),
-        _ => None,
-    };
+    let page = Page::new(parts.headers.clone(), bytes.clone());
     (Response::from_parts(parts, Body::from(bytes)), page)
 }
 
@@ -210,23 +203,60 @@ fn nonce_in(policy: &str) -> Option<String> {
 }
 
 impl Page {
+    /// A page to keep, if it is short enough and UTF-8.
+    fn new(headers: HeaderMap, body: Bytes) -> Option<Self> {
+        let text = std::str::from_utf8(&body).ok()?;
+        if body.len() > MAX_PAGE_BYTES {
+            return None;
+        }
+        let policy = headers
+            .get(header::CONTENT_SECURITY_POLICY)
+            .and_then(|policy| policy.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let (pieces, policy) = match nonce_in(&policy) {
+            Some(nonce) => {
+                let mut pieces = Vec::new();
+                let mut start = 0;
+                for (at, _) in text.match_indices(nonce.as_str()) {
+                    pieces.push(body.slice(start..at));
+                    start = at + nonce.len();
+                }
+                pieces.push(body.slice(start..));
+                (
+                    pieces,
+                    policy.split(nonce.as_str()).map(str::to_owned).collect(),
+                )
+            }
+            None => (vec![body.clone()], Vec::new()),
+        };
+        Some(Self {
+            headers,
+            pieces,
+            policy,
+            length: body.len(),
+        })
+    }
+
     /// The stored page with a nonce of its own.
     fn response(&self) -> Response {
         let mut headers = self.headers.clone();
-        let body = match &self.nonce {
-            Some(old) => {
-                let new = leptos::nonce::Nonce::new().to_string();
-                let policy = headers
-                    .get(header::CONTENT_SECURITY_POLICY)
-                    .and_then(|policy| policy.to_str().ok())
-                    .map(|policy| policy.replace(old.as_str(), &new))
-                    .and_then(|policy| HeaderValue::from_str(&policy).ok());
-                if let Some(policy) = policy {
+        let body = match self.pieces.as_slice() {
+            [whole] => whole.clone(),
+            pieces => {
+                let nonce = leptos::nonce::Nonce::new().to_string();
+                if let Ok(policy) = HeaderValue::from_str(&self.policy.join(nonce.as_str())) {
                     headers.insert(header::CONTENT_SECURITY_POLICY, policy);
                 }
-                self.body.replace(old.as_str(), &new)
+                let mut body = Vec::with_capacity(self.length + pieces.len() * nonce.len());
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        body.extend_from_slice(nonce.as_bytes());
+                    }
+                    body.extend_from_slice(piece);
+                }
+                Bytes::from(body)
             }
-            None => self.body.clone(),
         };
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;
@@ -243,8 +273,12 @@ fn without_marker(mut response: Response) -> Response {
 mod tests {
     use super::*;
 
+    type TestResult = Result<(), Box<dyn std::error::Error>>;
+
     fn get(uri: &str) -> Request {
-        Request::builder().uri(uri).body(Body::empty()).unwrap()
+        let mut request = Request::new(Body::empty());
+        *request.uri_mut() = uri.parse().unwrap_or_default();
+        request
     }
 
     #[test]
@@ -292,7 +326,8 @@ mod tests {
     async fn only_marked_html_pages_that_set_no_cookie_are_kept() {
         let (response, page) = keep(html(true)).await;
         assert!(!response.headers().contains_key(SHARED_PAGE_HEADER));
-        assert_eq!(page.map(|page| page.body).as_deref(), Some("<p>page</p>"));
+        let pieces = page.map(|page| page.pieces);
+        assert_eq!(pieces, Some(vec![Bytes::from_static(b"<p>page</p>")]));
 
         assert!(keep(html(false)).await.1.is_none(), "a page nobody marked");
         let mut cookie = html(true);
@@ -311,6 +346,11 @@ mod tests {
             HeaderValue::from_static("application/json"),
         );
         assert!(keep(json).await.1.is_none(), "not a page");
+        let long = Bytes::from(vec![b'a'; MAX_PAGE_BYTES + 1]);
+        assert!(
+            Page::new(HeaderMap::new(), long).is_none(),
+            "too long to keep"
+        );
     }
 
     #[test]
@@ -324,31 +364,26 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn each_response_gets_a_nonce_of_its_own() {
+    async fn each_response_gets_a_nonce_of_its_own() -> TestResult {
         let old = "c3RvcmVkIG5vbmNlIDEyMw";
         let mut headers = HeaderMap::new();
         let policy = app::ssr::content_security_policy(Some(old), &[]);
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_str(&policy).unwrap(),
+            HeaderValue::from_str(&policy)?,
         );
-        let page = Page {
-            headers,
-            body: format!(r#"<script nonce="{old}"></script><p>Hi</p><script nonce="{old}">"#),
-            nonce: Some(old.to_owned()),
-        };
+        let body = format!(r#"<script nonce="{old}"></script><p>Hi</p><script nonce="{old}">"#);
+        let page = Page::new(headers, Bytes::from(body)).ok_or("not kept")?;
+        assert_eq!(page.pieces.len(), 3);
         let mut seen = Vec::new();
         for _ in 0..2 {
             let response = page.response();
             let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
-                .to_str()
-                .unwrap()
+                .to_str()?
                 .to_owned();
-            let nonce = nonce_in(&policy).unwrap();
-            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-                .await
-                .unwrap();
-            let body = String::from_utf8(body.to_vec()).unwrap();
+            let nonce = nonce_in(&policy).ok_or("no nonce")?;
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+            let body = String::from_utf8(body.to_vec())?;
             assert_eq!(
                 body,
                 format!(r#"<script nonce="{nonce}"></script><p>Hi</p><script nonce="{nonce}">"#)
@@ -357,5 +392,6 @@ mod tests {
         }
         assert!(!seen.contains(&old.to_owned()));
         assert_ne!(seen[0], seen[1]);
+        Ok(())
     }
 }

@@ -317,7 +317,11 @@ pub async fn seed(
                 (*at + Duration::hours(3)).into(),
             ]);
         }
-        reports.flush_if_full(&tx).await?;
+        if reports.is_full() || flags.is_full() {
+            // Reports go in before the flags that point at them.
+            reports.flush(&tx).await?;
+            flags.flush(&tx).await?;
+        }
     }
     reports.flush(&tx).await?;
     flags.flush(&tx).await?;
@@ -492,6 +496,11 @@ async fn seed_jobs(
                 at.into(),
             ]);
             applied += 1;
+        }
+        if job_rows.is_full() || applications.is_full() {
+            // Jobs go in before the applications that point at them.
+            job_rows.flush(&tx).await?;
+            applications.flush(&tx).await?;
         }
     }
     job_rows.flush(&tx).await?;
@@ -752,7 +761,8 @@ struct Rows {
 }
 
 impl Rows {
-    /// Below SQLite's 32,766 and PostgreSQL's 65,535 bound values.
+    /// Below SQLite's 32,766 and PostgreSQL's 65,535 bound values, with room
+    /// for the few rows a parent's children may add before the next check.
     const LIMIT: usize = 30_000;
 
     fn new(table: &'static str, columns: &'static [&'static str]) -> Self {

@@ -1,5 +1,5 @@
 //! Versioned documents: the privacy policy, terms and contributor
-//! agreements (DESIGN P14). Each version has an effective date and the
+//! agreements (promise P14, docs/promises.md). Each version has an effective date and the
 //! SHA-256 of its exact text.
 
 mod api;

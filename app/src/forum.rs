@@ -1,6 +1,6 @@
 //! The forum: categories, threads and replies in Markdown, search,
 //! reports and notifications. Members post under their username, the only
-//! personal detail shown with a post (DESIGN P5, P10).
+//! personal detail shown with a post (promises P5, P10 in docs/promises.md).
 
 mod admin_api;
 mod admin_page;

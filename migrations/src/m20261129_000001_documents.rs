@@ -1,5 +1,5 @@
 //! Versioned legal documents: privacy policy, terms, contributor agreements
-//! (DESIGN P14). A version's text never changes once published; its SHA-256
+//! (promise P14, docs/promises.md). A version's text never changes once published; its SHA-256
 //! is stored beside it so an acceptance can name exactly what was accepted.
 
 use sea_orm_migration::{prelude::*, schema::*};

@@ -1,5 +1,5 @@
-//! Member accounts and their roles. Only what an account needs (DESIGN P5,
-//! P13): a username, an email address, a password hash (absent for accounts
+//! Member accounts and their roles. Only what an account needs (promises P5,
+//! P13 in docs/promises.md): a username, an email address, a password hash (absent for accounts
 //! that only sign in through an identity provider) and the time the member
 //! confirmed being 13 or older — never a birth date.
 

@@ -1,5 +1,5 @@
 //! The posting form, for new threads and for replies: what the member may
-//! do, a notice that posts are public (DESIGN P10), the Markdown box, a
+//! do, a notice that posts are public (promise P10, docs/promises.md), the Markdown box, a
 //! preview, and a honeypot field people never see.
 //!
 //! "Preview" works without script too: the form goes to the server, which

@@ -1,11 +1,13 @@
-//! The data manifest (DESIGN P6): every column of every table, classified.
+//! The data manifest (promise P6, docs/promises.md): every column of every table, classified.
 //!
 //! A column is either personal — with the feature that collects it, its
 //! purpose, whether it is required, who may see it and how long it is kept —
-//! or not personal, with the reason why. The privacy page, the data export
-//! and the retention purge are driven by this table, and the test suite
-//! fails on any column of the live schema that is missing here, or any entry
-//! here that the schema no longer has.
+//! or not personal, with the reason why. The privacy page and the job
+//! application form are generated from this table (the data export and
+//! the retention purges are to follow it too; today each purge is written
+//! by its feature), and the test suite fails on any column of the live
+//! schema that is missing here, or any entry here that the schema no
+//! longer has.
 
 use std::fmt;
 

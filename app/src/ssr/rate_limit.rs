@@ -13,7 +13,8 @@
 //! starts.
 //!
 //! In-memory limiters (governor and friends) would be simpler, but each
-//! instance would count on its own; DESIGN.md asks for shared counters.
+//! instance would count on its own, and several instances must share
+//! their counters (docs/security.md).
 
 use std::sync::{Arc, Mutex};
 

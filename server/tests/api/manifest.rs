@@ -1,4 +1,4 @@
-//! DESIGN P6: every column of the live schema is classified by the data
+//! Promise P6 (docs/promises.md): every column of the live schema is classified by the data
 //! manifest, and the manifest names no column that no longer exists.
 
 use std::collections::BTreeSet;

@@ -1,4 +1,4 @@
-//! The forum's and moderation's columns. Posts are public (DESIGN P10):
+//! The forum's and moderation's columns. Posts are public (promise P10, docs/promises.md):
 //! their text and time are shown with the author's username. When an
 //! account is deleted its posts stay, without the name. What moderators
 //! record — reports, sanctions and the log — is seen by moderators only.

@@ -35,7 +35,7 @@ use crate::{
     layout::Layout,
     mail_lists::UnsubscribePage,
     moderation::{ModerationLogPage, ModerationPage},
-    privacy::PolicyPage,
+    privacy::{AccountDeletedPage, DeleteAccountPage, PolicyPage},
 };
 
 /// The whole site: layout around the routed page.
@@ -75,6 +75,12 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/deleted")
+                        view=AccountDeletedPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("admin/members") view=MembersPage ssr=SsrMode::Async />
                     <Route path=path!("admin/cla") view=SignaturesPage ssr=SsrMode::Async />
                     <Route path=path!("admin/documents") view=PublishPage ssr=SsrMode::Async />

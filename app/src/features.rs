@@ -17,6 +17,7 @@ pub const ALL: &[Feature] = &[
     crate::cla::ssr::FEATURE,
     crate::jobs::ssr::FEATURE,
     crate::mail_lists::FEATURE,
+    crate::privacy::ssr::FEATURE,
 ];
 
 /// The plain axum routes of every feature.

@@ -1,8 +1,13 @@
-//! Privacy: the policy page and the data manifest that drives it.
+//! Privacy: the policy page, the data manifest that drives it, and the
+//! member's own data — downloaded as JSON or erased with the account.
 
+mod delete_page;
 pub mod manifest;
 mod policy_page;
+#[cfg(feature = "ssr")]
+pub mod ssr;
 
+pub use delete_page::{AccountDeletedPage, DeleteAccountPage};
 pub use policy_page::PolicyPage;
 
 use leptos::prelude::*;
@@ -14,4 +19,41 @@ use crate::error::AppError;
 pub async fn retention_settings() -> Result<manifest::RetentionSettings, AppError> {
     let state = crate::ssr::AppState::from_context()?;
     state.settings::<manifest::RetentionSettings>().copied()
+}
+
+/// Deletes the signed-in member's account, once they typed their username
+/// and (if the account has one) their password. The session ends.
+#[server(endpoint = "account/delete")]
+pub async fn delete_account(confirm: String, password: String) -> Result<(), AppError> {
+    use crate::{
+        accounts::ssr::{confirm_password, session},
+        ssr::{AppState, request},
+    };
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    let member = ssr::Member::load(&state.db, me.user.id)
+        .await
+        .map_err(|error| crate::ssr::db_error("loading the account", error))?
+        .ok_or(AppError::Unauthorized)?;
+    if confirm.trim() != member.username {
+        return Err(AppError::invalid(
+            "confirm",
+            format!("Type your username, {}, exactly as shown.", member.username),
+        ));
+    }
+    let ip = request::client_ip(state.site.trust_forwarded_for).await;
+    confirm_password(
+        &state.db,
+        &state.limiter,
+        state.clock.now(),
+        member.id,
+        password.into(),
+        &ip,
+    )
+    .await?;
+    ssr::erase_account(&state, &member, ssr::DeletedBy::Member).await?;
+    request::set_cookie(session::removal_cookie(state.site.is_https()));
+    leptos_axum::redirect("/account/deleted");
+    Ok(())
 }

@@ -1,4 +1,4 @@
-//! `/account`: the member's sessions and password.
+//! `/account`: the member's sessions, password, address and data.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -43,6 +43,27 @@ pub fn SettingsPage() -> impl IntoView {
                                 </section>
                                 <PasswordForm />
                                 <EmailForm />
+                                <section aria-labelledby="data-heading">
+                                    <h2 id="data-heading">"Your data"</h2>
+                                    <p>
+                                        "Everything we hold about you, as one JSON file: your account, sessions, consents, sign-in methods, posts, reports, notifications, agreements and job applications."
+                                    </p>
+                                    <p>
+                                        <a
+                                            class="button button-secondary"
+                                            href="/account/data.json"
+                                            download
+                                            rel="external"
+                                        >
+                                            "Download your data"
+                                        </a>
+                                    </p>
+                                    <p>
+                                        <a href="/account/delete">"Delete your account"</a>
+                                        " · "
+                                        <a href="/privacy">"How we handle your data"</a>
+                                    </p>
+                                </section>
                             </article>
                         }
                             .into_any()

@@ -26,7 +26,9 @@ pub use admin::{NewAdmin, create_admin};
 pub use email_change::{EmailChange, confirm_email_change, request_email_change};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
-pub use password_change::{PasswordChange, change_password, request_reset, reset_password};
+pub use password_change::{
+    PasswordChange, change_password, confirm_password, request_reset, reset_password,
+};
 pub use providers::{ProviderConfig, ProviderKind, Providers};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};

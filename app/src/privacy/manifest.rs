@@ -3,21 +3,23 @@
 //! A column is either personal — with the feature that collects it, its
 //! purpose, whether it is required, who may see it and how long it is kept —
 //! or not personal, with the reason why. The privacy page and the job
-//! application form are generated from this table (the data export and
-//! the retention purges are to follow it too; today each purge is written
-//! by its feature), and the test suite fails on any column of the live
-//! schema that is missing here, or any entry here that the schema no
-//! longer has.
+//! application form are generated from this table, and so are a member's
+//! data download and the erasure of an account (through [`OWNED`]; the
+//! retention purges are still written by each feature). The test suite
+//! fails on any column of the live schema that is missing here, or any
+//! entry here that the schema no longer has.
 
 use std::fmt;
 
 pub use files::{FILES, StoredFile};
+pub use owners::{NOT_ONE_MEMBERS, OWNED, OnErase, Owned, Rows, owner_of};
 
 mod cla;
 mod files;
 mod forum;
 mod identities;
 mod jobs;
+mod owners;
 
 /// The feature a personal field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -450,6 +450,20 @@ fn erase(update: sea_orm::UpdateMany<outbox::Entity>) -> sea_orm::UpdateMany<out
         )
 }
 
+/// Deletes the mail to `recipient` not sent yet (the account behind the
+/// address is being deleted); the number deleted.
+pub async fn forget_unsent<C: ConnectionTrait>(
+    db: &C,
+    recipient: &str,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(outbox::Entity::delete_many()
+        .filter(outbox::Column::Recipient.eq(recipient))
+        .filter(outbox::Column::SentAt.is_null())
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Deletes what remains of mail sent or given up more than a week ago.
 pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, sea_orm::DbErr> {
     let finished = Condition::any()

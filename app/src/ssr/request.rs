@@ -53,3 +53,34 @@ pub fn set_cookie(value: HeaderValue) {
         response.append_header(header::SET_COOKIE, value);
     }
 }
+
+/// A file download: `body` as an attachment named `file_name` (ASCII
+/// letters, digits, `.`, `-` and `_` only), never rendered inline, never
+/// stored by a cache.
+pub fn attachment(
+    body: impl Into<axum::body::Body>,
+    content_type: &'static str,
+    file_name: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+
+    let safe: String = file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        .collect();
+    let mut response = body.into().into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    response
+}

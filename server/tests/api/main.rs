@@ -31,6 +31,7 @@ mod page_cache;
 mod pages;
 mod password_limits;
 mod passwords;
+mod privacy_centre;
 mod provider_double;
 mod query_plans;
 mod rate_limits;

@@ -3,7 +3,7 @@
 use axum::{
     Extension,
     extract::{Query, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 use sea_orm::{
@@ -151,20 +151,11 @@ pub async fn signatures_csv(
         Some(_) => {}
     }
     match search(&state.db, state.clock.now(), &filter).await {
-        Ok(rows) => {
-            let mut response = to_csv(&rows).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            );
-            headers.insert(
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("attachment; filename=\"cla-signatures.csv\""),
-            );
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+        Ok(rows) => crate::ssr::request::attachment(
+            to_csv(&rows),
+            "text/csv; charset=utf-8",
+            "cla-signatures.csv",
+        ),
         Err(error) => crate::ssr::error_status(&error),
     }
 }

@@ -4,12 +4,16 @@
 use axum::{
     Extension,
     extract::{Path, State},
-    http::{HeaderValue, StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Response},
 };
 
 use super::{mails::receipt_text, signing::receipt};
-use crate::{accounts::ssr::session::Auth, cla::SignatureId, ssr::AppState};
+use crate::{
+    accounts::ssr::session::Auth,
+    cla::SignatureId,
+    ssr::{AppState, request::attachment},
+};
 
 pub async fn receipt_download(
     State(state): State<AppState>,
@@ -20,20 +24,11 @@ pub async fn receipt_download(
         return StatusCode::UNAUTHORIZED.into_response();
     };
     match receipt(&state.db, signed_in.user.id, SignatureId(id)).await {
-        Ok(found) => {
-            let disposition = format!("attachment; filename=\"cla-receipt-{id}.txt\"");
-            let mut response = receipt_text(&found).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; charset=utf-8"),
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            response
-        }
+        Ok(found) => attachment(
+            receipt_text(&found),
+            "text/plain; charset=utf-8",
+            &format!("cla-receipt-{id}.txt"),
+        ),
         Err(error) => crate::ssr::error_status(&error),
     }
 }

@@ -5,7 +5,7 @@ use axum::{
     Extension,
     body::Body,
     extract::{Path, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 
@@ -59,27 +59,11 @@ async fn send(state: &AppState, key: &str, kind: ResumeKind, id: i64) -> Respons
         Err(error) => return crate::ssr::error_status(&error),
     };
     match settings.store.get(key).await {
-        Ok(bytes) => {
-            let disposition = format!("attachment; filename=\"resume-{id}.{}\"", kind.as_str());
-            let mut response = Body::from(bytes).into_response();
-            let headers = response.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(kind.content_type()),
-            );
-            if let Ok(value) = HeaderValue::from_str(&disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-            headers.insert(
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            );
-            headers.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("private, no-store"),
-            );
-            response
-        }
+        Ok(bytes) => crate::ssr::request::attachment(
+            Body::from(bytes),
+            kind.content_type(),
+            &format!("resume-{id}.{}", kind.as_str()),
+        ),
         Err(error) => {
             tracing::error!(%error, "reading a résumé");
             StatusCode::NOT_FOUND.into_response()

@@ -1,0 +1,19 @@
+//! Server-only half of the privacy centre: a member's data as JSON, and the
+//! erasure of an account, both generated from the data manifest.
+
+mod erase;
+mod export;
+
+pub use erase::{DeletedBy, Erased, erase_account};
+pub use export::{EXPORT_PER_ACCOUNT, Member, NOT_SHOWN, member_data};
+
+use crate::ssr::feature::Feature;
+
+/// What the privacy centre brings to the server: the download of a
+/// member's data.
+pub const FEATURE: Feature = Feature {
+    routes: || {
+        axum::Router::new().route("/account/data.json", axum::routing::get(export::download))
+    },
+    ..Feature::named("privacy")
+};

@@ -1,0 +1,122 @@
+//! Deleting an account: the member's rows go as the manifest's owners
+//! say — deleted, or kept without the link to the account — in one
+//! transaction, and the address gets one last mail saying what happened.
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+    sea_query::{Alias, Query},
+};
+
+use super::export::{Member, rows_of};
+use crate::{
+    accounts::{Email, Role, ssr::account_role},
+    error::AppError,
+    privacy::manifest::{OWNED, OnErase},
+    ssr::{
+        AppState, db_error,
+        feature::Counts,
+        mail::{self, Mail, escape, html},
+    },
+};
+
+/// Who deleted the account, for the log and the last mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeletedBy {
+    /// The member, from the deletion page.
+    Member,
+    /// The operator, from the command line (`portal delete-account`).
+    Operator,
+}
+
+/// What an erasure did, by table: `("sessions", 2)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub counts: Counts,
+}
+
+/// Erases `member`'s account. The member's rows of every table the
+/// manifest marks for deletion go, then the account itself (whose foreign
+/// keys unlink what is kept); unsent mail to the address goes too, and a
+/// last mail tells the address. Refused for the only administrator, so
+/// that the site is never left without one.
+pub async fn erase_account(
+    state: &AppState,
+    member: &Member,
+    by: DeletedBy,
+) -> Result<Erased, AppError> {
+    let txn = state
+        .db
+        .begin()
+        .await
+        .map_err(|error| db_error("starting a transaction", error))?;
+    if is_only_admin(&txn, member.id)
+        .await
+        .map_err(|error| db_error("counting administrators", error))?
+    {
+        return Err(AppError::invalid(
+            "confirm",
+            "You are the only administrator. Make another member an administrator first, so that the site is not left without one.",
+        ));
+    }
+    let mut erased = Erased::default();
+    for owned in OWNED.iter().rev() {
+        if owned.on_erase != OnErase::Delete {
+            continue;
+        }
+        let mut delete = Query::delete();
+        delete
+            .from_table(Alias::new(owned.table))
+            .cond_where(rows_of(owned, member));
+        let statement = txn.get_database_backend().build(&delete);
+        let done = txn
+            .execute_raw(statement)
+            .await
+            .map_err(|error| db_error("erasing an account", error))?;
+        if owned.table == "accounts" && done.rows_affected() == 0 {
+            // Deleted meanwhile, by a second request: nothing more to do.
+            return Err(AppError::NotFound);
+        }
+        erased.counts.push((owned.table, done.rows_affected()));
+    }
+    let unsent = mail::forget_unsent(&txn, &member.email)
+        .await
+        .map_err(|error| db_error("erasing unsent mail", error))?;
+    erased.counts.push(("mail_outbox", unsent));
+    if let Ok(to) = Email::parse(&member.email) {
+        mail::enqueue(&txn, &state.clock, last_mail(&to, &member.username, by))
+            .await
+            .map_err(|error| db_error("queueing mail", error))?;
+    }
+    txn.commit()
+        .await
+        .map_err(|error| db_error("committing an erasure", error))?;
+    tracing::info!(account_id = member.id, by = ?by, "account deleted");
+    Ok(erased)
+}
+
+async fn is_only_admin<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
+    let admins: Vec<i64> = account_role::Entity::find()
+        .filter(account_role::Column::Role.eq(Role::Admin.as_str()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|role| role.account_id)
+        .collect();
+    Ok(admins == [account_id])
+}
+
+fn last_mail(to: &Email, username: &str, by: DeletedBy) -> Mail {
+    let who = match by {
+        DeletedBy::Member => "as you asked",
+        DeletedBy::Operator => "by the site's operator, at your request or as the site's rules say",
+    };
+    let lines = [
+        format!("Hello {username},"),
+        format!("your account on our community portal was deleted, {who}. Your sessions, settings, sign-in methods, notifications and the mail you had turned on are erased."),
+        "Your forum posts stay in their threads, shown without your name. Contributor agreements you signed stay as the project's legal record, no longer linked to an account. Job applications are not part of the account; each is erased after its decision, as the privacy policy says.".to_owned(),
+        "This is the last mail we send you. Your address is erased once it is sent.".to_owned(),
+    ];
+    let text = format!("{}\n", lines.join("\n\n"));
+    let body = html(&lines.map(|line| escape(&line)));
+    Mail::new(to, "Your account was deleted", text, body)
+}

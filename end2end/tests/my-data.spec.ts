@@ -1,0 +1,99 @@
+// A member's own data: the JSON download from the account page, and
+// deleting the account.
+//
+// Members are added with `addMember` (tests/members.ts), which makes them
+// administrators; each test adds two, so the one who deletes is never the
+// only administrator (who may not).
+import { readFile } from "node:fs/promises";
+import {
+  expect,
+  expectNoSeriousA11yViolations,
+  gotoReady,
+  refusedInputError,
+  test,
+} from "./fixtures";
+import { waitForMail } from "./mail";
+import { SESSION_COOKIE, addMember, expectWelcome, signIn } from "./members";
+
+test("a member downloads their data as JSON from the account page", async ({ page }, testInfo) => {
+  const member = addMember(testInfo, "dl");
+  await signIn(page, member.username, member.password);
+  await expectWelcome(page, member);
+
+  await gotoReady(page, "/account");
+  const section = page.getByRole("region", { name: "Your data" });
+  await expect(section).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    section.getByRole("link", { name: "Download your data" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^my-data-\d{4}-\d{2}-\d{2}\.json$/);
+  const data = JSON.parse(await readFile(await download.path(), "utf8"));
+  expect(data.username).toBe(member.username);
+  const account = data.features.Account.accounts;
+  expect(account.fields.email).toBe("Email address");
+  expect(account.rows[0].email).toBe(member.email);
+  expect(account.rows[0].password_hash).toMatch(/^\(held, but used by the software only/);
+  expect(data.features.Account.sessions.rows.length).toBeGreaterThan(0);
+});
+
+test.describe("deleting the account", () => {
+  // With JavaScript on, a refused form is a 422 answer the browser logs.
+  test.use({
+    allowedConsoleErrors: [
+      new RegExp(
+        `${refusedInputError("/api/account/delete").source}|${refusedInputError("/api/account/sign-in").source}`,
+      ),
+    ],
+  });
+
+  test("a member deletes their account after confirming with the password", async ({
+    page,
+    context,
+    request,
+  }, testInfo) => {
+    addMember(testInfo, "stay");
+    const member = addMember(testInfo, "del");
+    await signIn(page, member.username, member.password);
+    await expectWelcome(page, member);
+
+    await gotoReady(page, "/account");
+    await page.getByRole("link", { name: "Delete your account" }).click();
+    await expect(page).toHaveURL("/account/delete");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Delete your account");
+    await expect(page.getByRole("region", { name: "What stays" })).toContainText(
+      "Your posts stay in their threads, shown without your name.",
+    );
+    await expectNoSeriousA11yViolations(page);
+
+    // A wrong password is refused at its field, and nothing is deleted.
+    await page.getByLabel("Your username", { exact: true }).fill(member.username);
+    await page.getByLabel("Your password", { exact: true }).fill("not the password at all");
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    const passwordError = page.locator(".field:has(#field-password) .field-error");
+    await expect(passwordError).toContainText("This is not your password.");
+    await expect(page.getByLabel("Your password", { exact: true })).toHaveAttribute(
+      "aria-invalid",
+      "true",
+    );
+    expect((await context.cookies()).map((c) => c.name)).toContain(SESSION_COOKIE);
+
+    await page.getByLabel("Your username", { exact: true }).fill(member.username);
+    await page.getByLabel("Your password", { exact: true }).fill(member.password);
+    await page.getByRole("button", { name: "Delete my account" }).click();
+    await expect(page).toHaveURL("/account/deleted");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your account was deleted");
+    expect((await context.cookies()).map((c) => c.name)).not.toContain(SESSION_COOKIE);
+    await expect(
+      page.locator(".account-nav").getByRole("link", { name: "Sign in", exact: true }),
+    ).toBeVisible();
+
+    const last = await waitForMail(request, member.email, "Your account was deleted");
+    expect(last.text).toContain("This is the last mail we send you.");
+
+    // The account is gone: its name and password sign nobody in.
+    await signIn(page, member.username, member.password);
+    await expect(page.locator(".field:has(#field-password) .field-error")).toBeVisible();
+    await expect(page).toHaveURL(/\/account\/sign-in/);
+  });
+});

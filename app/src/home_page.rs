@@ -65,7 +65,7 @@ pub fn HomePage() -> impl IntoView {
             <ul class="promise-list">
                 <li>
                     <strong>"Browsing is anonymous."</strong>
-                    " No account, no cookies, no raw IP addresses stored; your browser's Global Privacy Control or Do Not Track signal turns our page counting off."
+                    " No account, no cookies, no visit statistics, and no IP address is ever stored."
                 </li>
                 <li>
                     <strong>"Each feature asks only what it needs."</strong>
@@ -73,7 +73,7 @@ pub fn HomePage() -> impl IntoView {
                 </li>
                 <li>
                     <strong>"You stay in control."</strong>
-                    " See, correct, download or delete what we hold about you, and leave any mailing with one click."
+                    " Download or delete what we hold about you, change your address and password, and leave the digest with one click."
                 </li>
                 <li>
                     <strong>"Every promise is in the code."</strong>

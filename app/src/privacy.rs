@@ -14,11 +14,35 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// The retention periods this installation is configured with.
-#[server(endpoint = "privacy/retention")]
-pub async fn retention_settings() -> Result<manifest::RetentionSettings, AppError> {
+/// Who answers privacy requests on this installation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PrivacyContact {
+    pub name: Option<String>,
+    pub email: String,
+}
+
+/// The privacy settings of this installation (`PORTAL_PRIVACY_CONTACT`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PrivacySettings {
+    pub contact: Option<PrivacyContact>,
+}
+
+/// What the privacy page states besides the policy text: the retention
+/// periods and the privacy contact of this installation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyFacts {
+    pub retention: manifest::RetentionSettings,
+    pub contact: Option<PrivacyContact>,
+}
+
+/// This installation's retention periods and privacy contact.
+#[server(endpoint = "privacy/facts")]
+pub async fn policy_settings() -> Result<PolicyFacts, AppError> {
     let state = crate::ssr::AppState::from_context()?;
-    state.settings::<manifest::RetentionSettings>().copied()
+    Ok(PolicyFacts {
+        retention: *state.settings::<manifest::RetentionSettings>()?,
+        contact: state.settings::<PrivacySettings>()?.contact.clone(),
+    })
 }
 
 /// Deletes the signed-in member's account, once they typed their username

@@ -43,7 +43,24 @@ test.describe("the privacy policy page", () => {
     expect(await rows.count()).toBeGreaterThanOrEqual(1);
   });
 
-  test("promises to honour the Sec-GPC browser privacy signal", async ({ page }) => {
-    await expect(page.locator("article.document .prose")).toContainText("Sec-GPC");
+  test("names every cookie the portal can set, and says it keeps no visit statistics", async ({
+    page,
+  }) => {
+    const policy = page.locator("article.document .prose");
+    for (const cookie of [
+      "portal_session",
+      "portal_pending_sign_in",
+      "portal_sign_in_flow",
+      "portal_applicant",
+    ]) {
+      await expect(policy.getByRole("cell", { name: cookie, exact: true })).toBeVisible();
+    }
+    await expect(policy).toContainText("This portal keeps no visit statistics");
+  });
+
+  test("has a privacy contact section the policy points to", async ({ page }) => {
+    const contact = page.getByRole("region", { name: "Privacy contact" });
+    await expect(contact).toBeVisible();
+    await expect(contact).toContainText(/privacy contact|write to/);
   });
 });

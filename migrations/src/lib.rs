@@ -26,6 +26,8 @@ mod m20261203_000501_forum_visibility;
 mod m20261203_000502_open_jobs_index;
 mod m20261203_000601_post_html;
 mod m20261203_000602_search_document;
+mod m20261204_000701_privacy_policy_v2;
+mod m20261204_000702_member_lookups;
 
 pub struct Migrator;
 
@@ -52,6 +54,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000502_open_jobs_index::Migration),
             Box::new(m20261203_000601_post_html::Migration),
             Box::new(m20261203_000602_search_document::Migration),
+            Box::new(m20261204_000701_privacy_policy_v2::Migration),
+            Box::new(m20261204_000702_member_lookups::Migration),
         ]
     }
 }

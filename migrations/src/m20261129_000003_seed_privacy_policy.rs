@@ -7,10 +7,49 @@ use time::macros::datetime;
 
 use crate::m20261129_000001_documents::Documents;
 
-const KIND: &str = "privacy_policy";
+pub(crate) const KIND: &str = "privacy_policy";
 const VERSION: i32 = 1;
 const TITLE: &str = "Privacy policy";
-const BODY: &str = include_str!("policy/privacy-v1.md");
+/// Version 1 as this software shipped it; version 2 is added only while
+/// this is the newest policy.
+pub(crate) const BODY: &str = include_str!("policy/privacy-v1.md");
+
+/// The SHA-256 of `text`, in hex: the fingerprint the site shows.
+pub(crate) fn sha256(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
+/// Inserts a version of the privacy policy shipped with the software.
+pub(crate) fn insert_policy(
+    version: i32,
+    body: &str,
+    effective: time::OffsetDateTime,
+    material: bool,
+) -> InsertStatement {
+    Query::insert()
+        .into_table(Documents::Table)
+        .columns([
+            Documents::Kind,
+            Documents::Version,
+            Documents::Title,
+            Documents::Body,
+            Documents::Sha256,
+            Documents::EffectiveAt,
+            Documents::Material,
+            Documents::CreatedAt,
+        ])
+        .values_panic([
+            KIND.into(),
+            version.into(),
+            TITLE.into(),
+            body.into(),
+            sha256(body).into(),
+            effective.into(),
+            material.into(),
+            effective.into(),
+        ])
+        .to_owned()
+}
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -19,31 +58,9 @@ pub struct Migration;
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let effective = datetime!(2026-11-29 00:00 UTC);
-        let sha256 = hex::encode(Sha256::digest(BODY.as_bytes()));
-        let insert = Query::insert()
-            .into_table(Documents::Table)
-            .columns([
-                Documents::Kind,
-                Documents::Version,
-                Documents::Title,
-                Documents::Body,
-                Documents::Sha256,
-                Documents::EffectiveAt,
-                Documents::Material,
-                Documents::CreatedAt,
-            ])
-            .values_panic([
-                KIND.into(),
-                VERSION.into(),
-                TITLE.into(),
-                BODY.into(),
-                sha256.into(),
-                effective.into(),
-                true.into(),
-                effective.into(),
-            ])
-            .to_owned();
-        manager.exec_stmt(insert).await
+        manager
+            .exec_stmt(insert_policy(VERSION, BODY, effective, true))
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

@@ -59,6 +59,10 @@ pub struct Config {
     /// The sender of every mail, e.g. `Community Portal <noreply@example.org>`.
     #[serde(default = "defaults::mail_from")]
     pub mail_from: String,
+    /// Who answers privacy requests, e.g. `Privacy team <privacy@example.org>`;
+    /// shown on the privacy page, which the policy points people to.
+    #[serde(default)]
+    pub privacy_contact: Option<String>,
     /// Behind a reverse proxy that sets `X-Forwarded-For`: use its last
     /// entry as the client's address (for rate limits). Leave off otherwise,
     /// or clients could pick their own address.
@@ -277,6 +281,14 @@ impl Config {
                 "must be a mailbox such as Community Portal <noreply@example.org>",
             ));
         }
+        if let Some(contact) = &self.privacy_contact
+            && contact.parse::<lettre::message::Mailbox>().is_err()
+        {
+            return Err(invalid(
+                "PORTAL_PRIVACY_CONTACT",
+                "must be a mailbox such as Privacy team <privacy@example.org>",
+            ));
+        }
         if self.application_retention_days == 0 || self.application_retention_days > 3650 {
             return Err(invalid(
                 "PORTAL_APPLICATION_RETENTION_DAYS",
@@ -361,6 +373,26 @@ impl Config {
         providers::provider_configs(github, &self.github_url, &self.github_api_url, &self.oidc)
     }
 
+    /// The privacy contact people are shown, if one is set and valid.
+    pub fn privacy_contact(&self) -> Option<app::privacy::PrivacyContact> {
+        let mailbox: lettre::message::Mailbox = self.privacy_contact.as_deref()?.parse().ok()?;
+        Some(app::privacy::PrivacyContact {
+            name: mailbox.name,
+            email: mailbox.email.to_string(),
+        })
+    }
+
+    /// What an operator should set before opening the site to the public.
+    pub fn warnings(&self) -> Vec<&'static str> {
+        let mut warnings = Vec::new();
+        if self.privacy_contact.is_none() {
+            warnings.push(
+                "PORTAL_PRIVACY_CONTACT is not set: the privacy policy sends people with a privacy request to a contact named on the privacy page, which says none is named yet.",
+            );
+        }
+        warnings
+    }
+
     /// A summary that is safe to print: no password, no secret.
     pub fn summary(&self) -> String {
         let mut out = String::new();
@@ -402,6 +434,11 @@ impl Config {
             None => format!("files in {}", self.mail_dir),
         };
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
+        let _ = writeln!(
+            out,
+            "privacy contact   {}",
+            self.privacy_contact.as_deref().unwrap_or("none")
+        );
         let _ = writeln!(
             out,
             "per IP address    {} registrations an hour, {} sign-ins and {} forum posts per 10 minutes",

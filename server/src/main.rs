@@ -77,6 +77,13 @@ enum Command {
     /// decided long enough ago, expired sessions and links), then exit.
     /// The server also does this in the background every ten minutes.
     Purge,
+    /// Delete a member's account, as the privacy policy promises for a
+    /// child's account or a deletion asked for by mail: the same erasure as
+    /// the member's own (posts stay without a name) and a last mail.
+    DeleteAccount {
+        #[arg(long)]
+        username: String,
+    },
     /// Queue the forum digests that are due now, then exit. The server
     /// also does this in the background every ten minutes; a running
     /// server's mail worker delivers them.
@@ -187,6 +194,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Purge => purge(config).await,
+        Command::DeleteAccount { username } => delete_account(config, &username).await,
         Command::SendDigests => send_digests(config).await,
         Command::BenchCeiling { port, file } => server::bench_ceiling::serve(port, &file).await,
         Command::Seed {
@@ -265,6 +273,9 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         }
         Command::CheckConfig => {
             say(&config.summary());
+            for warning in config.warnings() {
+                say(&format!("warning: {warning}"));
+            }
             let db = connect(config).await?;
             db.ping().await.context("pinging the database")?;
             let pending = Migrator::get_pending_migrations(&db).await?.len();
@@ -291,6 +302,36 @@ async fn purge(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+async fn delete_account(config: &Config, username: &str) -> anyhow::Result<()> {
+    use app::privacy::ssr::{DeletedBy, Member, erase_account};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let db = connect(config).await?;
+    let state = app_state(config, db, Clock::system()).await?;
+    let account = app::accounts::ssr::account::Entity::find()
+        .filter(app::accounts::ssr::account::Column::Username.eq(username))
+        .one(&state.db)
+        .await
+        .context("finding the account")?;
+    let member = match account {
+        Some(account) => Member::load(&state.db, account.id)
+            .await
+            .context("loading the account")?,
+        None => None,
+    };
+    let Some(member) = member else {
+        anyhow::bail!("There is no account with the username {username:?}.");
+    };
+    let erased = erase_account(&state, &member, DeletedBy::Operator)
+        .await
+        .map_err(|error| anyhow::anyhow!("{}", error.explanation()))?;
+    say(&format!(
+        "Deleted the account {username}; erased {}. A last mail to its address is queued.",
+        app::features::summary(&erased.counts)
+    ));
+    Ok(())
+}
+
 async fn send_digests(config: &Config) -> anyhow::Result<()> {
     let db = connect(config).await?;
     let state = app_state(config, db, Clock::system()).await?;
@@ -308,6 +349,9 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
         base_url = %config.base_url,
         "Community Portal is listening"
     );
+    for warning in config.warnings() {
+        tracing::warn!("{warning}");
+    }
     application.run_until_stopped(shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

@@ -13,7 +13,7 @@ use app::{
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
     jobs::ssr::{JobSettings, LocalStore},
-    privacy::manifest::RetentionSettings,
+    privacy::{PrivacySettings, manifest::RetentionSettings},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
         mail::{self, Transport},
@@ -203,6 +203,9 @@ pub async fn app_state(
     });
     features.insert(RetentionSettings {
         application_days: config.application_retention_days,
+    });
+    features.insert(PrivacySettings {
+        contact: config.privacy_contact(),
     });
     features.insert(JobSettings {
         store: Arc::new(LocalStore::new(&config.upload_dir)),

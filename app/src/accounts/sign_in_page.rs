@@ -36,7 +36,7 @@ pub fn SignInPage() -> impl IntoView {
                 />
                 <Checkbox name="remember">"Keep me signed in on this device for 30 days"</Checkbox>
                 <p class="hint">
-                    "Signing in sets one strictly necessary cookie. It lasts until you close the browser, or 30 days if you tick the box above."
+                    "Signing in sets one strictly necessary cookie. It lasts until you close the browser, or 30 days if you tick the box above. With two-factor sign-in, a second one holds your sign-in for the five minutes until you enter your code."
                 </p>
                 <button
                     type="submit"

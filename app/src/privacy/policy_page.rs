@@ -4,8 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::{
+    PrivacyContact,
     manifest::{Personal, RetentionSettings, personal_fields},
-    retention_settings,
+    policy_settings,
 };
 use crate::{
     documents::{DocumentKind, DocumentView, current_document},
@@ -19,7 +20,7 @@ pub fn PolicyPage() -> impl IntoView {
         || (),
         |()| async {
             let document = current_document(DocumentKind::PrivacyPolicy).await?;
-            Ok::<_, crate::error::AppError>((document, retention_settings().await?))
+            Ok::<_, crate::error::AppError>((document, policy_settings().await?))
         },
     );
     view! {
@@ -29,10 +30,11 @@ pub fn PolicyPage() -> impl IntoView {
         }>
             {move || Suspend::new(async move {
                 match policy.await {
-                    Ok((document, settings)) => {
+                    Ok((document, facts)) => {
                         view! {
                             <DocumentView document />
-                            <DataManifest settings />
+                            <Contact contact=facts.contact />
+                            <DataManifest settings=facts.retention />
                         }
                             .into_any()
                     }
@@ -40,6 +42,39 @@ pub fn PolicyPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Where privacy requests go, as the policy says.
+#[component]
+fn Contact(contact: Option<PrivacyContact>) -> impl IntoView {
+    let body = match contact {
+        Some(contact) => {
+            let href = format!("mailto:{}", contact.email);
+            let name = contact.name.map(|name| format!("{name}, "));
+            view! {
+                <p>
+                    "For access to your data, a correction, deletion, an objection or a complaint, write to "
+                    {name} <a href=href>{contact.email}</a>
+                    ". We answer within 30 days. No account is needed."
+                </p>
+            }
+                .into_any()
+        }
+        None => {
+            view! {
+                <p>
+                    "The operator of this site has not named a privacy contact yet. Until they do, members can download their data and delete their account from their account page."
+                </p>
+            }
+                .into_any()
+        }
+    };
+    view! {
+        <section class="prose" id="contact" aria-labelledby="contact-heading">
+            <h2 id="contact-heading">"Privacy contact"</h2>
+            {body}
+        </section>
     }
 }
 

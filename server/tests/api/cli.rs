@@ -97,6 +97,90 @@ async fn check_config_summarises_and_reaches_the_database() -> TestResult {
     assert!(output.status.success(), "{}", text(&output.stderr));
     assert!(stdout.contains("Configuration OK."), "{stdout}");
     assert!(stdout.contains("migration(s) pending"), "{stdout}");
+    assert!(
+        stdout.contains("warning: PORTAL_PRIVACY_CONTACT is not set"),
+        "{stdout}"
+    );
+    let set = portal(
+        &["check-config"],
+        &[
+            ("DATABASE_URL", &database.url),
+            (
+                "PORTAL_PRIVACY_CONTACT",
+                "Privacy team <privacy@example.org>",
+            ),
+        ],
+        "",
+    )?;
+    let stdout = text(&set.stdout);
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(!stdout.contains("warning:"), "{stdout}");
+    assert!(
+        stdout.contains("privacy contact   Privacy team <privacy@example.org>"),
+        "{stdout}"
+    );
+    Ok(())
+}
+
+#[test]
+fn a_privacy_contact_that_is_not_a_mailbox_is_refused() -> TestResult {
+    let output = portal(
+        &["check-config"],
+        &[("PORTAL_PRIVACY_CONTACT", "write to us")],
+        "",
+    )?;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        text(&output.stderr).contains("PORTAL_PRIVACY_CONTACT: must be a mailbox"),
+        "{}",
+        text(&output.stderr)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn delete_account_erases_a_member_as_the_policy_promises() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let env = [("DATABASE_URL", database.url.as_str())];
+    for (username, email) in [
+        ("Ferris", "ferris@example.org"),
+        ("Corro", "corro@example.org"),
+    ] {
+        let made = portal(
+            &["create-admin", "--username", username, "--email", email],
+            &env,
+            "correct horse battery staple\n",
+        )?;
+        assert!(made.status.success(), "{}", text(&made.stderr));
+    }
+    let deleted = portal(&["delete-account", "--username", "Ferris"], &env, "")?;
+    assert!(deleted.status.success(), "{}", text(&deleted.stderr));
+    assert!(
+        text(&deleted.stdout).contains("Deleted the account Ferris; erased"),
+        "{}",
+        text(&deleted.stdout)
+    );
+    let db = database.connect().await?;
+    let names: Vec<String> = sea_orm::ConnectionTrait::query_all_raw(
+        &db,
+        sea_orm::Statement::from_string(
+            sea_orm::ConnectionTrait::get_database_backend(&db),
+            "SELECT username FROM accounts",
+        ),
+    )
+    .await?
+    .iter()
+    .map(|row| row.try_get("", "username"))
+    .collect::<Result<_, _>>()?;
+    assert_eq!(names, ["Corro"]);
+
+    let missing = portal(&["delete-account", "--username", "Ferris"], &env, "")?;
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("There is no account with the username"));
+    // The last administrator stays.
+    let last = portal(&["delete-account", "--username", "Corro"], &env, "")?;
+    assert_eq!(last.status.code(), Some(1));
+    assert!(text(&last.stderr).contains("only administrator"));
     Ok(())
 }
 

@@ -180,6 +180,10 @@ pub const TEST_SECRET_KEY: &str =
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
+/// The moment every test server starts at: after the newest shipped
+/// policy came into force.
+pub const TEST_START: time::OffsetDateTime = datetime!(2026-12-07 12:00 UTC);
+
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
@@ -433,7 +437,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     ];
     settings.extend_from_slice(extra);
     let config = test_config(&database.url, &settings)?;
-    let clock = Clock::manual(datetime!(2026-12-01 12:00 UTC));
+    let clock = Clock::manual(TEST_START);
     let application = Application::build(&config, clock.clone()).await?;
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();

@@ -2,7 +2,6 @@
 //! protections (state, PKCE, single use, ID token checks) and first sign-in.
 
 use app::accounts::ssr::identities::account_for_github_login;
-use time::macros::datetime;
 
 use super::{
     helpers::{TestApp, TestResult, spawn_app_with},
@@ -18,7 +17,7 @@ pub async fn spawn_with_providers() -> Result<(TestApp, ProviderDouble), Box<dyn
 pub async fn spawn_with_providers_and(
     extra: &[(&str, &str)],
 ) -> Result<(TestApp, ProviderDouble), Box<dyn std::error::Error>> {
-    let double = ProviderDouble::start(datetime!(2026-12-01 12:00 UTC)).await?;
+    let double = ProviderDouble::start(crate::helpers::TEST_START).await?;
     let settings = double.settings();
     let mut pairs: Vec<(&str, &str)> = settings
         .iter()

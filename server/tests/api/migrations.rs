@@ -21,8 +21,8 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
 
     Migrator::up(&db, None).await?;
     assert_eq!(Migrator::get_pending_migrations(&db).await?.len(), 0);
-    // The privacy policy and the two contributor agreements.
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 3);
+    // Two versions of the privacy policy and the two contributor agreements.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 4);
 
     Migrator::down(&db, None).await?;
     assert_eq!(Migrator::get_pending_migrations(&db).await?.len(), total);
@@ -40,8 +40,44 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
     assert_eq!(count(&db, remaining).await?, 0, "down left tables behind");
 
     Migrator::up(&db, None).await?;
-    // The privacy policy and the two contributor agreements.
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 3);
+    // Two versions of the privacy policy and the two contributor agreements.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 4);
+    db.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_policy_the_operator_published_is_kept_and_not_replaced_by_the_shipped_correction()
+-> TestResult {
+    let database = TestDatabase::create().await?;
+    let db = database.connect().await?;
+    let before_v2 = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261204_000701_privacy_policy_v2")
+        .ok_or("no policy v2 migration")?;
+    Migrator::up(&db, Some(u32::try_from(before_v2)?)).await?;
+    db.execute_unprepared(
+        "INSERT INTO documents (kind, version, title, body, sha256, effective_at, material, created_at) \
+         VALUES ('privacy_policy', 2, 'Our policy', 'Our own words.', 'ours', \
+         '2026-12-01 00:00:00+00:00', TRUE, '2026-12-01 00:00:00+00:00')",
+    )
+    .await?;
+    Migrator::up(&db, None).await?;
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM documents WHERE kind = 'privacy_policy' AND sha256 <> 'ours'"
+        )
+        .await?,
+        1,
+        "only version 1 of the shipped policy"
+    );
+    Migrator::down(&db, Some(2)).await?;
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM documents WHERE sha256 = 'ours'").await?,
+        1,
+        "rolling back removed the operator's policy"
+    );
     db.close().await?;
     Ok(())
 }

@@ -1,7 +1,7 @@
 use scraper::{Html, Selector};
 use sha2::{Digest, Sha256};
 
-use crate::helpers::{TestResult, spawn_app};
+use crate::helpers::{TestResult, spawn_app, spawn_app_with};
 
 fn select(html: &Html, selector: &str) -> Vec<String> {
     Selector::parse(selector)
@@ -55,12 +55,62 @@ async fn the_privacy_page_shows_the_policy_with_version_date_and_fingerprint() -
     let html = Html::parse_document(&response.text().await?);
     assert_eq!(select(&html, "article.document h1"), ["Privacy policy"]);
     let facts = select(&html, ".document-facts dd");
-    let policy = include_str!("../../../migrations/src/policy/privacy-v1.md");
+    let policy = include_str!("../../../migrations/src/policy/privacy-v2.md");
     let expected_hash = hex::encode(Sha256::digest(policy.as_bytes()));
-    assert_eq!(facts, ["1", "29 November 2026", expected_hash.as_str()]);
-    let dates = Selector::parse("time[datetime='2026-11-29']").map_err(|e| e.to_string())?;
+    assert_eq!(facts, ["2", "4 December 2026", expected_hash.as_str()]);
+    let dates = Selector::parse("time[datetime='2026-12-04']").map_err(|e| e.to_string())?;
     assert_eq!(html.select(&dates).count(), 1);
-    assert!(select(&html, ".prose").concat().contains("Sec-GPC"));
+    let text = select(&html, ".prose").concat();
+    assert!(
+        text.contains("This portal keeps no visit statistics"),
+        "{text}"
+    );
+    for cookie in [
+        app::accounts::ssr::session::cookie_name(false),
+        app::accounts::ssr::session::pending_cookie_name(false),
+        app::accounts::ssr::identity_flow::flow_cookie_name(false),
+        app::jobs::ssr::applicant_cookie_name(false),
+    ] {
+        assert!(text.contains(cookie), "the policy does not name {cookie}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn before_the_correction_came_into_force_the_first_version_is_shown() -> TestResult {
+    let app = spawn_app().await?;
+    app.clock.advance(time::Duration::days(-5));
+    let html = Html::parse_document(&app.get("/privacy").await?.text().await?);
+    let facts = select(&html, ".document-facts dd");
+    assert_eq!(facts[..2], ["1", "29 November 2026"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_privacy_page_names_the_configured_privacy_contact_or_says_there_is_none() -> TestResult
+{
+    let unset = spawn_app().await?;
+    let html = Html::parse_document(&unset.get("/privacy").await?.text().await?);
+    assert!(
+        select(&html, "#contact p")
+            .concat()
+            .contains("has not named a privacy contact yet")
+    );
+
+    let set = spawn_app_with(&[(
+        "PORTAL_PRIVACY_CONTACT",
+        "Privacy team <privacy@example.org>",
+    )])
+    .await?;
+    let html = Html::parse_document(&set.get("/privacy").await?.text().await?);
+    let contact = select(&html, "#contact p").concat();
+    assert!(
+        contact.contains("Privacy team, privacy@example.org"),
+        "{contact}"
+    );
+    let link = Selector::parse("#contact a[href='mailto:privacy@example.org']")
+        .map_err(|e| e.to_string())?;
+    assert_eq!(html.select(&link).count(), 1);
     Ok(())
 }
 

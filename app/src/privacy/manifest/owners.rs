@@ -94,11 +94,6 @@ pub const OWNED: &[Owned] = &[
         through("post_id", "forum_posts"),
         POSTS_STAY,
     ),
-    owned(
-        "forum_search",
-        through("post_id", "forum_posts"),
-        POSTS_STAY,
-    ),
     Owned {
         others: &["resolved_by"],
         ..owned(
@@ -163,6 +158,10 @@ pub const NOT_ONE_MEMBERS: &[(&str, &str)] = &[
     (
         "registration_holds",
         "made by whoever typed an address into the registration form, not necessarily its owner; erased after 48 hours",
+    ),
+    (
+        "forum_search",
+        "the search index: a copy of each post's text, which goes with the post; the posts themselves are in the download",
     ),
     (
         "moderation_log",

@@ -1,12 +1,15 @@
 //! Privacy: the policy page, the data manifest that drives it, and the
 //! member's own data — downloaded as JSON or erased with the account.
 
+pub mod data;
+mod data_page;
 mod delete_page;
 pub mod manifest;
 mod policy_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use data_page::MyDataPage;
 pub use delete_page::{AccountDeletedPage, DeleteAccountPage};
 pub use policy_page::PolicyPage;
 
@@ -43,6 +46,31 @@ pub async fn policy_settings() -> Result<PolicyFacts, AppError> {
         retention: *state.settings::<manifest::RetentionSettings>()?,
         contact: state.settings::<PrivacySettings>()?.contact.clone(),
     })
+}
+
+/// Everything held about the signed-in member, for the "Your data" page.
+#[server(endpoint = "account/data")]
+pub async fn my_data() -> Result<data::MemberData, AppError> {
+    use crate::ssr::{AppState, db_error};
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    let now = state.clock.now();
+    state
+        .limiter
+        .admit(
+            &state.db,
+            &[(ssr::VIEWS_PER_ACCOUNT, &me.user.id.to_string())],
+            now,
+        )
+        .await?;
+    let member = ssr::Member::load(&state.reads, me.user.id)
+        .await
+        .map_err(|error| db_error("loading the account", error))?
+        .ok_or(AppError::Unauthorized)?;
+    ssr::member_data(&state.reads, &member, now)
+        .await
+        .map_err(|error| db_error("reading a member's data", error))
 }
 
 /// Deletes the signed-in member's account, once they typed their username

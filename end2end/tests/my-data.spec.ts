@@ -35,6 +35,17 @@ test("a member downloads their data as JSON from the account page", async ({ pag
   expect(account.rows[0].email).toBe(member.email);
   expect(account.rows[0].password_hash).toMatch(/^\(held, but used by the software only/);
   expect(data.features.Account.sessions.rows.length).toBeGreaterThan(0);
+
+  // The same, on a page.
+  await section.getByRole("link", { name: "See your data" }).click();
+  await expect(page).toHaveURL("/account/data");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your data");
+  const accountSection = page.getByRole("region", { name: "Account", exact: true });
+  await expect(accountSection.getByRole("table", { name: "Accounts" })).toContainText(
+    member.email,
+  );
+  await expect(accountSection.getByRole("table", { name: "Sessions" })).toBeVisible();
+  await expectNoSeriousA11yViolations(page);
 });
 
 test.describe("deleting the account", () => {

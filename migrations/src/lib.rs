@@ -28,6 +28,7 @@ mod m20261203_000601_post_html;
 mod m20261203_000602_search_document;
 mod m20261204_000701_privacy_policy_v2;
 mod m20261204_000702_member_lookups;
+mod m20261204_000703_username_changes;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000602_search_document::Migration),
             Box::new(m20261204_000701_privacy_policy_v2::Migration),
             Box::new(m20261204_000702_member_lookups::Migration),
+            Box::new(m20261204_000703_username_changes::Migration),
         ]
     }
 }

@@ -73,6 +73,19 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Gives the signed-in member a new username (once every 30 days); the old
+/// one stays reserved for them for 90 days.
+#[server(endpoint = "account/change-username")]
+pub async fn change_username(username: String) -> Result<(), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    super::ssr::change_username(&state.db, state.clock.now(), me.user.id, &username).await?;
+    leptos_axum::redirect("/account?changed=username");
+    Ok(())
+}
+
 /// Asks to change the email address; needs the current password. The
 /// new address gets a confirmation link, the old one a notice.
 #[server(endpoint = "account/change-email")]

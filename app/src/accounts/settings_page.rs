@@ -6,7 +6,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::{
     identity_settings::SignInMethodsSection,
-    settings_api::{ChangeEmail, ChangePassword, EndOtherSessions, EndSession, my_sessions},
+    settings_api::{
+        ChangeEmail, ChangePassword, ChangeUsername, EndOtherSessions, EndSession, my_sessions,
+    },
     types::SessionInfo,
 };
 use crate::{
@@ -41,6 +43,7 @@ pub fn SettingsPage() -> impl IntoView {
                                         </a>
                                     </p>
                                 </section>
+                                <UsernameForm />
                                 <PasswordForm />
                                 <EmailForm />
                                 <section aria-labelledby="data-heading">
@@ -59,6 +62,8 @@ pub fn SettingsPage() -> impl IntoView {
                                         </a>
                                     </p>
                                     <p>
+                                        <a href="/account/data">"See your data"</a>
+                                        " · "
                                         <a href="/account/delete">"Delete your account"</a>
                                         " · "
                                         <a href="/privacy">"How we handle your data"</a>
@@ -145,6 +150,48 @@ fn SessionList(
                         </ActionForm>
                     }
                 })}
+        </section>
+    }
+}
+
+#[component]
+fn UsernameForm() -> impl IntoView {
+    let action = ServerAction::<ChangeUsername>::new();
+    let value = action.value();
+    let result = move || value.get();
+    let changed =
+        move || use_query_map().with(|query| query.get("changed").as_deref() == Some("username"));
+    view! {
+        <section aria-labelledby="username-heading">
+            <h2 id="username-heading">"Change your username"</h2>
+            {move || {
+                changed()
+                    .then(|| {
+                        view! {
+                            <p class="notice notice-success" role="status">
+                                "Your username was changed. Your old one stays reserved for you for 90 days."
+                            </p>
+                        }
+                    })
+            }}
+            <ActionForm action attr:class="form" attr:novalidate=true>
+                <FormError error=form_error(result, &["username"]) />
+                <Field
+                    name="username"
+                    label="New username"
+                    autocomplete="username"
+                    required=true
+                    hint="3 to 30 letters, digits, “_”, “-” or “.”. Once every 30 days; your posts show the new name, and the old one stays reserved for you for 90 days."
+                    error=error_for(result, "username")
+                />
+                <button
+                    type="submit"
+                    class="button"
+                    aria-busy=move || action.pending().get().then_some("true")
+                >
+                    "Change username"
+                </button>
+            </ActionForm>
         </section>
     }
 }

@@ -21,6 +21,7 @@ pub mod sessions;
 mod sign_in;
 pub mod two_factor;
 mod unconfirmed;
+mod username_change;
 
 pub use admin::{NewAdmin, create_admin};
 pub use email_change::{EmailChange, confirm_email_change, request_email_change};
@@ -33,6 +34,7 @@ pub use providers::{ProviderConfig, ProviderKind, Providers};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
 pub use unconfirmed::purge as purge_unconfirmed;
+pub use username_change::{CHANGE_EVERY, RESERVED_FOR, change_username};
 
 use crate::ssr::{
     AppState,
@@ -61,6 +63,10 @@ fn purge(state: &AppState) -> Task<'_, Counts> {
             (
                 "unfinished provider sign-ins",
                 identity_flow::purge_flows(&state.db, now).await?,
+            ),
+            (
+                "username reservations ended",
+                username_change::purge(&state.db, now).await?,
             ),
         ])
     })

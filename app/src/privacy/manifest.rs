@@ -374,6 +374,36 @@ const CORE: &[Column] = &[
     ),
     personal(
         "accounts",
+        "username_changed_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you last changed your username",
+            purpose: "Lets you change your username once every 30 days.",
+            required: false,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilChangedOrAccountDeleted,
+        },
+    ),
+    not_personal("username_reservations", "account_id", INTERNAL_KEY),
+    personal(
+        "username_reservations",
+        "username_key",
+        Personal {
+            feature: Feature::Accounts,
+            label: "A username you left (normalised)",
+            purpose: "Keeps the name you changed from for you, so that links and mentions of it do not lead to someone else.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(90, "you change your username"),
+        },
+    ),
+    not_personal(
+        "username_reservations",
+        "reserved_until",
+        "when the reservation ends",
+    ),
+    personal(
+        "accounts",
         "created_at",
         Personal {
             feature: Feature::Accounts,

@@ -40,3 +40,4 @@ mod return_paths;
 mod secrets_at_rest;
 mod security;
 mod two_factor;
+mod usernames;

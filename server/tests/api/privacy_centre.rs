@@ -305,3 +305,48 @@ async fn the_only_administrator_cannot_delete_their_account() -> TestResult {
     assert!(account_exists(&app, "boss").await?);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_data_page_shows_what_the_download_holds() -> TestResult {
+    let (app, ferris, _corro) = busy_forum().await?;
+    let answer = ferris.call("account/data", &[]).await?;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let shown: app::privacy::data::MemberData = serde_json::from_str(&answer.body)?;
+    let downloaded = download(&ferris).await?;
+    assert_eq!(shown.username, "ferris");
+    assert_eq!(
+        shown.features.first().map(|feature| feature.name.as_str()),
+        Some("Account")
+    );
+    for feature in &shown.features {
+        for table in &feature.tables {
+            let rows = rows(&downloaded, &table.table);
+            assert_eq!(rows.len(), table.rows.len(), "{}", table.table);
+            for (shown_row, row) in table.rows.iter().zip(rows) {
+                for (field, value) in table.fields.iter().zip(shown_row) {
+                    assert_eq!(
+                        row[&field.column].as_str(),
+                        value.as_deref(),
+                        "{}.{}",
+                        table.table,
+                        field.column
+                    );
+                }
+            }
+        }
+    }
+
+    let page = ferris.get("/account/data").await?;
+    assert_eq!(page.status().as_u16(), 200);
+    let html = page.text().await?;
+    assert!(
+        html.contains("ferris@example.org"),
+        "the page lacks the address"
+    );
+    assert!(html.contains("Ferris was here."), "the page lacks a post");
+    assert!(!html.contains("corro@example.org"));
+
+    let visitor = TestApp::visitor_of(&app)?;
+    assert_eq!(visitor.call("account/data", &[]).await?.status, 401);
+    Ok(())
+}

@@ -19,6 +19,8 @@ pub mod account {
         pub password_hash: Option<String>,
         pub age_confirmed_at: TimeDateTimeWithTimeZone,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// When the member last chose a new username; once per 30 days.
+        pub username_changed_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -110,6 +112,25 @@ pub mod audit_entry {
         pub target_id: Option<i64>,
         pub detail: String,
         pub at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod username_reservation {
+    use sea_orm::entity::prelude::*;
+
+    /// A username a member left, kept for them for a while.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "username_reservations")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub username_key: String,
+        pub account_id: i64,
+        pub reserved_until: TimeDateTimeWithTimeZone,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -183,7 +183,9 @@ pub async fn finish_sign_up(
             .await
             .map_err(AccountError::db("checking for a taken name"))?
             .is_some();
-        let held = field == "username" && find_hold(&txn, &key_of_username, now).await?.is_some();
+        let held = field == "username"
+            && (find_hold(&txn, &key_of_username, now).await?.is_some()
+                || super::username_change::reserved(&txn, &key_of_username, now, None).await?);
         if (taken || held) && field == "username" {
             return Err(AccountError::Taken);
         }

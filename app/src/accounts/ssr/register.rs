@@ -80,6 +80,7 @@ pub async fn register(
         || unconfirmed::find_hold(&txn, &username.key(), now)
             .await?
             .is_some()
+        || super::username_change::reserved(&txn, &username.key(), now, None).await?
     {
         return Err(AccountError::Taken);
     }

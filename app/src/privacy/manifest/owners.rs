@@ -76,6 +76,7 @@ const LOG_STAYS: OnErase = OnErase::Keep(
 pub const OWNED: &[Owned] = &[
     owned("accounts", Rows::Account("id"), OnErase::Delete),
     by_account("account_roles", "account_id"),
+    by_account("username_reservations", "account_id"),
     by_account("sessions", "account_id"),
     by_account("account_tokens", "account_id"),
     by_account("consents", "account_id"),

@@ -6,8 +6,6 @@
 //! manifest, so a new personal column is in the next download. Hashes and
 //! secrets the software alone uses are marked as held but not shown.
 
-use std::collections::BTreeMap;
-
 use axum::{
     Extension,
     extract::State,
@@ -22,11 +20,21 @@ use serde_json::{Map, Value, json};
 
 use crate::{
     accounts::ssr::{account, session::Auth},
-    privacy::manifest::{Audience, Class, Column, OWNED, Owned, Rows, entries, owner_of},
+    privacy::{
+        data::{HeldFeature, HeldField, HeldTable, MemberData},
+        manifest::{Audience, Class, Column, OWNED, Owned, Rows, entries, owner_of},
+    },
     ssr::{
         AppState,
         rate_limit::{Limit, Outcome},
     },
+};
+
+/// Views of the "Your data" page per member: each one reads every table.
+pub const VIEWS_PER_ACCOUNT: Limit = Limit {
+    bucket: "my_data_account",
+    max: 60,
+    window: time::Duration::hours(1),
 };
 
 /// Downloads per member: each one reads every table.
@@ -65,14 +73,14 @@ impl Member {
     }
 }
 
-/// Everything held about `member`, as JSON.
+/// Everything held about `member`.
 pub async fn member_data<C: ConnectionTrait>(
     db: &C,
     member: &Member,
     generated_at: time::OffsetDateTime,
-) -> Result<Value, DbErr> {
+) -> Result<MemberData, DbErr> {
     let postgres = db.get_database_backend() == sea_orm::DbBackend::Postgres;
-    let mut features: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    let mut features: Vec<HeldFeature> = Vec::new();
     for owned in OWNED {
         let columns = exported_columns(owned, postgres);
         if columns.is_empty() {
@@ -82,25 +90,80 @@ pub async fn member_data<C: ConnectionTrait>(
         if rows.is_empty() {
             continue;
         }
-        let fields: Map<String, Value> = columns
-            .iter()
-            .map(|column| (column.column.to_owned(), json!(label(column))))
-            .collect();
-        let feature = feature_of(&columns);
-        features.entry(feature).or_default().insert(
-            owned.table.to_owned(),
-            json!({ "fields": fields, "rows": rows }),
-        );
+        let table = HeldTable {
+            table: owned.table.to_owned(),
+            fields: columns
+                .iter()
+                .map(|column| HeldField {
+                    column: column.column.to_owned(),
+                    label: label(column).to_owned(),
+                })
+                .collect(),
+            rows,
+        };
+        let name = feature_of(&columns);
+        match features.iter_mut().find(|feature| feature.name == name) {
+            Some(feature) => feature.tables.push(table),
+            None => features.push(HeldFeature {
+                name,
+                tables: vec![table],
+            }),
+        }
     }
-    Ok(json!({
+    Ok(MemberData {
+        username: member.username.clone(),
+        generated_at: crate::documents::ssr::format_date(generated_at, true),
+        features,
+    })
+}
+
+/// The download: features, then tables, each with what its fields mean and
+/// the member's rows as objects.
+pub fn to_json(data: &MemberData) -> Value {
+    let features: Map<String, Value> = data
+        .features
+        .iter()
+        .map(|feature| {
+            let tables: Map<String, Value> = feature
+                .tables
+                .iter()
+                .map(|table| {
+                    let fields: Map<String, Value> = table
+                        .fields
+                        .iter()
+                        .map(|field| (field.column.clone(), json!(field.label)))
+                        .collect();
+                    let rows: Vec<Value> = table
+                        .rows
+                        .iter()
+                        .map(|row| {
+                            let object: Map<String, Value> = table
+                                .fields
+                                .iter()
+                                .zip(row)
+                                .map(|(field, value)| (field.column.clone(), json!(value)))
+                                .collect();
+                            Value::Object(object)
+                        })
+                        .collect();
+                    (
+                        table.table.clone(),
+                        json!({ "fields": fields, "rows": rows }),
+                    )
+                })
+                .collect();
+            (feature.name.clone(), Value::Object(tables))
+        })
+        .collect();
+    json!({
         "about": "Everything this community portal holds about you, grouped by feature and table. \
                   Each table lists what its fields mean, then your rows. \
                   Records kept about you by others' hands (what a moderator or recruiter wrote) \
                   are included; the names of those who wrote them are not.",
-        "generated_at": crate::documents::ssr::format_date(generated_at, true),
-        "username": member.username,
+        "generated_at": data.generated_at,
+        "username": data.username,
         "features": features,
-    }))
+    })
 }
 
 /// The personal columns of `owned` this backend has, minus those about
@@ -141,7 +204,7 @@ async fn read_rows<C: ConnectionTrait>(
     owned: &Owned,
     columns: &[&Column],
     member: &Member,
-) -> Result<Vec<Value>, DbErr> {
+) -> Result<Vec<Vec<Option<String>>>, DbErr> {
     let mut select = Query::select();
     for column in columns {
         // Every value as text: one reading for both databases and every
@@ -157,17 +220,15 @@ async fn read_rows<C: ConnectionTrait>(
     let statement = db.get_database_backend().build(&select);
     let mut rows = Vec::new();
     for row in db.query_all_raw(statement).await? {
-        let mut object = Map::new();
+        let mut values = Vec::with_capacity(columns.len());
         for column in columns {
             let value: Option<String> = row.try_get("", column.column)?;
-            let value = match value {
-                Some(_) if hidden(column) => json!(NOT_SHOWN),
-                Some(text) => json!(text),
-                None => Value::Null,
-            };
-            object.insert(column.column.to_owned(), value);
+            values.push(match value {
+                Some(_) if hidden(column) => Some(NOT_SHOWN.to_owned()),
+                other => other,
+            });
         }
-        rows.push(Value::Object(object));
+        rows.push(values);
     }
     Ok(rows)
 }
@@ -247,7 +308,7 @@ pub async fn download(
     };
     tracing::info!(account_id = signed_in.user.id, "member data downloaded");
     crate::ssr::request::attachment(
-        serde_json::to_vec_pretty(&data).unwrap_or_default(),
+        serde_json::to_vec_pretty(&to_json(&data)).unwrap_or_default(),
         "application/json; charset=utf-8",
         &format!(
             "my-data-{}.json",

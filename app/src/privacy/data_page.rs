@@ -1,0 +1,117 @@
+//! `/account/data`: everything the portal holds about the signed-in member,
+//! grouped by feature, generated from the data manifest.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::{
+    data::{HeldFeature, HeldTable, MemberData},
+    my_data,
+};
+use crate::error_page::ErrorPage;
+
+/// Rows shown per table; the download has them all.
+const ROWS_SHOWN: usize = 20;
+
+#[component]
+pub fn MyDataPage() -> impl IntoView {
+    let data = Resource::new(|| (), |()| my_data());
+    view! {
+        <Title text="Your data" />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(data) => view! { <Held data /> }.into_any(),
+                    Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Held(data: MemberData) -> impl IntoView {
+    let features = data
+        .features
+        .into_iter()
+        .map(|feature| view! { <Feature feature /> })
+        .collect_view();
+    view! {
+        <article class="page">
+            <h1>"Your data"</h1>
+            <p class="lead">
+                "Everything we hold about you, " {data.username} ", as of " {data.generated_at}
+                ", grouped by feature. Hashes and encrypted secrets are marked as held but not shown. Records others wrote about you (a moderator's or recruiter's) are included; their names are not."
+            </p>
+            <p>
+                <a
+                    class="button button-secondary"
+                    href="/account/data.json"
+                    download
+                    rel="external"
+                >
+                    "Download all of it as JSON"
+                </a>
+                " "
+                <a href="/account">"Back to your account"</a>
+            </p>
+            {features}
+        </article>
+    }
+}
+
+#[component]
+fn Feature(feature: HeldFeature) -> impl IntoView {
+    let id = format!("data-{}", crate::slug::slug(&feature.name, "feature"));
+    let heading = id.clone();
+    let tables = feature
+        .tables
+        .into_iter()
+        .map(|table| view! { <Table table /> })
+        .collect_view();
+    view! {
+        <section id=id aria-labelledby=format!("{heading}-heading")>
+            <h2 id=format!("{heading}-heading")>{feature.name}</h2>
+            {tables}
+        </section>
+    }
+}
+
+#[component]
+fn Table(table: HeldTable) -> impl IntoView {
+    let title = table.title();
+    let label = title.clone();
+    let more = table.rows.len().saturating_sub(ROWS_SHOWN);
+    let head = table
+        .fields
+        .iter()
+        .map(|field| view! { <th scope="col">{field.label.clone()}</th> })
+        .collect_view();
+    let rows = table
+        .rows
+        .into_iter()
+        .take(ROWS_SHOWN)
+        .map(|row| {
+            let cells = row
+                .into_iter()
+                .map(|value| view! { <td>{value.unwrap_or_else(|| "—".to_owned())}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+            <table class="data-table">
+                <caption>{title}</caption>
+                <thead>
+                    <tr>{head}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {(more > 0)
+            .then(|| {
+                view! { <p class="hint">{format!("And {more} more, in the download.")}</p> }
+            })}
+    }
+}

@@ -21,7 +21,12 @@ pub fn MyDataPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(data) => view! { <Held data /> }.into_any(),
+                    Ok(data) => {
+                        // Each piece is type-erased: the nested view types of a
+                        // page of tables are too deep for the compiler otherwise.
+                        view! { <Held data /> }
+                            .into_any()
+                    }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -34,7 +39,7 @@ fn Held(data: MemberData) -> impl IntoView {
     let features = data
         .features
         .into_iter()
-        .map(|feature| view! { <Feature feature /> })
+        .map(|feature| view! { <Feature feature /> }.into_any())
         .collect_view();
     view! {
         <article class="page">
@@ -67,7 +72,7 @@ fn Feature(feature: HeldFeature) -> impl IntoView {
     let tables = feature
         .tables
         .into_iter()
-        .map(|table| view! { <Table table /> })
+        .map(|table| view! { <Table table /> }.into_any())
         .collect_view();
     view! {
         <section id=id aria-labelledby=format!("{heading}-heading")>

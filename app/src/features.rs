@@ -14,6 +14,7 @@ use crate::ssr::{
 pub const ALL: &[Feature] = &[
     crate::accounts::ssr::FEATURE,
     crate::forum::ssr::FEATURE,
+    crate::moderation::ssr::FEATURE,
     crate::cla::ssr::FEATURE,
     crate::jobs::ssr::FEATURE,
     crate::mail_lists::FEATURE,

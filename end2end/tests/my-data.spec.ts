@@ -108,3 +108,19 @@ test.describe("deleting the account", () => {
     await expect(page).toHaveURL(/\/account\/sign-in/);
   });
 });
+
+test("a member changes their username from the account page", async ({ page }, testInfo) => {
+  const member = addMember(testInfo, "ren");
+  await signIn(page, member.username, member.password);
+  await expectWelcome(page, member);
+
+  await gotoReady(page, "/account");
+  const section = page.getByRole("region", { name: "Change your username" });
+  const renamed = `${member.username}x`;
+  await section.getByLabel("New username", { exact: true }).fill(renamed);
+  await section.getByRole("button", { name: "Change username" }).click();
+  await expect(page).toHaveURL("/account?changed=username");
+  await expect(section.getByRole("status")).toContainText("Your username was changed.");
+  await gotoReady(page, "/account");
+  await expect(page.locator(".account-nav")).toContainText(renamed);
+});

@@ -1,7 +1,8 @@
 //! Indexes that find one member's rows: the data download and the erasure
 //! of an account read every table by its owner column (and the database,
 //! deleting an account, clears the columns that point at it); on a large
-//! forum each of these was a scan of the whole table.
+//! forum each of these was a scan of the whole table. The same for the
+//! retention purges, which run every few minutes.
 
 use sea_orm_migration::prelude::*;
 
@@ -25,6 +26,12 @@ const INDEXES: &[(&str, &str, &str)] = &[
     ("consents_by_account", "consents", "account_id"),
     ("account_tokens_by_account", "account_tokens", "account_id"),
     ("mail_outbox_by_recipient", "mail_outbox", "recipient"),
+    // The retention purges, every few minutes.
+    ("notifications_by_read", "notifications", "read_at"),
+    ("notifications_by_age", "notifications", "created_at"),
+    ("forum_reports_by_closing", "forum_reports", "resolved_at"),
+    ("account_tokens_by_expiry", "account_tokens", "expires_at"),
+    ("account_tokens_by_use", "account_tokens", "used_at"),
 ];
 
 #[derive(DeriveMigrationName)]

@@ -23,6 +23,7 @@ pub mod two_factor;
 mod unconfirmed;
 mod username_change;
 
+pub use account_tokens::KEEP_SPENT as KEEP_SPENT_LINKS;
 pub use admin::{NewAdmin, create_admin};
 pub use email_change::{EmailChange, confirm_email_change, request_email_change};
 pub use entities::*;
@@ -63,6 +64,10 @@ fn purge(state: &AppState) -> Task<'_, Counts> {
             (
                 "unfinished provider sign-ins",
                 identity_flow::purge_flows(&state.db, now).await?,
+            ),
+            (
+                "used or expired mailed links",
+                account_tokens::purge(&state.db, now).await?,
             ),
             (
                 "username reservations ended",

@@ -45,13 +45,19 @@ pub struct ForumSettings {
 }
 
 /// What the forum brings to the server: posts' permanent addresses, the
-/// purge of old read marks, and the daily digests.
+/// purge of old read marks and notifications, and the daily digests.
 pub const FEATURE: Feature = Feature {
     routes: || axum::Router::new().route("/forum/p/{id}", axum::routing::get(post_permalink)),
     purge: |state| {
         Box::pin(async move {
             let now = state.clock.now();
-            Ok(vec![("old read marks", purge_reads(&state.db, now).await?)])
+            Ok(vec![
+                ("old read marks", purge_reads(&state.db, now).await?),
+                (
+                    "old notifications",
+                    purge_notifications(&state.db, now).await?,
+                ),
+            ])
         })
     },
     periodic: |state| {

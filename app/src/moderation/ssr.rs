@@ -7,6 +7,7 @@ mod entities;
 mod log;
 mod queue;
 mod reports;
+mod retention;
 mod sanctions;
 
 pub use actions::*;
@@ -14,4 +15,5 @@ pub use entities::*;
 pub use log::*;
 pub use queue::*;
 pub use reports::*;
+pub use retention::{FEATURE, KEEP_FLAGS, KEEP_SANCTIONS, purge_flags, purge_sanctions};
 pub use sanctions::*;

@@ -207,6 +207,9 @@ pub(super) const INTERNAL_KEY: &str = "internal identifier, meaningless outside 
 const SCHEMA: &str = "schema bookkeeping";
 const PUBLISHED: &str = "published document text and metadata";
 
+/// Mailed links: kept a week after they were used or expired.
+const SPENT_LINK: Retention = Retention::DaysAfter(7, "the link is used or expires");
+
 /// Text of queued mail: it carries live links, so it goes once sent.
 const OUTBOX_TEXT: Retention =
     Retention::Brief("until the mail is sent (or given up after its last retry), then erased");
@@ -518,7 +521,7 @@ const CORE: &[Column] = &[
             purpose: "Checks the confirmation or reset link you follow.",
             required: true,
             visible_to: &[Audience::NoOne],
-            retention: Retention::UntilAccountDeleted,
+            retention: SPENT_LINK,
         },
     ),
     personal(
@@ -530,7 +533,7 @@ const CORE: &[Column] = &[
             purpose: "Changes your address only once you confirm the new one.",
             required: false,
             visible_to: &[Audience::Owner],
-            retention: Retention::UntilAccountDeleted,
+            retention: SPENT_LINK,
         },
     ),
     personal(
@@ -542,7 +545,7 @@ const CORE: &[Column] = &[
             purpose: "Expiry of mailed links.",
             required: true,
             visible_to: &[Audience::Owner],
-            retention: Retention::UntilAccountDeleted,
+            retention: SPENT_LINK,
         },
     ),
     personal(
@@ -554,7 +557,7 @@ const CORE: &[Column] = &[
             purpose: "A link stops working after 48 hours (confirmation) or one hour (password reset).",
             required: true,
             visible_to: &[Audience::Owner],
-            retention: Retention::UntilAccountDeleted,
+            retention: SPENT_LINK,
         },
     ),
     personal(
@@ -566,7 +569,7 @@ const CORE: &[Column] = &[
             purpose: "Makes every link work only once.",
             required: false,
             visible_to: &[Audience::Owner],
-            retention: Retention::UntilAccountDeleted,
+            retention: SPENT_LINK,
         },
     ),
     // Acceptance of policy versions.

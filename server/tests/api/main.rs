@@ -36,6 +36,7 @@ mod provider_double;
 mod query_plans;
 mod rate_limits;
 mod registration_privacy;
+mod retention;
 mod return_paths;
 mod secrets_at_rest;
 mod security;

@@ -122,3 +122,20 @@ pub async fn revoke_all<C: ConnectionTrait>(
         .map_err(AccountError::db("revoking tokens"))?;
     Ok(())
 }
+
+/// How long a mailed link is kept once it was used or expired.
+pub const KEEP_SPENT: Duration = Duration::days(7);
+
+/// Deletes links used or expired more than [`KEEP_SPENT`] ago.
+pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, sea_orm::DbErr> {
+    let before = now - KEEP_SPENT;
+    Ok(account_token::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(account_token::Column::UsedAt.lt(before))
+                .add(account_token::Column::ExpiresAt.lt(before)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -146,3 +146,25 @@ pub(super) async fn still_public<C: ConnectionTrait>(
         })
         .collect())
 }
+
+/// How long a read notification is kept.
+pub const KEEP_READ: time::Duration = time::Duration::days(90);
+/// How long any notification is kept, read or not.
+pub const KEEP_ANY: time::Duration = time::Duration::days(365);
+
+/// Deletes notifications read more than 90 days ago, and any made more
+/// than a year ago.
+pub async fn purge_notifications<C: ConnectionTrait>(
+    db: &C,
+    now: time::OffsetDateTime,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(notification::Entity::delete_many()
+        .filter(
+            sea_orm::Condition::any()
+                .add(notification::Column::ReadAt.lt(now - KEEP_READ))
+                .add(notification::Column::CreatedAt.lt(now - KEEP_ANY)),
+        )
+        .exec(db)
+        .await?
+        .rows_affected)
+}

@@ -40,6 +40,13 @@ const POST_TEXT: &str = "What you chose to post; shown to everyone with your use
 const MODERATION_STATE: &str = "Records whether moderators approved, hid or deleted a post.";
 const READS: Retention = Retention::DaysAfter(180, "you last open the thread");
 const RECORD: Retention = Retention::LifeOfProject;
+const NOTIFICATIONS: Retention = Retention::Brief("90 days after you read it; a year at most");
+const REPORTERS: Retention = Retention::Brief(
+    "until 180 days after moderators close the report (the report itself stays, without who filed it)",
+);
+const SANCTIONS: Retention = Retention::Brief(
+    "until a year after it ends or is lifted; a ban without an end stays until it is lifted",
+);
 
 pub const COLUMNS: &[Column] = &[
     not_personal("forum_categories", "id", INTERNAL_KEY),
@@ -220,7 +227,7 @@ pub const COLUMNS: &[Column] = &[
         "Your notifications",
         "Tells you about replies to your threads and mentions of your username.",
         OWNER,
-        Retention::UntilAccountDeleted,
+        NOTIFICATIONS,
     ),
     field(
         "notifications",
@@ -229,7 +236,7 @@ pub const COLUMNS: &[Column] = &[
         "Notification times",
         "Orders your notifications.",
         OWNER,
-        Retention::UntilAccountDeleted,
+        NOTIFICATIONS,
     ),
     field(
         "notifications",
@@ -238,7 +245,7 @@ pub const COLUMNS: &[Column] = &[
         "When you read a notification",
         "Shows which notifications are new.",
         OWNER,
-        Retention::UntilAccountDeleted,
+        NOTIFICATIONS,
     ),
     // Moderation.
     not_personal("forum_reports", "id", INTERNAL_KEY),
@@ -280,7 +287,7 @@ pub const COLUMNS: &[Column] = &[
         "Posts you reported",
         "Lets moderators weigh reports; the author never learns who reported.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        REPORTERS,
     ),
     field(
         "forum_report_flags",
@@ -289,7 +296,7 @@ pub const COLUMNS: &[Column] = &[
         "Why you reported a post",
         "Tells moderators what is wrong.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        REPORTERS,
     ),
     field(
         "forum_report_flags",
@@ -298,7 +305,7 @@ pub const COLUMNS: &[Column] = &[
         "Your note on a report",
         "Tells moderators more, if you want to.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        REPORTERS,
     ),
     field(
         "forum_report_flags",
@@ -307,7 +314,7 @@ pub const COLUMNS: &[Column] = &[
         "Time you reported a post",
         "Orders the reports.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        REPORTERS,
     ),
     not_personal("member_sanctions", "id", INTERNAL_KEY),
     not_personal("member_sanctions", "account_id", INTERNAL_KEY),
@@ -318,7 +325,7 @@ pub const COLUMNS: &[Column] = &[
         "Suspensions and bans",
         "Stops a member from posting for a time, or until lifted.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        SANCTIONS,
     ),
     field(
         "member_sanctions",
@@ -327,7 +334,7 @@ pub const COLUMNS: &[Column] = &[
         "Reason for a suspension or ban",
         "Tells you why you cannot post.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        SANCTIONS,
     ),
     field(
         "member_sanctions",
@@ -336,7 +343,7 @@ pub const COLUMNS: &[Column] = &[
         "Start of a suspension or ban",
         "When it began.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        SANCTIONS,
     ),
     field(
         "member_sanctions",
@@ -345,7 +352,7 @@ pub const COLUMNS: &[Column] = &[
         "End of a suspension",
         "When you can post again.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        SANCTIONS,
     ),
     field(
         "member_sanctions",
@@ -354,7 +361,7 @@ pub const COLUMNS: &[Column] = &[
         "Time a sanction was lifted early",
         "When a moderator ended it.",
         OWNER_AND_MODERATORS,
-        Retention::UntilAccountDeleted,
+        SANCTIONS,
     ),
     not_personal("moderation_log", "id", INTERNAL_KEY),
     not_personal("moderation_log", "kind", "the kind of moderation action"),

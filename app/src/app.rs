@@ -35,7 +35,7 @@ use crate::{
     layout::Layout,
     mail_lists::UnsubscribePage,
     moderation::{ModerationLogPage, ModerationPage},
-    privacy::{AccountDeletedPage, DeleteAccountPage, MyDataPage, PolicyPage},
+    privacy::{AccountDeletedPage, DeleteAccountPage, MyDataPage, PolicyPage, PolicyUpdatePage},
 };
 
 /// The whole site: layout around the routed page.
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("account/data") view=MyDataPage ssr=SsrMode::Async />
+                    <Route path=path!("account/policy") view=PolicyUpdatePage ssr=SsrMode::Async />
                     <Route path=path!("account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
                     <Route
                         path=path!("account/deleted")

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::accounts::AccountNav;
+use crate::{accounts::AccountNav, privacy::PolicyUpdateNotice};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -39,6 +39,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
         </header>
         <main id="main" class="container site-main" tabindex="-1">
+            <PolicyUpdateNotice />
             {children()}
         </main>
         <footer class="site-footer">

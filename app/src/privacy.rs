@@ -6,16 +6,26 @@ mod data_page;
 mod delete_page;
 pub mod manifest;
 mod policy_page;
+mod policy_update;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use data_page::MyDataPage;
 pub use delete_page::{AccountDeletedPage, DeleteAccountPage};
 pub use policy_page::PolicyPage;
+pub use policy_update::{PolicyUpdateNotice, PolicyUpdatePage};
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
+
+/// A new version of the privacy policy a member is asked to accept.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyChange {
+    pub version: i32,
+    /// For people, e.g. "4 December 2026".
+    pub effective_date_label: String,
+}
 
 /// Who answers privacy requests on this installation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -46,6 +56,39 @@ pub async fn policy_settings() -> Result<PolicyFacts, AppError> {
         retention: *state.settings::<manifest::RetentionSettings>()?,
         contact: state.settings::<PrivacySettings>()?.contact.clone(),
     })
+}
+
+/// The version of the privacy policy the signed-in member is asked to
+/// accept after a material change; `None` for visitors and for members
+/// who accepted it.
+#[server(endpoint = "privacy/update")]
+pub async fn policy_update() -> Result<Option<PolicyChange>, AppError> {
+    use crate::ssr::{AppState, db_error};
+
+    let Some(me) = crate::accounts::ssr::auth::auth().await? else {
+        return Ok(None);
+    };
+    let state = AppState::from_context()?;
+    let pending = ssr::pending_policy(&state.reads, me.user.id, state.clock.now())
+        .await
+        .map_err(|error| db_error("checking the member's consent", error))?;
+    Ok(pending.map(|document| PolicyChange {
+        version: document.version,
+        effective_date_label: crate::documents::ssr::format_date(document.effective_at, true),
+    }))
+}
+
+/// Records that the signed-in member accepted the policy in force, the one
+/// with `sha256`.
+#[server(endpoint = "privacy/accept")]
+pub async fn accept_policy(sha256: String) -> Result<(), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    ssr::accept_policy(&state.db, me.user.id, &sha256, state.clock.now()).await?;
+    leptos_axum::redirect("/account?accepted=policy");
+    Ok(())
 }
 
 /// Everything held about the signed-in member, for the "Your data" page.

@@ -5,6 +5,7 @@
 // administrators; each test adds two, so the one who deletes is never the
 // only administrator (who may not).
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 import {
   expect,
   expectNoSeriousA11yViolations,
@@ -13,7 +14,7 @@ import {
   test,
 } from "./fixtures";
 import { waitForMail } from "./mail";
-import { SESSION_COOKIE, addMember, expectWelcome, signIn } from "./members";
+import { SESSION_COOKIE, addMember, expectWelcome, portal, signIn } from "./members";
 
 test("a member downloads their data as JSON from the account page", async ({ page }, testInfo) => {
   const member = addMember(testInfo, "dl");
@@ -123,4 +124,27 @@ test("a member changes their username from the account page", async ({ page }, t
   await expect(section.getByRole("status")).toContainText("Your username was changed.");
   await gotoReady(page, "/account");
   await expect(page.locator(".account-nav")).toContainText(renamed);
+});
+
+test("after a material change of the privacy policy, a member is asked to accept it", async ({
+  page,
+}, testInfo) => {
+  const member = addMember(testInfo, "pol");
+  await signIn(page, member.username, member.password);
+  await expectWelcome(page, member);
+  // Republish the policy in force as a material change.
+  const policy = path.resolve(__dirname, "../../migrations/src/policy/privacy-v2.md");
+  portal(["publish", "--document", "privacy-policy", "--title", "Privacy policy", "--file", policy, "--material"]);
+
+  await gotoReady(page, "/forum");
+  const notice = page.locator("main p.policy-update");
+  await expect(notice).toContainText("Our privacy policy changed on");
+  await notice.getByRole("link", { name: /^Read and accept version \d+$/ }).click();
+  await expect(page).toHaveURL("/account/policy");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("The privacy policy changed");
+  await expectNoSeriousA11yViolations(page);
+  await page.getByRole("button", { name: "I accept this version" }).click();
+  await expect(page).toHaveURL("/account?accepted=policy");
+  await gotoReady(page, "/forum");
+  await expect(page.locator("main p.policy-update")).toHaveCount(0);
 });

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberData {
     pub username: String,
-    /// When it was read, `YYYY-MM-DD HH:MM UTC`.
+    /// The day it was read, for people ("4 December 2026").
     pub generated_at: String,
     /// In manifest order; features without a row are left out.
     pub features: Vec<HeldFeature>,

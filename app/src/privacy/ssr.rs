@@ -1,9 +1,11 @@
 //! Server-only half of the privacy centre: a member's data as JSON, and the
 //! erasure of an account, both generated from the data manifest.
 
+mod consent;
 mod erase;
 mod export;
 
+pub use consent::{accept_policy, pending_policy};
 pub use erase::{DeletedBy, Erased, erase_account};
 pub use export::{EXPORT_PER_ACCOUNT, Member, NOT_SHOWN, VIEWS_PER_ACCOUNT, member_data, to_json};
 

@@ -11,6 +11,7 @@ mod cla_confirm;
 mod cla_corporate;
 mod cla_webhook;
 mod cli;
+mod consent;
 mod digest;
 mod email_change;
 mod forum;

@@ -1,0 +1,89 @@
+//! After a material change of the privacy policy, members are asked to
+//! accept the version in force; an editorial change asks no one.
+
+use app::documents::{DocumentKind, ssr::publish};
+
+use crate::helpers::{TestApp, TestResult, spawn_app};
+
+async fn publish_policy(app: &TestApp, material: bool, text: &str) -> TestResult {
+    let now = app.clock.now();
+    publish(
+        &app.db,
+        DocumentKind::PrivacyPolicy,
+        "Privacy policy",
+        text,
+        material,
+        now,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// The version the signed-in member is asked to accept, if any.
+async fn asked(browser: &TestApp) -> Result<Option<i64>, Box<dyn std::error::Error>> {
+    let answer = browser.call("privacy/update", &[]).await?;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let json: serde_json::Value = serde_json::from_str(&answer.body)?;
+    Ok(json.get("version").and_then(serde_json::Value::as_i64))
+}
+
+#[tokio::test]
+async fn a_material_change_asks_members_once_and_an_editorial_one_asks_no_one() -> TestResult {
+    let app = spawn_app().await?;
+    app.signed_in_member("ferris", "ferris@example.org").await?;
+    assert_eq!(asked(&app).await?, None, "registering accepted the policy");
+
+    publish_policy(&app, false, "A clearer sentence.\n").await?;
+    assert_eq!(asked(&app).await?, None);
+
+    publish_policy(&app, true, "We now also keep your shoe size.\n").await?;
+    let current = 4;
+    assert_eq!(asked(&app).await?, Some(current));
+    let page = app.get("/forum").await?.text().await?;
+    assert!(
+        page.contains("Our privacy policy changed"),
+        "no notice on the page"
+    );
+
+    let stale = app
+        .call("privacy/accept", &[("sha256", "0".repeat(64).as_str())])
+        .await?;
+    assert_eq!(
+        stale.error(),
+        Some(("invalid".to_owned(), Some("sha256".to_owned())))
+    );
+    assert_eq!(asked(&app).await?, Some(current));
+
+    let document = app
+        .call("documents/current", &[("kind", "privacy_policy")])
+        .await?;
+    let sha = serde_json::from_str::<serde_json::Value>(&document.body)?["sha256"]
+        .as_str()
+        .ok_or("no sha256")?
+        .to_owned();
+    let accepted = app.call("privacy/accept", &[("sha256", &sha)]).await?;
+    assert_eq!(accepted.error(), None, "{accepted:?}");
+    assert_eq!(asked(&app).await?, None);
+    let page = app.get("/forum").await?.text().await?;
+    assert!(!page.contains("Our privacy policy changed"));
+
+    // A visitor, and a member who registers now, are asked nothing.
+    let visitor = TestApp::visitor_of(&app)?;
+    assert_eq!(asked(&visitor).await?, None);
+    visitor
+        .signed_in_member("corro", "corro@example.org")
+        .await?;
+    assert_eq!(asked(&visitor).await?, None);
+    Ok(())
+}
+
+#[tokio::test]
+async fn accepting_needs_a_session() -> TestResult {
+    let app = spawn_app().await?;
+    let answer = app
+        .call("privacy/accept", &[("sha256", "0".repeat(64).as_str())])
+        .await?;
+    assert_eq!(answer.status, 401, "{answer:?}");
+    Ok(())
+}

@@ -327,7 +327,7 @@ async fn delete_account(config: &Config, username: &str) -> anyhow::Result<()> {
         .map_err(|error| anyhow::anyhow!("{}", error.explanation()))?;
     say(&format!(
         "Deleted the account {username}; erased {}. A last mail to its address is queued.",
-        app::features::summary(&erased.counts)
+        app::features::summary(&erased)
     ));
     Ok(())
 }

@@ -6,7 +6,7 @@ mod erase;
 mod export;
 
 pub use consent::{accept_policy, pending_policy};
-pub use erase::{DeletedBy, Erased, erase_account};
+pub use erase::{DeletedBy, erase_account};
 pub use export::{EXPORT_PER_ACCOUNT, Member, NOT_SHOWN, VIEWS_PER_ACCOUNT, member_data, to_json};
 
 use crate::ssr::feature::Feature;

@@ -350,3 +350,17 @@ async fn the_data_page_shows_what_the_download_holds() -> TestResult {
     assert_eq!(visitor.call("account/data", &[]).await?.status, 401);
     Ok(())
 }
+
+#[tokio::test]
+async fn an_unconfirmed_address_does_not_open_the_job_applications_made_with_it() -> TestResult {
+    let (app, ferris, _corro) = busy_forum().await?;
+    assert_eq!(rows(&download(&ferris).await?, "job_applications").len(), 1);
+    // As if the account had taken the address from a provider that does
+    // not vouch for it: the applications are someone else's until then.
+    app.unconfirm("ferris").await?;
+    let data = download(&ferris).await?;
+    assert!(rows(&data, "job_applications").is_empty(), "{data}");
+    assert!(!data.to_string().contains("Ada Lovelace"), "{data}");
+    assert_eq!(rows(&data, "accounts").len(), 1);
+    Ok(())
+}

@@ -3,7 +3,7 @@
 //! transaction, and the address gets one last mail saying what happened.
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
     sea_query::{Alias, Query},
 };
 
@@ -28,13 +28,8 @@ pub enum DeletedBy {
     Operator,
 }
 
-/// What an erasure did, by table: `("sessions", 2)`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Erased {
-    pub counts: Counts,
-}
-
-/// Erases `member`'s account. The member's rows of every table the
+/// Erases `member`'s account and returns what went, by table
+/// (`("sessions", 2)`). The member's rows of every table the
 /// manifest marks for deletion go, then the account itself (whose foreign
 /// keys unlink what is kept); unsent mail to the address goes too, and a
 /// last mail tells the address. Refused for the only administrator, so
@@ -43,7 +38,7 @@ pub async fn erase_account(
     state: &AppState,
     member: &Member,
     by: DeletedBy,
-) -> Result<Erased, AppError> {
+) -> Result<Counts, AppError> {
     let txn = state
         .db
         .begin()
@@ -58,7 +53,7 @@ pub async fn erase_account(
             "You are the only administrator. Make another member an administrator first, so that the site is not left without one.",
         ));
     }
-    let mut erased = Erased::default();
+    let mut erased = Counts::new();
     for owned in OWNED.iter().rev() {
         if owned.on_erase != OnErase::Delete {
             continue;
@@ -76,12 +71,12 @@ pub async fn erase_account(
             // Deleted meanwhile, by a second request: nothing more to do.
             return Err(AppError::NotFound);
         }
-        erased.counts.push((owned.table, done.rows_affected()));
+        erased.push((owned.table, done.rows_affected()));
     }
     let unsent = mail::forget_unsent(&txn, &member.email)
         .await
         .map_err(|error| db_error("erasing unsent mail", error))?;
-    erased.counts.push(("mail_outbox", unsent));
+    erased.push(("mail_outbox", unsent));
     if let Ok(to) = Email::parse(&member.email) {
         mail::enqueue(&txn, &state.clock, last_mail(&to, &member.username, by))
             .await
@@ -95,8 +90,11 @@ pub async fn erase_account(
 }
 
 async fn is_only_admin<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
+    // Locked (on PostgreSQL), so that two administrators deleting their
+    // accounts at once cannot both see the other one still there.
     let admins: Vec<i64> = account_role::Entity::find()
         .filter(account_role::Column::Role.eq(Role::Admin.as_str()))
+        .lock_exclusive()
         .all(db)
         .await?
         .into_iter()

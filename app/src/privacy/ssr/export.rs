@@ -54,8 +54,10 @@ pub struct Member {
     pub username: String,
     pub email: String,
     /// The normalised address, which finds records made without signing
-    /// in (job applications).
-    pub email_key: String,
+    /// in (job applications) — only once the member has confirmed it:
+    /// an account made with someone else's address, through a provider
+    /// that does not vouch for it, must not read that person's records.
+    pub email_key: Option<String>,
 }
 
 impl Member {
@@ -68,7 +70,10 @@ impl Member {
                 id: account.id,
                 username: account.username,
                 email: account.email,
-                email_key: account.email_key,
+                email_key: account
+                    .email_verified_at
+                    .is_some()
+                    .then_some(account.email_key),
             }))
     }
 }
@@ -238,7 +243,10 @@ pub(super) fn rows_of(owned: &Owned, member: &Member) -> SimpleExpr {
     use sea_orm::sea_query::ExprTrait;
     match owned.rows {
         Rows::Account(column) => Expr::col(Alias::new(column)).eq(member.id),
-        Rows::EmailKey(column) => Expr::col(Alias::new(column)).eq(member.email_key.as_str()),
+        Rows::EmailKey(column) => match &member.email_key {
+            Some(key) => Expr::col(Alias::new(column)).eq(key.as_str()),
+            None => Expr::val(false),
+        },
         Rows::Through { column, parent } => {
             Expr::col(Alias::new(column)).in_subquery(parent_ids(parent, member))
         }

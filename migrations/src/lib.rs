@@ -29,6 +29,7 @@ mod m20261203_000602_search_document;
 mod m20261204_000701_privacy_policy_v2;
 mod m20261204_000702_member_lookups;
 mod m20261204_000703_username_changes;
+mod m20261205_000801_job_closing;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000701_privacy_policy_v2::Migration),
             Box::new(m20261204_000702_member_lookups::Migration),
             Box::new(m20261204_000703_username_changes::Migration),
+            Box::new(m20261205_000801_job_closing::Migration),
         ]
     }
 }

@@ -37,7 +37,7 @@ pub fn JobsPage() -> impl IntoView {
             <h1>"Jobs"</h1>
             <p class="lead">"Work with us on the software this community uses."</p>
             <p>
-                "Applying needs no account. An application asks for your name, postal address, phone number, an email address for replies and a résumé — nothing else — and is erased on a fixed schedule after a decision."
+                "Applying needs no account. An application asks for your name, postal address, phone number, an email address for replies and a résumé — nothing else — and is erased on a fixed schedule after a decision, or after the posting closes if none is made."
             </p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -26,7 +26,8 @@ pub use storage::{LocalStore, ResumeStore};
 #[derive(Clone, Debug)]
 pub struct JobSettings {
     pub store: Arc<dyn ResumeStore>,
-    /// Days after a final decision before an application is erased.
+    /// Days after a final decision (or, with none, after the posting
+    /// closed) before an application is erased.
     pub retention_days: u32,
 }
 

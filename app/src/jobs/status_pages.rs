@@ -176,7 +176,7 @@ pub fn MyApplicationPage() -> impl IntoView {
                                     </dd>
                                 </dl>
                                 <p class="hint">
-                                    "Your personal details and résumé are erased automatically some time after a final decision; the privacy page says exactly when."
+                                    "Your personal details and résumé are erased automatically some time after a final decision, or after the posting closes if none is made; the privacy page says exactly when."
                                 </p>
                                 {(!decided)
                                     .then(|| {

@@ -441,20 +441,14 @@ async fn purge_erases_personal_fields_and_files_after_the_retention_period() -> 
 
     app.clock.advance(Duration::days(179));
     app::jobs::ssr::purge(&state).await?;
-    let row = application::Entity::find_by_id(id)
-        .one(&app.db)
-        .await?
-        .ok_or("gone")?;
+    let row = stored(&app, id).await?;
     assert_eq!(row.full_name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(app.stored_files().len(), 1);
 
     app.clock.advance(Duration::days(2));
     let purged = app::jobs::ssr::purge(&state).await?;
     assert_eq!(purged.applications, 1);
-    let row = application::Entity::find_by_id(id)
-        .one(&app.db)
-        .await?
-        .ok_or("gone")?;
+    let row = stored(&app, id).await?;
     let personal = [
         row.full_name,
         row.street,
@@ -478,6 +472,87 @@ async fn purge_erases_personal_fields_and_files_after_the_retention_period() -> 
     Ok(())
 }
 
+#[tokio::test]
+async fn an_application_nobody_decided_on_is_erased_after_its_posting_closed() -> TestResult {
+    let (app, job) = app_with_job().await?;
+    let id = app.apply_and_claim(job, "ada@example.org").await?;
+    let state = app_state(&app).await?;
+    app.clock.advance(Duration::days(400));
+    let purged = app::jobs::ssr::purge(&state).await?;
+    assert_eq!(
+        purged.applications, 0,
+        "an open posting keeps its applications"
+    );
+
+    app.sign_in("rita", crate::helpers::PASSWORD).await?;
+    let close = [("job_id", job.to_string()), ("open", "false".to_owned())];
+    let close: Vec<(&str, &str)> = close.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call("recruit/set-job-open", &close).await?;
+    app.clock.advance(Duration::days(90));
+    // Closing again does not move the day it closed.
+    app.sign_in("rita", crate::helpers::PASSWORD).await?;
+    app.call("recruit/set-job-open", &close).await?;
+    app.clock.advance(Duration::days(89));
+    app::jobs::ssr::purge(&state).await?;
+    let row = stored(&app, id).await?;
+    assert_eq!(
+        row.full_name.as_deref(),
+        Some("Ada Lovelace"),
+        "kept a day before"
+    );
+    assert_eq!(app.stored_files().len(), 1);
+
+    app.clock.advance(Duration::days(2));
+    let purged = app::jobs::ssr::purge(&state).await?;
+    assert_eq!(purged.applications, 1);
+    let row = stored(&app, id).await?;
+    assert_eq!(
+        (row.full_name, row.email, row.resume_key),
+        (None, None, None)
+    );
+    assert_eq!(row.status, "received", "the anonymous facts stay");
+    assert!(app.stored_files().is_empty());
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_posting_past_its_last_day_counts_as_closed_from_the_next_midnight() -> TestResult {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let (app, job) = app_with_job().await?;
+    let id = app.apply_and_claim(job, "ada@example.org").await?;
+    let state = app_state(&app).await?;
+    let last_day = app.clock.now().date();
+    let posting = job::Entity::find_by_id(job)
+        .one(&app.db)
+        .await?
+        .ok_or("no job")?;
+    let mut posting = job::ActiveModel::from(posting);
+    posting.closes_on = Set(Some(last_day));
+    posting.update(&app.db).await?;
+    let midnight = last_day
+        .next_day()
+        .ok_or("no next day")?
+        .midnight()
+        .assume_utc();
+
+    app.clock
+        .advance(midnight - app.clock.now() + Duration::days(180) - Duration::hours(1));
+    assert_eq!(app::jobs::ssr::purge(&state).await?.applications, 0);
+    app.clock.advance(Duration::hours(2));
+    assert_eq!(app::jobs::ssr::purge(&state).await?.applications, 1);
+    let row = stored(&app, id).await?;
+    assert_eq!(row.phone, None);
+    Ok(())
+}
+
+/// The application row `id` as stored.
+async fn stored(app: &TestApp, id: i64) -> Result<application::Model, Box<dyn std::error::Error>> {
+    Ok(application::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or("the application is gone")?)
+}
+
 /// The server's state, for calling services directly.
 async fn app_state(app: &TestApp) -> Result<app::ssr::AppState, Box<dyn std::error::Error>> {
     let config = crate::helpers::test_config(
@@ -492,10 +567,7 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let (app, job) = app_with_job().await?;
     let id = app.apply_and_claim(job, "ada@example.org").await?;
-    let row = application::Entity::find_by_id(id)
-        .one(&app.db)
-        .await?
-        .ok_or("gone")?;
+    let row = stored(&app, id).await?;
     // The test server's own housekeeping runs on its manual clock, in the
     // background: turned back before 2020, it cannot erase the row before
     // the command does.
@@ -523,10 +595,7 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
         "{stderr}"
     );
     assert!(app.stored_files().is_empty());
-    let row = application::Entity::find_by_id(id)
-        .one(&app.db)
-        .await?
-        .ok_or("gone")?;
+    let row = stored(&app, id).await?;
     assert_eq!(row.full_name, None);
     Ok(())
 }
@@ -545,7 +614,9 @@ async fn the_privacy_page_and_the_form_state_the_configured_retention() -> TestR
         .await?
         .text()
         .await?;
-    assert!(form.contains("Kept 90 days after a final decision on the application."));
+    assert!(form.contains(
+        "Kept 90 days after a final decision on the application, or after the posting closes if none is made."
+    ));
     Ok(())
 }
 

@@ -17,6 +17,8 @@ pub mod job {
         pub description: String,
         pub open: bool,
         pub closes_on: Option<TimeDate>,
+        /// When a recruiter last closed the posting; `None` while open.
+        pub closed_at: Option<TimeDateTimeWithTimeZone>,
         pub created_at: TimeDateTimeWithTimeZone,
         pub updated_at: TimeDateTimeWithTimeZone,
     }

@@ -13,7 +13,8 @@ pub fn received(to: &Email, job: &str, status_link: &str, retention_days: u32) -
          Follow it, or withdraw it, here:\n\n{status_link}\n\n\
          The link works once, in the browser where you open it, for 30 days; \
          you can ask for a new one on the job's page. We erase your personal \
-         details and résumé {retention_days} days after a final decision.\n"
+         details and résumé {retention_days} days after a final decision, \
+         or after the posting closes if no decision is made.\n"
     );
     let body = html(&[
         "Hello,".to_owned(),
@@ -24,7 +25,7 @@ pub fn received(to: &Email, job: &str, status_link: &str, retention_days: u32) -
         "Follow it, or withdraw it, here:".to_owned(),
         link(status_link),
         format!(
-            "The link works once, in the browser where you open it, for 30 days; you can ask for a new one on the job's page. We erase your personal details and résumé {retention_days} days after a final decision."
+            "The link works once, in the browser where you open it, for 30 days; you can ask for a new one on the job's page. We erase your personal details and résumé {retention_days} days after a final decision, or after the posting closes if no decision is made."
         ),
     ]);
     Mail::new(to, "Your application", text, body)

@@ -136,8 +136,15 @@ pub async fn set_open(
     id: JobId,
     open: bool,
 ) -> Result<(), AppError> {
-    let mut row = job::ActiveModel::from(find(db, id).await?);
+    let job = find(db, id).await?;
+    let closed_at = match (open, job.closed_at) {
+        (true, _) => None,
+        (false, Some(closed)) => Some(closed),
+        (false, None) => Some(clock.now()),
+    };
+    let mut row = job::ActiveModel::from(job);
     row.open = Set(open);
+    row.closed_at = Set(closed_at);
     row.updated_at = Set(clock.now());
     row.update(db)
         .await

@@ -1,11 +1,15 @@
 //! The retention purge: an application's personal fields and résumé are
-//! erased a configurable number of days after it reaches a final status;
+//! erased a configurable number of days after it reaches a final status,
+//! or as many days after its posting closed if no decision was ever made;
 //! the anonymous facts (job, final status, dates, pipeline events) stay for
 //! reporting. Unconfirmed updates are deleted after 48 hours. Idempotent:
 //! a second run finds nothing to do.
 
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, DbErr, EntityTrait, QueryFilter};
-use time::Duration;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter,
+    QuerySelect, QueryTrait,
+};
+use time::{Duration, OffsetDateTime};
 
 use super::{UPDATE_VALID, discard_file, entities::*};
 use crate::ssr::AppState;
@@ -24,52 +28,19 @@ pub async fn purge(state: &AppState) -> Result<Purged, DbErr> {
         .map_err(|_| DbErr::Custom("the jobs settings are missing".to_owned()))?;
     let cutoff = now - Duration::days(i64::from(settings.retention_days));
     let mut purged = Purged::default();
-    let due = application::Entity::find()
+    let decided = application::Entity::find()
         .filter(application::Column::ErasedAt.is_null())
         .filter(application::Column::DecidedAt.lt(cutoff))
         .all(&state.db)
         .await?;
-    for row in due {
-        let pending = update::Entity::find()
-            .filter(update::Column::ApplicationId.eq(row.id))
-            .all(&state.db)
-            .await?;
-        for update in pending {
-            if let Some(key) = &update.resume_key {
-                discard_file(state, key).await;
-            }
-            update::Entity::delete_by_id(update.token_hash)
-                .exec(&state.db)
-                .await?;
-        }
-        // The file goes first: if erasing the row then fails, the next run
-        // tries again, and no file is left without a row pointing to it.
-        if let Some(key) = &row.resume_key {
-            discard_file(state, key).await;
-        }
-        note::Entity::delete_many()
-            .filter(note::Column::ApplicationId.eq(row.id))
-            .exec(&state.db)
-            .await?;
-        let mut row = application::ActiveModel::from(row);
-        row.full_name = Set(None);
-        row.street = Set(None);
-        row.city = Set(None);
-        row.postal_code = Set(None);
-        row.country = Set(None);
-        row.phone = Set(None);
-        row.cover_note = Set(None);
-        row.links = Set(None);
-        row.resume_key = Set(None);
-        row.resume_kind = Set(None);
-        row.resume_bytes = Set(None);
-        row.email = Set(None);
-        row.email_key = Set(None);
-        row.claim_hash = Set(None);
-        row.claim_expires_at = Set(None);
-        row.access_hash = Set(None);
-        row.erased_at = Set(Some(now));
-        row.update(&state.db).await?;
+    let undecided = application::Entity::find()
+        .filter(application::Column::ErasedAt.is_null())
+        .filter(application::Column::DecidedAt.is_null())
+        .filter(application::Column::JobId.in_subquery(closed_before(cutoff)))
+        .all(&state.db)
+        .await?;
+    for row in decided.into_iter().chain(undecided) {
+        erase(state, row, now).await?;
         purged.applications += 1;
     }
     let stale = update::Entity::find()
@@ -86,4 +57,70 @@ pub async fn purge(state: &AppState) -> Result<Purged, DbErr> {
         purged.updates += 1;
     }
     Ok(purged)
+}
+
+/// The postings that stopped taking applications before `cutoff`: closed
+/// by a recruiter then, or past their last day.
+fn closed_before(cutoff: OffsetDateTime) -> sea_orm::sea_query::SelectStatement {
+    // The last day is inclusive: a posting whose last day is the 1st
+    // closes at midnight (UTC) after it.
+    job::Entity::find()
+        .select_only()
+        .column(job::Column::Id)
+        .filter(
+            Condition::any()
+                .add(job::Column::ClosedAt.lt(cutoff))
+                .add(job::Column::ClosesOn.lt(cutoff.date())),
+        )
+        .into_query()
+}
+
+/// Erases one application's personal fields, résumé, pending updates and
+/// notes; the anonymous facts stay.
+async fn erase(
+    state: &AppState,
+    row: application::Model,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let pending = update::Entity::find()
+        .filter(update::Column::ApplicationId.eq(row.id))
+        .all(&state.db)
+        .await?;
+    for update in pending {
+        if let Some(key) = &update.resume_key {
+            discard_file(state, key).await;
+        }
+        update::Entity::delete_by_id(update.token_hash)
+            .exec(&state.db)
+            .await?;
+    }
+    // The file goes first: if erasing the row then fails, the next run
+    // tries again, and no file is left without a row pointing to it.
+    if let Some(key) = &row.resume_key {
+        discard_file(state, key).await;
+    }
+    note::Entity::delete_many()
+        .filter(note::Column::ApplicationId.eq(row.id))
+        .exec(&state.db)
+        .await?;
+    let mut row = application::ActiveModel::from(row);
+    row.full_name = Set(None);
+    row.street = Set(None);
+    row.city = Set(None);
+    row.postal_code = Set(None);
+    row.country = Set(None);
+    row.phone = Set(None);
+    row.cover_note = Set(None);
+    row.links = Set(None);
+    row.resume_key = Set(None);
+    row.resume_kind = Set(None);
+    row.resume_bytes = Set(None);
+    row.email = Set(None);
+    row.email_key = Set(None);
+    row.claim_hash = Set(None);
+    row.claim_expires_at = Set(None);
+    row.access_hash = Set(None);
+    row.erased_at = Set(Some(now));
+    row.update(&state.db).await?;
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! The jobs feature's columns. An applicant's fields are erased a set time
-//! after a final decision (180 days unless the operator changes it); what
+//! after a final decision, or after the posting closes when no decision is
+//! made (180 days unless the operator changes it); what
 //! stays is anonymous: the job, the final status and the dates.
 
 use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_personal, personal};
@@ -7,8 +8,10 @@ use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_pe
 const POSTING: &str = "published job posting";
 const DATES: &str =
     "dates kept for anonymous reporting; not linked to a person once the application is erased";
-const AFTER_DECISION: Retention =
-    Retention::ConfiguredDaysAfter(180, "a final decision on the application");
+const AFTER_DECISION: Retention = Retention::ConfiguredDaysAfter(
+    180,
+    "a final decision on the application, or after the posting closes if none is made",
+);
 const UNTIL_CONFIRMED: Retention =
     Retention::Brief("until you confirm the update, at most 48 hours");
 const READERS: &[Audience] = &[Audience::Owner, Audience::Recruiters];
@@ -93,6 +96,7 @@ pub const OTHERS: &[Column] = &[
     not_personal("jobs", "description", POSTING),
     not_personal("jobs", "open", POSTING),
     not_personal("jobs", "closes_on", POSTING),
+    not_personal("jobs", "closed_at", POSTING),
     not_personal("jobs", "created_at", POSTING),
     not_personal("jobs", "updated_at", POSTING),
     // Applications.

@@ -33,7 +33,7 @@ LAYERS = [
     # Features, each its own folder; accounts is the one the others build on.
     ["accounts", "documents", "privacy", "forum", "moderation", "cla", "jobs", "mail_lists", "admin"],
     # The page frame, the home page and the composition root.
-    ["layout", "home_page", "app", "features"],
+    ["layout", "home_page", "choices_page", "app", "features"],
 ]
 
 # Edges between modules of one layer that the design allows.
@@ -60,6 +60,7 @@ ALLOWED_SIDEWAYS = {
     ("admin", "mail_lists"),
     ("app", "layout"),
     ("app", "home_page"),
+    ("app", "choices_page"),
     ("home_page", "layout"),
 }
 

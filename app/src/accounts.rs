@@ -20,6 +20,7 @@ pub use account_nav::AccountNav;
 pub use api::*;
 pub use identity_api::*;
 pub use identity_pages::{FinishSignInPage, LinkIdentityPage, SignInFailedPage};
+pub use identity_settings::SignInMethodsSection;
 pub use notice_pages::{
     CheckMailPage, EmailChangedPage, PasswordChangedPage, ResetSentPage, VerifiedPage, WelcomePage,
 };

@@ -16,6 +16,7 @@ use crate::{
         VerifiedPage, VerifyPage, WelcomePage,
     },
     admin::MembersPage,
+    choices_page::ChoicesPage,
     cla::{
         ConfirmContactPage, ContactConfirmedPage, ContributePage, CorporatePage, ReceiptPage,
         SignaturesPage,
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/welcome") view=WelcomePage ssr=SsrMode::Async />
                     <Route path=path!("account") view=SettingsPage ssr=SsrMode::Async />
                     <Route path=path!("account/data") view=MyDataPage ssr=SsrMode::Async />
+                    <Route path=path!("account/choices") view=ChoicesPage ssr=SsrMode::Async />
                     <Route path=path!("account/policy") view=PolicyUpdatePage ssr=SsrMode::Async />
                     <Route path=path!("account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
                     <Route

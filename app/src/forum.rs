@@ -17,7 +17,7 @@ pub use admin_api::*;
 pub use admin_page::ForumAdminPage;
 pub use api::*;
 pub use forum_pages::{CategoryPageView, ForumPage, NewThreadPage, Pager, page_number};
-pub use notifications_page::NotificationsPage;
+pub use notifications_page::{DigestSetting, NotificationsPage};
 pub use post_pages::{EditPostPage, PostHistoryPage};
 pub use search_page::SearchPage;
 pub use thread_page::ThreadPage;

@@ -19,6 +19,7 @@ pub mod moderation;
 pub mod privacy;
 pub mod return_path;
 
+mod choices_page;
 mod error_page;
 mod forms;
 mod home_page;

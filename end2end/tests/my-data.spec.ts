@@ -148,3 +148,50 @@ test("after a material change of the privacy policy, a member is asked to accept
   await gotoReady(page, "/forum");
   await expect(page.locator("main p.policy-update")).toHaveCount(0);
 });
+
+test("a member withdraws optional processing from one page, and it takes effect at once", async ({
+  page,
+}, testInfo) => {
+  const member = addMember(testInfo, "choices");
+  await gotoReady(page, "/account/sign-in");
+  await page.getByLabel("Username or email address", { exact: true }).fill(member.username);
+  await page.getByLabel("Password", { exact: true }).fill(member.password);
+  await page.getByLabel("Keep me signed in on this device for 30 days").check();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expectWelcome(page, member);
+  const remembered = (await page.context().cookies()).find((c) => c.name === SESSION_COOKIE);
+  expect(remembered?.expires).toBeGreaterThan(0);
+
+  await gotoReady(page, "/account");
+  await page.getByRole("link", { name: "Your choices" }).click();
+  await expect(page).toHaveURL("/account/choices");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your choices");
+
+  // The digest: on, then off again, from here.
+  const digest = page.getByRole("region", { name: "Mail digest" });
+  await digest.getByRole("button", { name: "Turn the digest on" }).click();
+  await expect(digest.getByRole("status")).toHaveText(/^On: once a day at most/);
+  await digest.getByRole("button", { name: "Turn the digest off" }).click();
+  await expect(digest.getByRole("status")).toHaveText(/^Off: the forum sends you no mail\./);
+
+  // "Remember me": this device is forgotten, and stays signed in.
+  const remember = page.getByRole("region", { name: "Remember me" });
+  await expect(remember.getByRole("status")).toHaveText(
+    "One device keeps you signed in for up to 30 days.",
+  );
+  await remember.getByRole("button", { name: "Forget remembered devices" }).click();
+  await expect(remember.getByRole("status")).toHaveText(
+    "Done: no device remembers you any more.",
+  );
+  await gotoReady(page, "/account/choices");
+  await expect(page.getByRole("region", { name: "Remember me" }).getByRole("status")).toHaveText(
+    /^No device keeps you signed in/,
+  );
+  await expect(page.locator(".account-nav")).toContainText(member.username);
+
+  await expect(page.getByRole("region", { name: "Sign-in methods" })).toBeVisible();
+  await expect(page.getByRole("region", { name: "Newsletter" })).toContainText(
+    "does not send a newsletter yet",
+  );
+  await expectNoSeriousA11yViolations(page);
+});

@@ -146,6 +146,21 @@ pub async fn end_session(id: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Withdraws "remember me" everywhere: other remembered sessions end, and
+/// this one ends like a session without it.
+#[server(endpoint = "account/forget-devices")]
+pub async fn forget_devices() -> Result<(), AppError> {
+    use crate::ssr::AppState;
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    let ended =
+        super::ssr::sessions::forget_remembered(&state.db, me.user.id, &me.session_hash).await?;
+    tracing::info!(account = me.user.id, ended, "remembered devices forgotten");
+    leptos_axum::redirect("/account/choices?forgotten=devices");
+    Ok(())
+}
+
 /// Ends every session of the member but this one.
 #[server(endpoint = "account/end-other-sessions")]
 pub async fn end_other_sessions() -> Result<(), AppError> {

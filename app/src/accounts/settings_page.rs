@@ -64,6 +64,8 @@ pub fn SettingsPage() -> impl IntoView {
                                     <p>
                                         <a href="/account/data">"See your data"</a>
                                         " · "
+                                        <a href="/account/choices">"Your choices"</a>
+                                        " · "
                                         <a href="/account/delete">"Delete your account"</a>
                                         " · "
                                         <a href="/privacy">"How we handle your data"</a>

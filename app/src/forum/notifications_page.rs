@@ -68,7 +68,7 @@ pub fn NotificationsPage() -> impl IntoView {
 
 /// The daily digest: off unless the member turns it on.
 #[component]
-fn DigestSetting() -> impl IntoView {
+pub fn DigestSetting() -> impl IntoView {
     let set = ServerAction::<SetForumDigest>::new();
     let digest = Resource::new(move || set.version().get(), |_| forum_digest());
     view! {

@@ -285,3 +285,121 @@ async fn session_pages_and_actions_need_a_signed_in_member() -> TestResult {
     assert_eq!(answer.status, 401);
     Ok(())
 }
+
+/// Signs `login` in from a new client, remembered or not.
+async fn device(
+    app: &TestApp,
+    login: &str,
+    remember: bool,
+) -> Result<reqwest::Client, Box<dyn std::error::Error>> {
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let mut form = vec![("login", login), ("password", PASSWORD)];
+    if remember {
+        form.push(("remember", "on"));
+    }
+    client
+        .post(app.url("/api/account/sign-in"))
+        .form(&form)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(client)
+}
+
+/// Who `client` is signed in as, from the body of `whoami`.
+async fn signed_in_as(
+    app: &TestApp,
+    client: &reqwest::Client,
+) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(client
+        .post(app.url("/api/account/whoami"))
+        .send()
+        .await?
+        .text()
+        .await?)
+}
+
+/// The number of sessions of `username` with "remember me", and without.
+async fn sessions_of(
+    app: &TestApp,
+    username: &str,
+) -> Result<(i64, i64), Box<dyn std::error::Error>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let backend = app.db.get_database_backend();
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => {
+                    "SELECT COALESCE(SUM(CASE WHEN s.remember THEN 1 ELSE 0 END), 0) AS remembered, \
+                     COALESCE(SUM(CASE WHEN s.remember THEN 0 ELSE 1 END), 0) AS plain \
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = $1"
+                }
+                _ => {
+                    "SELECT COALESCE(SUM(CASE WHEN s.remember THEN 1 ELSE 0 END), 0) AS remembered, \
+                     COALESCE(SUM(CASE WHEN s.remember THEN 0 ELSE 1 END), 0) AS plain \
+                     FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE a.username = ?"
+                }
+            },
+            [username.into()],
+        ))
+        .await?
+        .ok_or("no row")?;
+    Ok((row.try_get("", "remembered")?, row.try_get("", "plain")?))
+}
+
+#[tokio::test]
+async fn forgetting_remembered_devices_ends_them_and_no_one_elses() -> TestResult {
+    let app = spawn_app().await?;
+    app.confirmed_member("ferris", "ferris@example.org").await?;
+    app.confirmed_member("ada", "ada@example.org").await?;
+    let answer = app
+        .call(
+            "account/sign-in",
+            &[
+                ("login", "ferris"),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ],
+        )
+        .await?;
+    assert_eq!(answer.error(), None, "{answer:?}");
+    let remembered = device(&app, "ferris", true).await?;
+    let plain = device(&app, "ferris", false).await?;
+    let ada = device(&app, "ada", true).await?;
+    assert_eq!(sessions_of(&app, "ferris").await?, (2, 1));
+
+    // Nobody signed in can forget anyone's devices.
+    let stranger = reqwest::Client::new()
+        .post(app.url("/api/account/forget-devices"))
+        .send()
+        .await?;
+    assert_eq!(stranger.status().as_u16(), 401);
+    assert_eq!(sessions_of(&app, "ferris").await?, (2, 1));
+
+    let answer = app.call("account/forget-devices", &[]).await?;
+    assert_eq!(answer.error(), None, "{answer:?}");
+    // This device stays signed in, no longer remembered; the other
+    // remembered device is signed out; the plain session is untouched.
+    assert_eq!(sessions_of(&app, "ferris").await?, (0, 2));
+    assert_eq!(app.whoami().await?.as_deref(), Some("ferris"));
+    assert!(!signed_in_as(&app, &remembered).await?.contains("ferris"));
+    assert!(
+        signed_in_as(&app, &plain)
+            .await?
+            .contains("\"username\":\"ferris\"")
+    );
+    assert!(
+        signed_in_as(&app, &ada)
+            .await?
+            .contains("\"username\":\"ada\"")
+    );
+    assert_eq!(sessions_of(&app, "ada").await?, (1, 0));
+
+    // Without "remember me", this session now ends after two hours unused
+    // (or twelve after sign-in), not fourteen days.
+    app.clock.advance(time::Duration::hours(13));
+    assert_eq!(app.whoami().await?, None);
+    Ok(())
+}

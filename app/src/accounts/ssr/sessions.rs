@@ -48,6 +48,32 @@ pub async fn end_one(
     Ok(())
 }
 
+/// Withdraws "remember me" on every device: ends the member's other
+/// remembered sessions and makes `current` one that ends like any other
+/// (twelve hours after sign-in, or two idle hours). The number ended.
+pub async fn forget_remembered(
+    db: &DatabaseConnection,
+    account_id: i64,
+    current: &str,
+) -> Result<u64, AccountError> {
+    let ended = session_row::Entity::delete_many()
+        .filter(session_row::Column::AccountId.eq(account_id))
+        .filter(session_row::Column::Remember.eq(true))
+        .filter(session_row::Column::IdHash.ne(current))
+        .exec(db)
+        .await
+        .map_err(AccountError::db("ending remembered sessions"))?
+        .rows_affected;
+    session_row::Entity::update_many()
+        .col_expr(session_row::Column::Remember, false.into())
+        .filter(session_row::Column::AccountId.eq(account_id))
+        .filter(session_row::Column::IdHash.eq(current))
+        .exec(db)
+        .await
+        .map_err(AccountError::db("forgetting this device"))?;
+    Ok(ended)
+}
+
 /// Ends every session of the member except `current`.
 pub async fn end_others(
     db: &DatabaseConnection,

@@ -166,8 +166,24 @@ pub fn MyApplicationPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>"Name"</dt>
                                     <dd>{mine.full_name.clone()}</dd>
+                                    <dt>"Postal address"</dt>
+                                    <dd>
+                                        {format!(
+                                            "{}, {} {}, {}",
+                                            mine.street,
+                                            mine.postal_code,
+                                            mine.city,
+                                            mine.country,
+                                        )}
+                                    </dd>
+                                    <dt>"Phone number"</dt>
+                                    <dd>{mine.phone.clone()}</dd>
                                     <dt>"Email address"</dt>
                                     <dd>{mine.email.clone()}</dd>
+                                    <dt>"Cover note"</dt>
+                                    <dd>{mine.cover_note.clone()}</dd>
+                                    <dt>"Links"</dt>
+                                    <dd>{mine.links.join(" · ")}</dd>
                                     <dt>"Résumé"</dt>
                                     <dd>
                                         <a href="/jobs/application/resume" download rel="external">
@@ -178,6 +194,16 @@ pub fn MyApplicationPage() -> impl IntoView {
                                 <p class="hint">
                                     "Your personal details and résumé are erased automatically some time after a final decision, or after the posting closes if none is made; the privacy page says exactly when."
                                 </p>
+                                {(!decided && mine.job.open)
+                                    .then(|| {
+                                        view! {
+                                            <p>
+                                                "To correct any of these, "
+                                                <a href=mine.job.path()>"apply again for this job"</a>
+                                                " with the same email address: we mail you a link, and once you confirm it the new details and résumé replace these."
+                                            </p>
+                                        }
+                                    })}
                                 {(!decided)
                                     .then(|| {
                                         view! {

@@ -196,6 +196,15 @@ async fn an_applicant_applies_claims_the_link_and_sees_the_status() -> TestResul
     assert_eq!(json["status"], "received");
     assert_eq!(json["full_name"], "Ada Lovelace");
     assert_eq!(json["job"]["title"], "Rust engineer");
+    // The applicant sees every field held, to check it and correct it.
+    assert_eq!(json["street"], "12 St James's Square");
+    assert_eq!(json["postal_code"], "SW1Y 4JH");
+    assert_eq!(json["phone"], "+44 20 7946 0958");
+    assert_eq!(json["cover_note"], "I like engines.");
+    assert_eq!(json["links"][0], "https://example.org/ada");
+    let page = app.get("/jobs/application").await?.text().await?;
+    assert!(page.contains("+44 20 7946 0958"), "{page}");
+    assert!(page.contains("apply again for this job"), "{page}");
     Ok(())
 }
 

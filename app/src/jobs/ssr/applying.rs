@@ -258,7 +258,19 @@ pub async fn mine(state: &AppState, access: &str) -> Result<ApplicantView, AppEr
         job: postings::summary(&posting, state.clock.now()),
         status: ApplicationStatus::parse(&row.status).unwrap_or(ApplicationStatus::Received),
         full_name: row.full_name.unwrap_or_default(),
+        street: row.street.unwrap_or_default(),
+        city: row.city.unwrap_or_default(),
+        postal_code: row.postal_code.unwrap_or_default(),
+        country: row.country.unwrap_or_default(),
+        phone: row.phone.unwrap_or_default(),
         email: row.email.unwrap_or_default(),
+        cover_note: row.cover_note.unwrap_or_default(),
+        links: row
+            .links
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_owned)
+            .collect(),
         submitted_on: day(row.submitted_at),
         history,
         resume_kind: row.resume_kind.unwrap_or_default(),

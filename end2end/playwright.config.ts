@@ -10,6 +10,8 @@
 // Environment:
 //   PORTAL_BIN     server binary; a relative path is resolved against this
 //                  directory (default ../target/release/portal)
+//   E2E_SITE_ROOT  its site root, relative to the workspace (default
+//                  target/site; scripts/test.sh builds target/site-test)
 //   E2E_PORT       port for the server (default 3100)
 //   E2E_SMTP_PORT  port of the test mail server's SMTP side (default 2525)
 //   E2E_MAIL_HTTP_PORT  port of its HTTP side, where tests read the mail
@@ -167,7 +169,7 @@ export default defineConfig({
             PORTAL_OIDC_LOCAL_NAME: "Local ID",
             DATABASE_URL: databaseUrl!,
             PORTAL_SECRET_KEY_FILE: secretKeyFile!,
-            LEPTOS_SITE_ROOT: "target/site",
+            LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "target/site",
             RUST_LOG: "warn",
           },
           url: `${baseURL}/readyz`,

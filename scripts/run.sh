@@ -4,7 +4,6 @@
 # Any `portal` arguments may follow, e.g. `scripts/run.sh check-config`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/setup.sh
 
 scripts/build-site.sh
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"

@@ -6,6 +6,9 @@
 #   scripts/setup.sh --test   also the tools the test suite needs
 #
 # Sourced by scripts/run.sh and scripts/test.sh so that PATH changes stick.
+# Sourced with --test, it also makes sure a PostgreSQL server answers for the
+# tests and exports PORTAL_TEST_POSTGRES_URL (see scripts/postgres.sh): a
+# throwaway cluster when none is there, stopped when the caller exits.
 
 set -euo pipefail
 
@@ -30,21 +33,41 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Cleanup for the calling script: run at its exit, on failure and Ctrl-C too,
+# the last one registered first.
+EXIT_HANDLERS=()
+run_exit_handlers() {
+  local i
+  for ((i = ${#EXIT_HANDLERS[@]} - 1; i >= 0; i--)); do eval "${EXIT_HANDLERS[i]}" || true; done
+}
+at_exit() {
+  EXIT_HANDLERS+=("$1")
+  trap run_exit_handlers EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+source "$ROOT/scripts/postgres.sh"
+
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
-setup_build_tools() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    step "adding the wasm32-unknown-unknown target"
-    rustup target add wasm32-unknown-unknown
-  fi
-
-  # The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+# The wasm-bindgen CLI, which must match the library version in Cargo.lock
+# exactly. Compiling it takes minutes, so scripts/build-site.sh does it
+# while the portal compiles.
+install_wasm_bindgen() {
   local bindgen
   bindgen="$(grep -A1 '^name = "wasm-bindgen"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
   if ! have_version wasm-bindgen "$bindgen"; then
     step "installing wasm-bindgen-cli $bindgen"
     # Not --locked: its lock file names a crate version the registry lacks.
-    cargo install wasm-bindgen-cli --version "$bindgen" --force
+    cargo install wasm-bindgen-cli --version "$bindgen" --force --quiet
+  fi
+}
+
+setup_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    step "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
   fi
 
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
@@ -70,7 +93,7 @@ setup_test_tools() {
   if ! command -v chromium >/dev/null 2>&1; then
     apt_install chromium
   fi
-  if ! command -v pg_isready >/dev/null 2>&1; then
+  if ! command -v psql >/dev/null 2>&1; then
     apt_install postgresql-client
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] ||
@@ -81,6 +104,13 @@ setup_test_tools() {
 }
 
 setup_build_tools
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  install_wasm_bindgen # run directly: everything, e.g. for cargo-leptos
+fi
 if [ "${1:-}" = "--test" ]; then
   setup_test_tools
+  # A server started here would stop as soon as a directly run setup.sh ends.
+  if [ "${BASH_SOURCE[0]}" != "$0" ]; then
+    use_test_postgres
+  fi
 fi

@@ -1,62 +1,173 @@
 #!/usr/bin/env bash
-# Runs every check and test of Community Portal:
-#   formatting, the layering of the app's modules, clippy on the three builds (app+ssr, app+hydrate for wasm32,
-#   server), unit tests, integration tests on SQLite and on PostgreSQL
-#   (migrations up -> down -> up included), and the browser tests (Chromium,
-#   JavaScript on and off, axe scans) against a release build.
+# Runs the checks and tests of Community Portal.
 #
-# PostgreSQL: PORTAL_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432).
-# Without a reachable server the PostgreSQL tests are skipped with a clear
-# notice — except under CI (CI=true), where that is a failure.
+#   scripts/test.sh                  everything, as CI does: formatting, the
+#                                    layering of app/src, clippy on the three
+#                                    builds, the Rust tests on SQLite and on
+#                                    PostgreSQL (migrations up -> down -> up
+#                                    included), the browser tests (Chromium,
+#                                    JavaScript on and off, axe scans)
+#   scripts/test.sh forum [jobs ...] only these features: their Rust tests on
+#                                    both back ends and their browser specs in
+#                                    both modes (scripts/test.sh --list names them)
+#   scripts/test.sh --no-browser ... without the browser tests
+#
+# A feature's tests are app/src/<feature>/** (unit tests), server/tests/api/<feature>/
+# and end2end/tests/<feature>/; `platform` is everything the features stand on.
+#
+# PostgreSQL: PORTAL_TEST_POSTGRES_URL, or a server at 127.0.0.1:5432 that
+# lets `postgres` in, or else a throwaway cluster that scripts/setup.sh
+# starts for this run (installing Debian's postgresql if needed).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+FEATURES=(accounts admin cla documents forum jobs mail_lists moderation privacy platform)
+browser=true
+selected=()
+for arg in "$@"; do
+  case "$arg" in
+    --no-browser) browser=false ;;
+    --list) printf '%s\n' "${FEATURES[@]}"; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+    -*) echo "unknown option: $arg (see --help)" >&2; exit 2 ;;
+    *)
+      if [[ ! " ${FEATURES[*]} " == *" $arg "* ]]; then
+        echo "unknown feature: $arg (one of: ${FEATURES[*]})" >&2
+        exit 2
+      fi
+      selected+=("$arg")
+      ;;
+  esac
+done
+
 source scripts/setup.sh --test
 
 LOG_DIR="$(mktemp -d)"
-trap 'rm -rf "$LOG_DIR"' EXIT
+at_exit "rm -rf '$LOG_DIR'"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-export PORTAL_TEST_POSTGRES_URL="${PORTAL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432}"
 
-# Sums the "N passed" counts of cargo test / playwright output in a log.
-passed() { grep -oE '([0-9]+) passed' "$1" | awk '{s += $1} END {print s + 0}'; }
+# Runs a named group of commands and writes down how long it took.
+group() { # name, command...
+  local name="$1" start=$SECONDS
+  shift
+  step "$name"
+  "$@"
+  printf '%-36s %4d s\n' "$name" $((SECONDS - start)) >>"$LOG_DIR/times"
+}
 
-step "formatting"
-cargo fmt --all --check
-leptosfmt --check app/src
+# Sums the "N passed" counts of nextest / playwright output in a log.
+passed() { grep -oE '([0-9]+) (tests? )?passed' "$1" | awk '{s += $1} END {print s + 0}'; }
 
-step "layering: no module imports a higher one"
-python3 scripts/check-layers.py
+# The nextest filter for the selected features (empty: every test).
+rust_filter() {
+  [ ${#selected[@]} -eq 0 ] && return
+  local named=() feature others
+  for feature in "${FEATURES[@]}"; do [ "$feature" != platform ] && named+=("$feature"); done
+  others="$(IFS='|'; echo "${named[*]}")"
+  local parts=()
+  for feature in "${selected[@]}"; do
+    if [ "$feature" = platform ]; then
+      parts+=("(package(app) & !test(/^($others)::/))" "package(migrations)"
+        "(package(server) & !binary_id(server::api))" "(binary_id(server::api) & test(/^platform::/))")
+    else
+      parts+=("((package(app) | binary_id(server::api)) & test(/^$feature::/))")
+    fi
+  done
+  (IFS='|'; echo "${parts[*]}")
+}
 
-step "clippy: app (ssr)"
-cargo clippy -p app --features ssr --all-targets -- -D warnings
-step "clippy: app (hydrate, wasm32)"
-cargo clippy -p app --features hydrate --target wasm32-unknown-unknown -- -D warnings
-step "clippy: server and migrations"
-cargo clippy -p server -p migrations --all-targets -- -D warnings
+static_checks() {
+  cargo fmt --all --check
+  leptosfmt --check app/src
+  python3 scripts/check-layers.py
+  cargo clippy -p app --features ssr --all-targets -- -D warnings
+  cargo clippy -p server -p migrations --all-targets -- -D warnings
+}
 
-step "unit and integration tests on SQLite"
-PORTAL_TEST_BACKEND=sqlite cargo test -p app --features ssr -p server -p migrations 2>&1 | tee "$LOG_DIR/sqlite.log"
+wasm_clippy() { # in the browser build's target folder, beside the server-side lane
+  cargo clippy -p app --features hydrate --target wasm32-unknown-unknown \
+    --target-dir "$TARGET_DIR/front" -- -D warnings
+}
 
-pg_host="${PORTAL_TEST_POSTGRES_URL#*://}"; pg_host="${pg_host#*@}"; pg_host="${pg_host%%/*}"
-if pg_isready -q -h "${pg_host%%:*}" -p "${pg_host##*:}"; then
-  step "integration tests on PostgreSQL"
-  PORTAL_TEST_BACKEND=postgres cargo test -p server --test api 2>&1 | tee "$LOG_DIR/postgres.log"
-elif [ "${CI:-}" = "true" ]; then
-  echo "PostgreSQL is not reachable at $pg_host; CI requires the PostgreSQL tests." >&2
-  exit 1
+rust_tests() { # backend, log
+  local filter
+  filter="$(rust_filter)"
+  local args=(--profile ci)
+  if [ "$1" = postgres ]; then
+    # The app's unit tests use no database server.
+    args+=(-E "binary_id(server::api)${filter:+ & ($filter)}")
+    PORTAL_TEST_BACKEND=postgres cargo nextest run -p server "${args[@]}" 2>&1 | tee "$2"
+  else
+    [ -n "$filter" ] && args+=(-E "$filter")
+    PORTAL_TEST_BACKEND=sqlite cargo nextest run -p app --features ssr -p server -p migrations \
+      "${args[@]}" 2>&1 | tee "$2"
+  fi
+  return "${PIPESTATUS[0]}"
+}
+
+browser_tests() { # log
+  local specs=() feature
+  for feature in "${selected[@]}"; do
+    [ -d "end2end/tests/$feature" ] && specs+=("tests/$feature/")
+  done
+  if [ ${#selected[@]} -gt 0 ] && [ ${#specs[@]} -eq 0 ]; then
+    echo "no browser specs for ${selected[*]}" | tee "$1"
+    return 0
+  fi
+  scripts/build-site.sh --test
+  (cd end2end && PORTAL_BIN="$(cd .. && realpath "$TARGET_DIR/e2e-build/e2e/portal")" \
+    E2E_SITE_ROOT="$TARGET_DIR/site-test" npx playwright test "${specs[@]}") 2>&1 | tee "$1"
+  return "${PIPESTATUS[0]}"
+}
+
+# Two lanes side by side: the Rust checks and tests in target/, the browser
+# build and tests in target/front and target/e2e-build, so neither waits for
+# the other's cargo lock and a core is rarely idle. (Each lane is a process
+# of its own, so that a failing step stops its lane.)
+rust_lane() {
+  if [ ${#selected[@]} -eq 0 ]; then
+    group "formatting, layering, clippy" static_checks
+  fi
+  group "Rust tests on SQLite" rust_tests sqlite "$LOG_DIR/sqlite.log"
+  group "Rust tests on PostgreSQL" rust_tests postgres "$LOG_DIR/postgres.log"
+}
+
+browser_lane() {
+  if [ ${#selected[@]} -eq 0 ]; then
+    group "clippy (WebAssembly)" wasm_clippy
+  fi
+  group "browser tests (Chromium)" browser_tests "$LOG_DIR/browser.log"
+}
+
+started=$SECONDS
+if $browser; then
+  step "the browser lane runs in the background (its output follows at the end)"
+  browser_lane >"$LOG_DIR/browser-lane.log" 2>&1 &
+  browser_pid=$!
 else
-  echo "NOTICE: PostgreSQL tests SKIPPED — no server reachable at $pg_host." | tee "$LOG_DIR/postgres.log"
+  echo "browser tests skipped (--no-browser)" >"$LOG_DIR/browser.log"
 fi
-
-step "browser tests (release build, Chromium, JavaScript on and off)"
-scripts/build-site.sh
-(cd end2end && PORTAL_BIN="$(cd .. && realpath "$TARGET_DIR/release/portal")" npx playwright test) 2>&1 | tee "$LOG_DIR/browser.log"
+rust_lane &
+rust_status=0
+wait $! || rust_status=$?
+browser_status=0
+if $browser; then
+  wait "$browser_pid" || browser_status=$?
+  step "browser lane"
+  cat "$LOG_DIR/browser-lane.log"
+fi
+if [ $rust_status -ne 0 ] || [ $browser_status -ne 0 ]; then
+  echo "FAILED:$([ $rust_status -ne 0 ] && echo " the Rust lane")$([ $browser_status -ne 0 ] && echo " the browser lane")" >&2
+  exit 1
+fi
 
 sqlite=$(passed "$LOG_DIR/sqlite.log")
 postgres=$(passed "$LOG_DIR/postgres.log")
-browser=$(passed "$LOG_DIR/browser.log")
-step "summary"
+browser_count=$(passed "$LOG_DIR/browser.log")
+step "summary${selected:+ (${selected[*]})}"
+cat "$LOG_DIR/times"
+printf '%-36s %4d s\n' "whole run" $((SECONDS - started))
 echo "SQLite (unit + integration): $sqlite passed"
 echo "PostgreSQL (integration):    $postgres passed"
-echo "Browser (Chromium):          $browser passed"
-echo "total: $((sqlite + postgres + browser)) passed, 0 failed"
+echo "Browser (Chromium):          $browser_count passed"
+echo "total: $((sqlite + postgres + browser_count)) passed, 0 failed"

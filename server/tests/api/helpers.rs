@@ -3,7 +3,8 @@
 use std::{collections::HashMap, path::PathBuf};
 
 use app::ssr::{AppState, Clock};
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection};
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement};
 use server::{config::Config, startup::Application};
 use time::macros::datetime;
 
@@ -46,31 +47,61 @@ enum Cleanup {
 }
 
 impl TestDatabase {
+    /// An empty database, for tests of migrating and of the `portal` command.
     pub async fn create() -> Result<Self, Box<dyn std::error::Error>> {
         let id = uuid::Uuid::new_v4().simple().to_string();
         match backend() {
+            Backend::Sqlite => Ok(Self::sqlite_folder(&id)),
+            Backend::Postgres => Self::postgres(&id, None).await,
+        }
+    }
+
+    /// A database with every migration applied: a copy of a template that
+    /// the first test of a run migrates (migrating from scratch for every
+    /// test cost most of the PostgreSQL suite's time).
+    pub async fn migrated() -> Result<Self, Box<dyn std::error::Error>> {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        match backend() {
             Backend::Sqlite => {
-                let folder = std::env::temp_dir().join(format!("portal-test-{id}"));
-                let url = format!("sqlite://{}/portal.db?mode=rwc", folder.display());
-                Ok(Self {
-                    url,
-                    cleanup: Cleanup::Folder(folder),
-                })
+                let template = sqlite_template().await?;
+                let database = Self::sqlite_folder(&id);
+                if let Cleanup::Folder(folder) = &database.cleanup {
+                    std::fs::create_dir_all(folder)?;
+                    std::fs::copy(&template, folder.join("portal.db"))?;
+                }
+                Ok(database)
             }
             Backend::Postgres => {
-                let server = postgres_server();
-                let name = format!("portal_test_{id}");
-                let admin = Database::connect(format!("{server}/postgres")).await?;
-                admin
-                    .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-                    .await?;
-                admin.close().await?;
-                Ok(Self {
-                    url: format!("{server}/{name}"),
-                    cleanup: Cleanup::Postgres { server, name },
-                })
+                let template = postgres_template().await?;
+                Self::postgres(&id, Some(&template)).await
             }
         }
+    }
+
+    fn sqlite_folder(id: &str) -> Self {
+        let folder = std::env::temp_dir().join(format!("portal-test-{id}"));
+        Self {
+            url: format!("sqlite://{}/portal.db?mode=rwc", folder.display()),
+            cleanup: Cleanup::Folder(folder),
+        }
+    }
+
+    async fn postgres(
+        id: &str,
+        template: Option<&str>,
+    ) -> Result<Self, Box<dyn std::error::Error>> {
+        let server = postgres_server();
+        let name = format!("portal_test_{id}");
+        let admin = Database::connect(format!("{server}/postgres")).await?;
+        let from = template.map_or(String::new(), |t| format!(" TEMPLATE \"{t}\""));
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\"{from}"))
+            .await?;
+        admin.close().await?;
+        Ok(Self {
+            url: format!("{server}/{name}"),
+            cleanup: Cleanup::Postgres { server, name },
+        })
     }
 
     /// A handle that cleans nothing up, for a second client of one server.
@@ -118,6 +149,115 @@ impl Drop for TestDatabase {
             }
         }
     }
+}
+
+/// Names this build of the tests: a template made by an older build (whose
+/// migrations may differ) is never used.
+fn build_fingerprint() -> Result<String, Box<dyn std::error::Error>> {
+    let built = std::fs::metadata(std::env::current_exe()?)?.modified()?;
+    let nanos = built.duration_since(std::time::UNIX_EPOCH)?.as_nanos();
+    Ok(format!("{nanos:x}"))
+}
+
+/// The migrated SQLite file that test databases are copied from, made once
+/// per build. It is written under a name of its own and renamed into place,
+/// so parallel tests never copy half a file.
+async fn sqlite_template() -> Result<PathBuf, Box<dyn std::error::Error>> {
+    let template =
+        std::env::temp_dir().join(format!("portal-test-template-{}.db", build_fingerprint()?));
+    if !template.exists() {
+        let scratch = std::env::temp_dir().join(format!(
+            "portal-test-template-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let url = format!("sqlite://{}/portal.db?mode=rwc", scratch.display());
+        let db = app::ssr::db::connect(&url, None).await?;
+        Migrator::up(&db, None).await?;
+        // Folds the write-ahead log into the file before it is copied.
+        db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+            .await?;
+        db.close().await?;
+        std::fs::rename(scratch.join("portal.db"), &template)?;
+        let _ = std::fs::remove_dir_all(&scratch);
+        remove_old_sqlite_templates(&template);
+    }
+    Ok(template)
+}
+
+/// Templates of earlier builds, a day after they were made.
+fn remove_old_sqlite_templates(current: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    let day = std::time::Duration::from_secs(24 * 60 * 60);
+    for path in entries.flatten().map(|entry| entry.path()) {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let old = std::fs::metadata(&path)
+            .and_then(|meta| meta.modified())
+            .is_ok_and(|made| made.elapsed().is_ok_and(|age| age > day));
+        if name.starts_with("portal-test-template-") && path != current && old {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+}
+
+/// The migrated PostgreSQL database that test databases are created from
+/// (`CREATE DATABASE … TEMPLATE`), made once per build and server.
+async fn postgres_template() -> Result<String, Box<dyn std::error::Error>> {
+    let server = postgres_server();
+    let name = format!("portal_template_{}", build_fingerprint()?);
+    let admin = Database::connect(format!("{server}/postgres")).await?;
+    let exists = admin
+        .query_one_raw(Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await?
+        .is_some();
+    if !exists {
+        // Migrated under a name of its own, then renamed: two tests that
+        // start together may both build one, and the second rename fails.
+        let scratch = format!("portal_scratch_{}", uuid::Uuid::new_v4().simple());
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{scratch}\""))
+            .await?;
+        let db = Database::connect(format!("{server}/{scratch}")).await?;
+        Migrator::up(&db, None).await?;
+        db.close().await?;
+        let renamed = admin
+            .execute_unprepared(&format!(
+                "ALTER DATABASE \"{scratch}\" RENAME TO \"{name}\""
+            ))
+            .await;
+        if renamed.is_err() {
+            admin
+                .execute_unprepared(&format!(
+                    "DROP DATABASE IF EXISTS \"{scratch}\" WITH (FORCE)"
+                ))
+                .await?;
+        }
+        // Templates of earlier builds on a server that outlives test runs.
+        let old = admin
+            .query_all_raw(Statement::from_string(
+                DbBackend::Postgres,
+                format!(
+                    "SELECT datname FROM pg_database \
+                     WHERE datname LIKE 'portal\\_template\\_%' AND datname <> '{name}'"
+                ),
+            ))
+            .await?;
+        for row in old {
+            let old_name: String = row.try_get("", "datname")?;
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{old_name}\""))
+                .await;
+        }
+    }
+    admin.close().await?;
+    Ok(name)
 }
 
 pub struct TestApp {
@@ -422,7 +562,7 @@ pub async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn std::error::Error>> {
-    let database = TestDatabase::create().await?;
+    let database = TestDatabase::migrated().await?;
     let mail_dir = std::env::temp_dir().join(format!("portal-test-mail-{}", uuid::Uuid::new_v4()));
     let mail_dir = mail_dir.display().to_string();
     let upload_dir =

@@ -1,0 +1,3 @@
+//! Versioned documents: asking members to accept a changed policy.
+
+pub mod consent;

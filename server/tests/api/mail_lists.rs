@@ -1,0 +1,3 @@
+//! Mail lists: the forum digest and its one-click unsubscribe.
+
+pub mod digest;

@@ -1,0 +1,127 @@
+//! The page cache: a public page rendered for a visitor without a session
+//! serves the next such visitors for a moment, with a nonce of its own each
+//! time, and never a member, and never after a write.
+
+use app::forum::ssr::post;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+
+use crate::{
+    forum::threads::{NOT_HELD, forum_admin, member, reply, start_thread},
+    helpers::{TestApp, TestResult, policy_nonce, spawn_app_with},
+};
+
+/// A page as a client received it.
+struct Page {
+    body: String,
+    /// The nonce the Content-Security-Policy allows.
+    nonce: String,
+}
+
+async fn fetch(client: &TestApp, path: &str) -> Result<Page, Box<dyn std::error::Error>> {
+    let response = client.get(path).await?;
+    assert_eq!(response.status(), 200, "{path}");
+    assert!(
+        !response
+            .headers()
+            .contains_key(app::ssr::SHARED_PAGE_HEADER),
+        "the page's marker stays inside the server"
+    );
+    assert!(!response.headers().contains_key("set-cookie"));
+    let nonce = policy_nonce(&response)?;
+    let body = response.text().await?;
+    // Every script the page carries runs by the policy's nonce.
+    let in_body: Vec<&str> = body
+        .split("nonce=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(!in_body.is_empty(), "a page with scripts");
+    assert!(
+        in_body.iter().all(|n| *n == nonce),
+        "{in_body:?} vs {nonce}"
+    );
+    Ok(Page { body, nonce })
+}
+
+/// Puts `html` in the database as the post's rendering, behind the
+/// server's back, so a page that still shows the old one was shared.
+async fn change_behind_the_server(app: &TestApp, id: i64, html: &str) -> TestResult {
+    let row = post::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .ok_or("no post")?;
+    let mut row: post::ActiveModel = row.into();
+    row.body_html = Set(Some(html.to_owned()));
+    row.update(&app.db).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn visitors_without_a_session_share_a_rendering_until_a_write_but_members_never_do()
+-> TestResult {
+    let settings = [NOT_HELD, &[("PORTAL_PAGE_CACHE_SECONDS", "60")]].concat();
+    let app = spawn_app_with(&settings).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let started = start_thread(&ada, general, "Shared", "The first words.").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let path = format!("/forum/t/{}", started.thread);
+
+    let first = fetch(&visitor, &path).await?;
+    assert!(first.body.contains("The first words."));
+    change_behind_the_server(&app, started.post, "<p>Changed in the database.</p>").await?;
+
+    let second = fetch(&visitor, &path).await?;
+    assert!(second.body.contains("The first words."), "served again");
+    assert_ne!(second.nonce, first.nonce, "with a nonce of its own");
+    assert_eq!(
+        second.body.replace(&second.nonce, "N"),
+        first.body.replace(&first.nonce, "N"),
+        "and otherwise the same page"
+    );
+    // An address with another query is rendered for itself.
+    let quoting = fetch(&visitor, &format!("{path}?quote={}", started.post)).await?;
+    assert!(quoting.body.contains("Changed in the database."));
+    // A member's page is never shared, in either direction.
+    let own = fetch(&ada, &path).await?;
+    assert!(own.body.contains("Changed in the database."));
+
+    // A write through the server empties the cache.
+    reply(&ada, started.thread, "A reply.").await?;
+    let after = fetch(&visitor, &path).await?;
+    assert!(after.body.contains("Changed in the database."));
+    assert!(after.body.contains("A reply."));
+    Ok(())
+}
+
+/// Starts a server caching pages for `seconds`, shows a visitor a new
+/// thread's page, then changes its post behind the server's back; returns
+/// whether the visitor's next look, after `wait`, shows the change.
+async fn change_seen(
+    seconds: &str,
+    wait: std::time::Duration,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let settings = [NOT_HELD, &[("PORTAL_PAGE_CACHE_SECONDS", seconds)]].concat();
+    let app = spawn_app_with(&settings).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let started = start_thread(&ada, general, "Moment", "Before.").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let path = format!("/forum/t/{}", started.thread);
+    assert!(fetch(&visitor, &path).await?.body.contains("Before."));
+    change_behind_the_server(&app, started.post, "<p>After.</p>").await?;
+    tokio::time::sleep(wait).await;
+    Ok(fetch(&visitor, &path).await?.body.contains("After."))
+}
+
+#[tokio::test]
+async fn a_shared_page_is_rendered_again_after_its_moment() -> TestResult {
+    assert!(change_seen("1", std::time::Duration::from_millis(1100)).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn with_the_cache_off_every_request_is_rendered() -> TestResult {
+    assert!(change_seen("0", std::time::Duration::ZERO).await?);
+    Ok(())
+}

@@ -1,0 +1,174 @@
+use scraper::{Html, Selector};
+use sha2::{Digest, Sha256};
+
+use crate::helpers::{TestResult, spawn_app, spawn_app_with};
+
+fn select(html: &Html, selector: &str) -> Vec<String> {
+    Selector::parse(selector)
+        .map(|selector| {
+            html.select(&selector)
+                .map(|element| element.text().collect::<String>().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn the_home_page_explains_the_community_and_links_every_section() -> TestResult {
+    let app = spawn_app().await?;
+    let response = app.get("/").await?;
+    assert_eq!(response.status(), 200);
+    let html = Html::parse_document(&response.text().await?);
+    assert_eq!(select(&html, "h1").len(), 1);
+    assert_eq!(
+        select(&html, "nav[aria-label=Main] a"),
+        ["Forum", "Jobs", "Contribute", "Privacy"]
+    );
+    assert_eq!(select(&html, "main#main").len(), 1);
+    assert_eq!(select(&html, "a.skip-link"), ["Skip to content"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_unknown_address_answers_404_with_a_stable_code() -> TestResult {
+    let app = spawn_app().await?;
+    let response = app.get("/no/such/page").await?;
+    assert_eq!(response.status(), 404);
+    let body = response.text().await?;
+    let html = Html::parse_document(&body);
+    assert_eq!(select(&html, "h1"), ["Page not found"]);
+    assert_eq!(select(&html, ".error-code code"), ["not_found"]);
+    for internal in ["panic", "sqlx", "thread", "backtrace"] {
+        assert!(
+            !body.to_lowercase().contains(internal),
+            "page mentions {internal}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_privacy_page_shows_the_policy_with_version_date_and_fingerprint() -> TestResult {
+    let app = spawn_app().await?;
+    let response = app.get("/privacy").await?;
+    assert_eq!(response.status(), 200);
+    let html = Html::parse_document(&response.text().await?);
+    assert_eq!(select(&html, "article.document h1"), ["Privacy policy"]);
+    let facts = select(&html, ".document-facts dd");
+    let policy = include_str!("../../../../migrations/src/policy/privacy-v2.md");
+    let expected_hash = hex::encode(Sha256::digest(policy.as_bytes()));
+    assert_eq!(facts, ["2", "4 December 2026", expected_hash.as_str()]);
+    let dates = Selector::parse("time[datetime='2026-12-04']").map_err(|e| e.to_string())?;
+    assert_eq!(html.select(&dates).count(), 1);
+    let text = select(&html, ".prose").concat();
+    assert!(
+        text.contains("This portal keeps no visit statistics"),
+        "{text}"
+    );
+    for cookie in [
+        app::accounts::ssr::session::cookie_name(false),
+        app::accounts::ssr::session::pending_cookie_name(false),
+        app::accounts::ssr::identity_flow::flow_cookie_name(false),
+        app::jobs::ssr::applicant_cookie_name(false),
+    ] {
+        assert!(text.contains(cookie), "the policy does not name {cookie}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn before_the_correction_came_into_force_the_first_version_is_shown() -> TestResult {
+    let app = spawn_app().await?;
+    app.clock.advance(time::Duration::days(-5));
+    let html = Html::parse_document(&app.get("/privacy").await?.text().await?);
+    let facts = select(&html, ".document-facts dd");
+    assert_eq!(facts[..2], ["1", "29 November 2026"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_privacy_page_names_the_configured_privacy_contact_or_says_there_is_none() -> TestResult
+{
+    let unset = spawn_app().await?;
+    let html = Html::parse_document(&unset.get("/privacy").await?.text().await?);
+    assert!(
+        select(&html, "#contact p")
+            .concat()
+            .contains("has not named a privacy contact yet")
+    );
+
+    let set = spawn_app_with(&[(
+        "PORTAL_PRIVACY_CONTACT",
+        "Privacy team <privacy@example.org>",
+    )])
+    .await?;
+    let html = Html::parse_document(&set.get("/privacy").await?.text().await?);
+    let contact = select(&html, "#contact p").concat();
+    assert!(
+        contact.contains("Privacy team, privacy@example.org"),
+        "{contact}"
+    );
+    let link = Selector::parse("#contact a[href='mailto:privacy@example.org']")
+        .map_err(|e| e.to_string())?;
+    assert_eq!(html.select(&link).count(), 1);
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_privacy_page_lists_every_personal_field_of_the_manifest() -> TestResult {
+    let app = spawn_app().await?;
+    let html = Html::parse_document(&app.get("/privacy").await?.text().await?);
+    let labels = select(&html, "#data table.data-table tbody th");
+    let expected: Vec<&str> = app::privacy::manifest::personal_fields()
+        .map(|(_, field)| field.label)
+        .collect();
+    assert_eq!(labels, expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_policy_not_yet_in_force_is_not_shown() -> TestResult {
+    let app = spawn_app().await?;
+    app.clock.advance(time::Duration::days(-10));
+    let response = app.get("/privacy").await?;
+    assert_eq!(response.status(), 404);
+    let html = Html::parse_document(&response.text().await?);
+    assert_eq!(select(&html, ".error-code code"), ["not_found"]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn browsing_public_pages_sets_no_cookie() -> TestResult {
+    let app = spawn_app().await?;
+    for path in [
+        "/",
+        "/privacy",
+        "/forum",
+        "/jobs",
+        "/contribute",
+        "/missing",
+    ] {
+        let response = app.get(path).await?;
+        assert!(
+            response.headers().get("set-cookie").is_none(),
+            "{path} sets a cookie"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn section_pages_render_without_javascript() -> TestResult {
+    let app = spawn_app().await?;
+    for (path, title) in [
+        ("/forum", "Forum"),
+        ("/jobs", "Jobs"),
+        ("/contribute", "Contribute"),
+    ] {
+        let response = app.get(path).await?;
+        assert_eq!(response.status(), 200, "{path}");
+        let html = Html::parse_document(&response.text().await?);
+        assert_eq!(select(&html, "h1"), [title], "{path}");
+    }
+    Ok(())
+}

@@ -56,7 +56,7 @@ group() { # name, command...
 }
 
 # Sums the "N passed" counts of nextest / playwright output in a log.
-passed() { grep -oE '([0-9]+) (tests? )?passed' "$1" | awk '{s += $1} END {print s + 0}'; }
+passed() { { grep -oE '([0-9]+) (tests? )?passed' "$1" || true; } | awk '{s += $1} END {print s + 0}'; }
 
 # The nextest filter for the selected features (empty: every test).
 rust_filter() {

@@ -30,6 +30,7 @@ mod m20261204_000701_privacy_policy_v2;
 mod m20261204_000702_member_lookups;
 mod m20261204_000703_username_changes;
 mod m20261205_000801_job_closing;
+mod m20261206_001001_public_generation;
 
 pub struct Migrator;
 
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000702_member_lookups::Migration),
             Box::new(m20261204_000703_username_changes::Migration),
             Box::new(m20261205_000801_job_closing::Migration),
+            Box::new(m20261206_001001_public_generation::Migration),
         ]
     }
 }

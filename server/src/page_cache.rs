@@ -13,10 +13,16 @@
 //!   such visitor ([`SHARED_PAGE_HEADER`], set by the page itself, so a
 //!   page nobody thought about is never shared), that sets no cookie and is
 //!   at most [`MAX_PAGE_BYTES`] long.
-//! - For at most the configured number of seconds, and never after a write
-//!   answered by this instance: every successful request with another
-//!   method empties the cache. Writes through another instance or the
-//!   command line show after at most that many seconds.
+//! - For at most the configured number of seconds, and never after a
+//!   committed change to what such visitors see. Such a change bumps a
+//!   counter in the database in the same transaction (triggers on the
+//!   tables public pages show; see the `public_generation` migration),
+//!   whoever makes it: this instance, another one, the `portal` command or
+//!   a background job. The cache reads the counter at most once a second,
+//!   and at the next request after a successful write answered here, and
+//!   empties itself only when the counter moved. So a request that merely
+//!   reads — a read-only server function, a sign-in — never empties it,
+//!   and a flood of them costs one small query a second at most.
 //! - Each response gets a fresh Content-Security-Policy nonce, swapped into
 //!   the stored page and its policy, so no two responses share one.
 //!
@@ -26,8 +32,8 @@
 
 use std::{
     sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
+        Arc, Mutex,
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
 };
@@ -41,6 +47,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use quick_cache::{Weighter, sync::Cache};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
 
 /// The most the cache holds, counting addresses and pages.
 const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
@@ -48,6 +55,8 @@ const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_PAGE_BYTES: usize = 1024 * 1024;
 /// The longest address it keeps a page for.
 const MAX_KEY_BYTES: usize = 512;
+/// How often, at most, the counter of public changes is read.
+const CHECK_EVERY: Duration = Duration::from_secs(1);
 
 /// The cache, or nothing when it is turned off.
 #[derive(Clone, Default)]
@@ -59,6 +68,15 @@ struct Pages {
     /// Counts the times the cache was emptied, so a page whose rendering
     /// began before a write is not stored after it.
     writes: AtomicU64,
+    /// Where the counter of public changes is read.
+    db: DatabaseConnection,
+    /// The counter as last read (`None` before the first reading), and when.
+    seen: Mutex<(Option<i64>, Option<Instant>)>,
+    /// Set by a successful write answered here: read the counter at the
+    /// next request instead of waiting for the second to pass.
+    recheck: AtomicBool,
+    /// Held by the one request that reads the counter; the others go on.
+    checking: AtomicBool,
 }
 
 /// What the last rendering of an address gave.
@@ -90,19 +108,70 @@ impl Weighter<String, Arc<Entry>> for ByLength {
 }
 
 impl PageCache {
-    /// A cache keeping pages for `seconds`; off for 0.
-    pub fn new(seconds: u64) -> Self {
+    /// A cache keeping pages for `seconds` (off for 0), reading the counter
+    /// of public changes from `db`.
+    pub fn new(seconds: u64, db: DatabaseConnection) -> Self {
         Self((seconds > 0).then(|| {
             Arc::new(Pages {
                 entries: Cache::with_weighter(4096, CAPACITY_BYTES, ByLength),
                 ttl: Duration::from_secs(seconds),
                 writes: AtomicU64::new(0),
+                db,
+                seen: Mutex::new((None, None)),
+                recheck: AtomicBool::new(false),
+                checking: AtomicBool::new(false),
             })
         }))
     }
 }
 
-/// The middleware: answers from the cache, fills it, empties it on writes.
+impl Pages {
+    /// Empties the cache if the counter of public changes moved since it
+    /// was last read; reads it only when that is due.
+    async fn follow_changes(&self) {
+        let due = self.recheck.load(Ordering::SeqCst)
+            || self.seen.lock().map_or(true, |seen| {
+                seen.1.is_none_or(|at| at.elapsed() >= CHECK_EVERY)
+            });
+        if !due || self.checking.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        self.recheck.store(false, Ordering::SeqCst);
+        let counter = public_generation(&self.db).await;
+        if let Ok(mut seen) = self.seen.lock() {
+            match counter {
+                Ok(now) => {
+                    if seen.0.is_some_and(|before| before != now) {
+                        self.writes.fetch_add(1, Ordering::SeqCst);
+                        self.entries.clear();
+                    }
+                    *seen = (Some(now), Some(Instant::now()));
+                }
+                Err(error) => {
+                    // Pages kept so far still expire on time; try again in a second.
+                    tracing::warn!(%error, "reading the counter of public changes failed");
+                    seen.1 = Some(Instant::now());
+                }
+            }
+        }
+        self.checking.store(false, Ordering::SeqCst);
+    }
+}
+
+/// The counter of committed changes to public pages.
+async fn public_generation(db: &DatabaseConnection) -> Result<i64, sea_orm::DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT generation FROM public_generation WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("public_generation".to_owned()))?;
+    row.try_get("", "generation")
+}
+
+/// The middleware: answers from the cache, fills it, empties it when a
+/// public page changed.
 pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let Some(pages) = cache.0 else {
         return without_marker(next.run(request).await);
@@ -113,14 +182,15 @@ pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next)
     ) {
         let response = next.run(request).await;
         if response.status().is_success() || response.status().is_redirection() {
-            pages.writes.fetch_add(1, Ordering::SeqCst);
-            pages.entries.clear();
+            // It may have changed a public page: look at the counter next.
+            pages.recheck.store(true, Ordering::SeqCst);
         }
         return without_marker(response);
     }
     let Some(key) = shareable_address(&request) else {
         return without_marker(next.run(request).await);
     };
+    pages.follow_changes().await;
     loop {
         match pages.entries.get_value_or_guard_async(&key).await {
             Ok(entry) if entry.stored.elapsed() < pages.ttl => {

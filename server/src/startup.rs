@@ -269,6 +269,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 fn router(state: AppState, config: &Config) -> Router {
     let routes = route_list();
     let leptos_options = state.leptos_options.clone();
+    let page_cache = PageCache::new(config.page_cache_seconds, state.reads.clone());
     let site_origin = SiteOrigin(origin_of(&config.base_url));
     let router = Router::new()
         .route("/healthz", get(healthz))
@@ -285,10 +286,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .layer(from_fn_with_state(state, session::load))
         .layer(from_fn(server_fn_error_status))
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes))
-        .layer(from_fn_with_state(
-            PageCache::new(config.page_cache_seconds),
-            page_cache::serve,
-        ));
+        .layer(from_fn_with_state(page_cache, page_cache::serve));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()
             .set_x_request_id(MakeRequestUuid)

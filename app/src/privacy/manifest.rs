@@ -758,6 +758,16 @@ const CORE: &[Column] = &[
         "expires_at",
         "when the hold is erased",
     ),
+    not_personal(
+        "public_generation",
+        "id",
+        "the one row of the counter of public changes",
+    ),
+    not_personal(
+        "public_generation",
+        "generation",
+        "how many writes have changed a public page: tells the page cache when to empty itself",
+    ),
     not_personal("installation_secrets", "name", "server configuration"),
     not_personal("installation_secrets", "value", "server configuration"),
     not_personal("rate_limit_keys", "day", "which day a key counts"),

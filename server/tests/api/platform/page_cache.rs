@@ -1,12 +1,15 @@
 //! The page cache: a public page rendered for a visitor without a session
 //! serves the next such visitors for a moment, with a nonce of its own each
-//! time, and never a member, and never after a write.
+//! time, and never a member, and never after a committed public change —
+//! while no request that only reads can empty it.
+
+use std::time::{Duration, Instant};
 
 use app::forum::ssr::post;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, EntityTrait, Statement};
 
 use crate::{
-    forum::threads::{NOT_HELD, forum_admin, member, reply, start_thread},
+    forum::threads::{NOT_HELD, forum_admin, member, reply, start_thread, try_reply},
     helpers::{TestApp, TestResult, policy_nonce, spawn_app_with},
 };
 
@@ -44,7 +47,8 @@ async fn fetch(client: &TestApp, path: &str) -> Result<Page, Box<dyn std::error:
 }
 
 /// Puts `html` in the database as the post's rendering, behind the
-/// server's back, so a page that still shows the old one was shared.
+/// server's back (as another instance or the `portal` command would), so
+/// a page that still shows the old one was shared.
 async fn change_behind_the_server(app: &TestApp, id: i64, html: &str) -> TestResult {
     let row = post::Entity::find_by_id(id)
         .one(&app.db)
@@ -53,6 +57,37 @@ async fn change_behind_the_server(app: &TestApp, id: i64, html: &str) -> TestRes
     let mut row: post::ActiveModel = row.into();
     row.body_html = Set(Some(html.to_owned()));
     row.update(&app.db).await?;
+    Ok(())
+}
+
+/// The counter of public changes.
+async fn generation(app: &TestApp) -> Result<i64, Box<dyn std::error::Error>> {
+    let row = app
+        .db
+        .query_one_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT generation FROM public_generation WHERE id = 1",
+        ))
+        .await?
+        .ok_or("no counter")?;
+    Ok(row.try_get("", "generation")?)
+}
+
+/// Changes the post behind the server's back and sets the counter of
+/// public changes back, so nothing tells the cache: a page that shows the
+/// change afterwards was rendered again for another reason.
+async fn change_unannounced(app: &TestApp, id: i64, html: &str) -> TestResult {
+    let before = generation(app).await?;
+    change_behind_the_server(app, id, html).await?;
+    assert!(
+        generation(app).await? > before,
+        "the write moved the counter"
+    );
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE public_generation SET generation = {before} WHERE id = 1"
+        ))
+        .await?;
     Ok(())
 }
 
@@ -109,7 +144,7 @@ async fn change_seen(
     let visitor = TestApp::visitor_of(&app)?;
     let path = format!("/forum/t/{}", started.thread);
     assert!(fetch(&visitor, &path).await?.body.contains("Before."));
-    change_behind_the_server(&app, started.post, "<p>After.</p>").await?;
+    change_unannounced(&app, started.post, "<p>After.</p>").await?;
     tokio::time::sleep(wait).await;
     Ok(fetch(&visitor, &path).await?.body.contains("After."))
 }
@@ -123,5 +158,67 @@ async fn a_shared_page_is_rendered_again_after_its_moment() -> TestResult {
 #[tokio::test]
 async fn with_the_cache_off_every_request_is_rendered() -> TestResult {
     assert!(change_seen("0", std::time::Duration::ZERO).await?);
+    Ok(())
+}
+
+#[tokio::test]
+async fn reads_sign_ins_and_refused_writes_never_empty_the_cache() -> TestResult {
+    let settings = [NOT_HELD, &[("PORTAL_PAGE_CACHE_SECONDS", "60")]].concat();
+    let app = spawn_app_with(&settings).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let started = start_thread(&ada, general, "Kept", "The first words.").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let path = format!("/forum/t/{}", started.thread);
+    assert!(
+        fetch(&visitor, &path)
+            .await?
+            .body
+            .contains("The first words.")
+    );
+    change_unannounced(&app, started.post, "<p>Changed unannounced.</p>").await?;
+
+    // A read-only server function, as fast as a visitor can call it; a
+    // sign-in; a reply refused at its field.
+    for _ in 0..50 {
+        assert_eq!(visitor.call("forum/categories", &[]).await?.status, 200);
+    }
+    let bea = member(&app, "bea").await?;
+    let refused = try_reply(&bea, started.thread, "").await?;
+    assert!(refused.error().is_some(), "an empty reply is refused");
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+
+    let page = fetch(&visitor, &path).await?;
+    assert!(page.body.contains("The first words."), "still shared");
+
+    // A write that changes the page empties it at once.
+    reply(&ada, started.thread, "A reply.").await?;
+    let after = fetch(&visitor, &path).await?;
+    assert!(after.body.contains("Changed unannounced."));
+    assert!(after.body.contains("A reply."));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_change_made_elsewhere_reaches_visitors_within_about_a_second() -> TestResult {
+    let settings = [NOT_HELD, &[("PORTAL_PAGE_CACHE_SECONDS", "60")]].concat();
+    let app = spawn_app_with(&settings).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let started = start_thread(&ada, general, "Elsewhere", "Before.").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let path = format!("/forum/t/{}", started.thread);
+    assert!(fetch(&visitor, &path).await?.body.contains("Before."));
+
+    // As another instance or `portal` would: straight into the database.
+    change_behind_the_server(&app, started.post, "<p>After.</p>").await?;
+    let changed = Instant::now();
+    while !fetch(&visitor, &path).await?.body.contains("After.") {
+        assert!(
+            changed.elapsed() < Duration::from_secs(3),
+            "still the old page after 3 s, with pages kept for 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }

@@ -49,7 +49,7 @@ at_exit() {
 
 source "$ROOT/scripts/postgres.sh"
 
-export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 
 # The wasm-bindgen CLI, which must match the library version in Cargo.lock
 # exactly. Compiling it takes minutes, so scripts/build-site.sh does it

@@ -41,71 +41,88 @@ export LEPTOS_OUTPUT_NAME="$NAME" LEPTOS_SITE_ROOT="$SITE" LEPTOS_SITE_PKG_DIR=p
   LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app \
   LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=true LEPTOS_HASH_FILES=false
 
-step "building the browser's WebAssembly ($WASM_PROFILE) and the server ($SERVER_PROFILE) side by side"
-wasm_log="$(mktemp)" bindgen_log="$(mktemp)"
-at_exit "rm -f '$wasm_log' '$bindgen_log'"
-# On a new machine the wasm-bindgen CLI compiles meanwhile too.
-install_wasm_bindgen >"$bindgen_log" 2>&1 &
-bindgen_install=$!
-cargo build --package=app --lib --target-dir="$TARGET_DIR/front" --target=wasm32-unknown-unknown \
-  --no-default-features --features=hydrate --profile="$WASM_PROFILE" >"$wasm_log" 2>&1 &
-wasm_build=$!
-if ! cargo build --package=server --bin=portal --profile="$SERVER_PROFILE" --target-dir="$SERVER_TARGET_DIR"; then
-  kill "$wasm_build" 2>/dev/null || true
-  exit 1
-fi
-if ! wait "$wasm_build"; then
-  cat "$wasm_log" >&2
-  exit 1
-fi
-grep -E '^\s*(Finished|warning)' "$wasm_log" || true
-if ! wait "$bindgen_install"; then
-  cat "$bindgen_log" >&2
-  exit 1
-fi
-
-# The post-processing's inputs: the WebAssembly, the style sheet, the
-# public files and the tools' versions. Unchanged, the site stays as it is.
-wasm="$TARGET_DIR/front/wasm32-unknown-unknown/$WASM_PROFILE/app.wasm"
-inputs="$( (sha256sum "$wasm" style/main.css public/*; wasm-bindgen --version; esbuild --version
-  if $OPTIMISE; then wasm-opt --version; fi) | sha256sum | cut -d' ' -f1)"
-if [ "$(cat "$SITE/.inputs" 2>/dev/null)" = "$inputs" ]; then
-  step "site unchanged: wasm-bindgen, wasm-opt and esbuild skipped"
-else
-  step "wasm-bindgen$($OPTIMISE && echo ", wasm-opt"), esbuild"
-  staging="$(mktemp -d)"
-  at_exit "rm -rf '$staging'"
-  wasm-bindgen --target=web --out-name="$NAME" --out-dir="$staging" --no-typescript "$wasm"
-  if $OPTIMISE; then
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$staging/${NAME}_bg.wasm" -o "$staging/$NAME.wasm"
+# The browser's side: the WebAssembly (and, on a new machine, the
+# wasm-bindgen CLI meanwhile), then its post-processing — all while the
+# server compiles.
+post_process() {
+  # The post-processing's inputs: the WebAssembly, the style sheet, the
+  # public files and the tools' versions. Unchanged, the site stays as it is.
+  local wasm inputs quality staging
+  wasm="$TARGET_DIR/front/wasm32-unknown-unknown/$WASM_PROFILE/app.wasm"
+  inputs="$( (sha256sum "$wasm" style/main.css public/*; wasm-bindgen --version; esbuild --version
+    if $OPTIMISE; then wasm-opt --version; fi) | sha256sum | cut -d' ' -f1)"
+  if [ "$(cat "$SITE/.inputs" 2>/dev/null)" = "$inputs" ]; then
+    step "site unchanged: wasm-bindgen, wasm-opt and esbuild skipped"
   else
-    mv "$staging/${NAME}_bg.wasm" "$staging/$NAME.wasm"
-  fi
-  esbuild --minify --log-level=warning "$staging/$NAME.js" --outfile="$staging/$NAME.min.js"
-  esbuild --minify --log-level=warning --target=chrome100,firefox100,safari15 \
-    style/main.css --outfile="$staging/$NAME.css"
+    step "wasm-bindgen$($OPTIMISE && echo ", wasm-opt"), esbuild"
+    # Beside the site, not a temporary folder: this runs in a subshell,
+    # whose exit handlers would be copies of the whole script's.
+    staging="$SITE.staging"
+    rm -rf "$staging"
+    mkdir -p "$staging"
+    wasm-bindgen --target=web --out-name="$NAME" --out-dir="$staging" --no-typescript "$wasm"
+    if $OPTIMISE; then
+      wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+        "$staging/${NAME}_bg.wasm" -o "$staging/$NAME.wasm"
+    else
+      mv "$staging/${NAME}_bg.wasm" "$staging/$NAME.wasm"
+    fi
+    esbuild --minify --log-level=warning "$staging/$NAME.js" --outfile="$staging/$NAME.min.js"
+    esbuild --minify --log-level=warning --target=chrome100,firefox100,safari15 \
+      style/main.css --outfile="$staging/$NAME.css"
 
-  rm -f "$SITE/.inputs"
-  mkdir -p "$PKG"
-  cp public/* "$SITE/"
-  cp "$staging/$NAME.wasm" "$PKG/$NAME.wasm"
-  cp "$staging/$NAME.min.js" "$PKG/$NAME.js"
-  cp "$staging/$NAME.css" "$PKG/$NAME.css"
-  # Brotli at its best for what is served; quicker settings for the tests.
-  quality=$($OPTIMISE && echo 11 || echo 5)
-  for file in "$PKG/$NAME.wasm" "$PKG/$NAME.js" "$PKG/$NAME.css"; do
-    gzip -9 -k -f -n "$file"
-    node -e '
-      const fs = require("fs"), zlib = require("zlib");
-      const input = fs.readFileSync(process.argv[1]);
-      fs.writeFileSync(process.argv[1] + ".br", zlib.brotliCompressSync(input, {
-        params: { [zlib.constants.BROTLI_PARAM_QUALITY]: Number(process.argv[2]),
-                  [zlib.constants.BROTLI_PARAM_SIZE_HINT]: input.length },
-      }));' "$file" "$quality"
-  done
-  echo "$inputs" >"$SITE/.inputs"
+    rm -f "$SITE/.inputs"
+    mkdir -p "$PKG"
+    cp public/* "$SITE/"
+    cp "$staging/$NAME.wasm" "$PKG/$NAME.wasm"
+    cp "$staging/$NAME.min.js" "$PKG/$NAME.js"
+    cp "$staging/$NAME.css" "$PKG/$NAME.css"
+    # Brotli at its best for what is served; quicker settings for the tests.
+    quality=$($OPTIMISE && echo 11 || echo 5)
+    for file in "$PKG/$NAME.wasm" "$PKG/$NAME.js" "$PKG/$NAME.css"; do
+      gzip -9 -k -f -n "$file"
+      node -e '
+        const fs = require("fs"), zlib = require("zlib");
+        const input = fs.readFileSync(process.argv[1]);
+        fs.writeFileSync(process.argv[1] + ".br", zlib.brotliCompressSync(input, {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: Number(process.argv[2]),
+                    [zlib.constants.BROTLI_PARAM_SIZE_HINT]: input.length },
+        }));' "$file" "$quality"
+    done
+    echo "$inputs" >"$SITE/.inputs"
+    rm -rf "$staging"
+  fi
+}
+
+site_lane() {
+  local bindgen_log
+  bindgen_log="$(mktemp)"
+  install_wasm_bindgen >"$bindgen_log" 2>&1 &
+  local bindgen_install=$!
+  cargo build --package=app --lib --target-dir="$TARGET_DIR/front" --target=wasm32-unknown-unknown \
+    --no-default-features --features=hydrate --profile="$WASM_PROFILE"
+  if ! wait "$bindgen_install"; then
+    cat "$bindgen_log"
+    return 1
+  fi
+  rm -f "$bindgen_log"
+  post_process
+}
+
+step "building the browser's WebAssembly ($WASM_PROFILE) and the server ($SERVER_PROFILE) side by side"
+site_log="$(mktemp)"
+at_exit "rm -f '$site_log'"
+site_lane >"$site_log" 2>&1 &
+site_pid=$!
+if ! cargo build --package=server --bin=portal --profile="$SERVER_PROFILE" --target-dir="$SERVER_TARGET_DIR"; then
+  kill "$site_pid" 2>/dev/null || true
+  exit 1
 fi
+if ! wait "$site_pid"; then
+  cat "$site_log" >&2
+  exit 1
+fi
+grep -vE '^\s*(Compiling|Downloaded|Downloading|Blocking|Updating|Locking|Adding)\b' "$site_log" || true
 
 printf 'WebAssembly %s bytes (%s gzip, %s brotli); JavaScript %s bytes; CSS %s bytes\n' \
   "$(stat -c %s "$PKG/$NAME.wasm")" "$(stat -c %s "$PKG/$NAME.wasm.gz")" \

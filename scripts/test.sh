@@ -21,7 +21,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-FEATURES=(accounts admin cla documents forum jobs mail_lists moderation privacy platform)
+# The features are the test modules with a folder (server/tests/api/<feature>.rs
+# and <feature>/) and the folders of browser specs: a new one is found by itself.
+mapfile -t FEATURES < <( (for module in server/tests/api/*.rs; do
+  [ -d "${module%.rs}" ] && basename "${module%.rs}"; done
+  find end2end/tests -mindepth 1 -maxdepth 1 -type d -printf '%f\n') | sort -u)
 browser=true
 selected=()
 for arg in "$@"; do

@@ -170,9 +170,52 @@ async fn public_generation(db: &DatabaseConnection) -> Result<i64, sea_orm::DbEr
     row.try_get("", "generation")
 }
 
+/// What browsers and proxies may keep of a page or an answer, unless the
+/// handler said: a page shared by every visitor without a session may be
+/// kept but must be asked for again each time (`public, max-age=0,
+/// must-revalidate`: a proxy in front never serves one page to two people
+/// for longer than this server would, and the server answers in a
+/// millisecond from its own cache); a page or an answer to anyone who sent
+/// a cookie or credentials is theirs alone and kept nowhere (`private,
+/// no-store`). Files (the WebAssembly, the style sheet) are left alone.
+const SHARED: HeaderValue = HeaderValue::from_static("public, max-age=0, must-revalidate");
+const PERSONAL: HeaderValue = HeaderValue::from_static("private, no-store");
+
 /// The middleware: answers from the cache, fills it, empties it when a
-/// public page changed.
-pub async fn serve(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+/// public page changed; says what others may keep of each answer.
+pub async fn serve(state: State<PageCache>, request: Request, next: Next) -> Response {
+    let credentials = request.headers().contains_key(header::COOKIE)
+        || request.headers().contains_key(header::AUTHORIZATION);
+    let shared = shareable_address(&request).is_some();
+    let mut response = serve_from_cache(state, request, next).await;
+    let kind = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let is_answer = kind.starts_with("text/html") || kind.starts_with("application/json");
+    if is_answer && !response.headers().contains_key(header::CACHE_CONTROL) {
+        let marked = response.extensions().get::<SharedCopy>().is_some();
+        if credentials {
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, PERSONAL);
+        } else if shared && marked {
+            response.headers_mut().insert(header::CACHE_CONTROL, SHARED);
+        }
+    }
+    response
+}
+
+/// Set on a response that is, or could have been, a shared page.
+#[derive(Clone, Copy)]
+struct SharedCopy;
+
+async fn serve_from_cache(
+    State(cache): State<PageCache>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(pages) = cache.0 else {
         return without_marker(next.run(request).await);
     };
@@ -330,12 +373,16 @@ impl Page {
         };
         let mut response = Response::new(Body::from(body));
         *response.headers_mut() = headers;
+        response.extensions_mut().insert(SharedCopy);
         response
     }
 }
 
+/// Takes the page's marker off the response, remembering it inside.
 fn without_marker(mut response: Response) -> Response {
-    response.headers_mut().remove(SHARED_PAGE_HEADER);
+    if response.headers_mut().remove(SHARED_PAGE_HEADER).is_some() {
+        response.extensions_mut().insert(SharedCopy);
+    }
     response
 }
 

@@ -222,3 +222,47 @@ async fn a_change_made_elsewhere_reaches_visitors_within_about_a_second() -> Tes
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn shared_pages_may_be_kept_only_if_asked_again_and_a_members_answers_nowhere() -> TestResult
+{
+    let settings = [NOT_HELD, &[("PORTAL_PAGE_CACHE_SECONDS", "60")]].concat();
+    let app = spawn_app_with(&settings).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ada = member(&app, "ada").await?;
+    let started = start_thread(&ada, general, "Headers", "Words.").await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let path = format!("/forum/t/{}", started.thread);
+    let cache_control = |response: &reqwest::Response| {
+        response
+            .headers()
+            .get("cache-control")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    };
+
+    // Rendered, then served from the cache: the same rule both times.
+    for _ in 0..2 {
+        let shared = visitor.get(&path).await?;
+        assert_eq!(
+            cache_control(&shared).as_deref(),
+            Some("public, max-age=0, must-revalidate")
+        );
+    }
+    let own = ada.get(&path).await?;
+    assert_eq!(cache_control(&own).as_deref(), Some("private, no-store"));
+    let answer = ada
+        .client
+        .post(ada.url("/api/account/whoami"))
+        .send()
+        .await?;
+    assert_eq!(answer.status(), 200);
+    assert_eq!(cache_control(&answer).as_deref(), Some("private, no-store"));
+    // A page that is not the same for everyone gets no promise to proxies.
+    let sign_in = visitor.get("/account/sign-in").await?;
+    assert_ne!(
+        cache_control(&sign_in).as_deref(),
+        Some("public, max-age=0, must-revalidate")
+    );
+    Ok(())
+}

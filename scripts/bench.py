@@ -276,6 +276,27 @@ end
 """ % (", ".join(json.dumps(c) for c in cookies), category or "/forum", long_path, thread_id)),
         }
 
+        # As "mixed, 5 % posting", but each twentieth request is a POST that
+        # changes nothing a visitor sees: a read-only server function, or a
+        # reply refused at its field. The page cache must keep serving.
+        scripts["mixed_reads"] = lua(work, "mixed_reads", """
+local cookies = {%s}
+local reads = {"/forum", "%s", "%s", "/jobs"}
+local n = 0
+request = function()
+  n = n + 1
+  if n %% 40 == 0 then
+    return wrk.format("POST", "/api/forum/categories",
+      {["Content-Type"] = "application/x-www-form-urlencoded"}, "")
+  elseif n %% 40 == 20 and #cookies > 0 then
+    return wrk.format("POST", "/api/forum/reply",
+      {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookies[n %% #cookies + 1]},
+      "thread=%s&body=")
+  end
+  return wrk.format("GET", reads[n %% #reads + 1])
+end
+""" % (", ".join(json.dumps(c) for c in cookies), category or "/forum", long_path, thread_id))
+
         scenarios = [
             ("ceiling", f"http://127.0.0.1:{ceiling_port}/", None),
             ("healthz", base + "/healthz", None),
@@ -290,6 +311,7 @@ end
             ("CLA status API", base + "/", scripts["cla_status"]),
             ("sign-in", base + "/", scripts["sign_in"]),
             ("mixed, 5 % posting", base + "/", scripts["mixed"]),
+            ("mixed, 5 % read-only or refused POSTs", base + "/", scripts["mixed_reads"]),
         ]
         if args.only:
             wanted = [word.strip().lower() for word in args.only.split(",") if word.strip()]

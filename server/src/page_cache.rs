@@ -32,7 +32,7 @@
 
 use std::{
     sync::{
-        Arc, Mutex,
+        Arc,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::{Duration, Instant},
@@ -70,13 +70,20 @@ struct Pages {
     writes: AtomicU64,
     /// Where the counter of public changes is read.
     db: DatabaseConnection,
-    /// The counter as last read (`None` before the first reading), and when.
-    seen: Mutex<(Option<i64>, Option<Instant>)>,
+    /// The counter as last read, held by the one request reading it (the
+    /// others go on without waiting). A lock rather than a flag, so a
+    /// request dropped in the middle of the reading releases it.
+    seen: tokio::sync::Mutex<Seen>,
     /// Set by a successful write answered here: read the counter at the
     /// next request instead of waiting for the second to pass.
     recheck: AtomicBool,
-    /// Held by the one request that reads the counter; the others go on.
-    checking: AtomicBool,
+}
+
+/// The counter of public changes as last read, and when.
+#[derive(Default)]
+struct Seen {
+    generation: Option<i64>,
+    at: Option<Instant>,
 }
 
 /// What the last rendering of an address gave.
@@ -117,9 +124,8 @@ impl PageCache {
                 ttl: Duration::from_secs(seconds),
                 writes: AtomicU64::new(0),
                 db,
-                seen: Mutex::new((None, None)),
+                seen: tokio::sync::Mutex::new(Seen::default()),
                 recheck: AtomicBool::new(false),
-                checking: AtomicBool::new(false),
             })
         }))
     }
@@ -129,32 +135,26 @@ impl Pages {
     /// Empties the cache if the counter of public changes moved since it
     /// was last read; reads it only when that is due.
     async fn follow_changes(&self) {
-        let due = self.recheck.load(Ordering::SeqCst)
-            || self.seen.lock().map_or(true, |seen| {
-                seen.1.is_none_or(|at| at.elapsed() >= CHECK_EVERY)
-            });
-        if !due || self.checking.swap(true, Ordering::SeqCst) {
+        let Ok(mut seen) = self.seen.try_lock() else {
+            return; // another request is reading it
+        };
+        let due = self.recheck.swap(false, Ordering::SeqCst)
+            || seen.at.is_none_or(|at| at.elapsed() >= CHECK_EVERY);
+        if !due {
             return;
         }
-        self.recheck.store(false, Ordering::SeqCst);
-        let counter = public_generation(&self.db).await;
-        if let Ok(mut seen) = self.seen.lock() {
-            match counter {
-                Ok(now) => {
-                    if seen.0.is_some_and(|before| before != now) {
-                        self.writes.fetch_add(1, Ordering::SeqCst);
-                        self.entries.clear();
-                    }
-                    *seen = (Some(now), Some(Instant::now()));
+        match public_generation(&self.db).await {
+            Ok(now) => {
+                if seen.generation.is_some_and(|before| before != now) {
+                    self.writes.fetch_add(1, Ordering::SeqCst);
+                    self.entries.clear();
                 }
-                Err(error) => {
-                    // Pages kept so far still expire on time; try again in a second.
-                    tracing::warn!(%error, "reading the counter of public changes failed");
-                    seen.1 = Some(Instant::now());
-                }
+                seen.generation = Some(now);
             }
+            // Pages kept so far still expire on time; try again in a second.
+            Err(error) => tracing::warn!(%error, "reading the counter of public changes failed"),
         }
-        self.checking.store(false, Ordering::SeqCst);
+        seen.at = Some(Instant::now());
     }
 }
 
@@ -468,6 +468,38 @@ mod tests {
             Page::new(HeaderMap::new(), long).is_none(),
             "too long to keep"
         );
+    }
+
+    /// A cache over an in-memory database holding the counter at `n`.
+    async fn cache_counting_from(n: i64) -> Result<Arc<Pages>, Box<dyn std::error::Error>> {
+        let db = sea_orm::Database::connect("sqlite::memory:").await?;
+        db.execute_unprepared(&format!(
+            "CREATE TABLE public_generation (id INTEGER PRIMARY KEY, generation INTEGER); \
+             INSERT INTO public_generation VALUES (1, {n})"
+        ))
+        .await?;
+        PageCache::new(60, db).0.ok_or_else(|| "no cache".into())
+    }
+
+    #[tokio::test]
+    async fn a_reading_of_the_counter_cut_short_leaves_the_next_one_free() -> TestResult {
+        let pages = cache_counting_from(7).await?;
+        // A request dropped while it reads (a client that hung up).
+        let _ = tokio::time::timeout(Duration::ZERO, pages.follow_changes()).await;
+        pages.follow_changes().await;
+        assert_eq!(pages.seen.try_lock()?.generation, Some(7));
+
+        // A change after that empties the cache at the next due reading.
+        pages
+            .db
+            .execute_unprepared("UPDATE public_generation SET generation = 8")
+            .await?;
+        let emptied = pages.writes.load(Ordering::SeqCst);
+        pages.recheck.store(true, Ordering::SeqCst);
+        pages.follow_changes().await;
+        assert_eq!(pages.writes.load(Ordering::SeqCst), emptied + 1);
+        assert_eq!(pages.seen.try_lock()?.generation, Some(8));
+        Ok(())
     }
 
     #[test]

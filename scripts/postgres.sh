@@ -69,7 +69,7 @@ start_throwaway_postgres() { # DATA_DIR (optional)
       { cat "$dir/initdb.log" >&2; return 1; }
   fi
   port="$(free_port)"
-  step "starting a throwaway PostgreSQL ($("$bin/postgres" --version | awk '{print $3}')) on 127.0.0.1:$port"
+  step "starting PostgreSQL ($("$bin/postgres" --version | awk '{print $3}')) for this run on 127.0.0.1:$port, data in $dir"
   # A test server: durability is worth nothing here, speed is.
   as_postgres "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "-p $port -k $dir \
     -c listen_addresses=127.0.0.1 -c max_connections=300 -c fsync=off \

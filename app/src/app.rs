@@ -36,7 +36,11 @@ use crate::{
     layout::Layout,
     mail_lists::UnsubscribePage,
     moderation::{ModerationLogPage, ModerationPage},
-    privacy::{AccountDeletedPage, DeleteAccountPage, MyDataPage, PolicyPage, PolicyUpdatePage},
+    privacy::{
+        AccountDeletedPage, ConfirmDeletionPage, ConfirmRequestPage, DeleteAccountPage,
+        DeletionMailedPage, MyDataPage, PolicyPage, PolicyUpdatePage, PrivacyQueuePage,
+        PrivacyRequestPage, RequestConfirmedPage, RequestFormPage, RequestSentPage,
+    },
 };
 
 /// The whole site: layout around the routed page.
@@ -54,6 +58,28 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("privacy") view=PolicyPage ssr=SsrMode::Async />
+                    <Route path=path!("privacy/requests") view=RequestFormPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("privacy/requests/sent")
+                        view=RequestSentPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("privacy/requests/confirm")
+                        view=ConfirmRequestPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("privacy/requests/confirmed")
+                        view=RequestConfirmedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("privacy/queue") view=PrivacyQueuePage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("privacy/queue/:id")
+                        view=PrivacyRequestPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("account/register") view=RegisterPage ssr=SsrMode::Async />
                     <Route path=path!("account/check-mail") view=CheckMailPage ssr=SsrMode::Async />
                     <Route path=path!("account/verify") view=VerifyPage ssr=SsrMode::Async />
@@ -80,6 +106,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/choices") view=ChoicesPage ssr=SsrMode::Async />
                     <Route path=path!("account/policy") view=PolicyUpdatePage ssr=SsrMode::Async />
                     <Route path=path!("account/delete") view=DeleteAccountPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("account/delete/check-mail")
+                        view=DeletionMailedPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("account/delete/confirm")
+                        view=ConfirmDeletionPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=path!("account/deleted")
                         view=AccountDeletedPage

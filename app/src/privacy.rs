@@ -7,13 +7,22 @@ mod delete_page;
 pub mod manifest;
 mod policy_page;
 mod policy_update;
+mod queue_pages;
+mod request_pages;
+pub mod requests;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use data_page::MyDataPage;
-pub use delete_page::{AccountDeletedPage, DeleteAccountPage};
+pub use delete_page::{
+    AccountDeletedPage, ConfirmDeletionPage, DeleteAccountPage, DeletionMailedPage,
+};
 pub use policy_page::PolicyPage;
 pub use policy_update::{PolicyUpdateNotice, PolicyUpdatePage};
+pub use queue_pages::{PrivacyQueuePage, PrivacyRequestPage};
+pub use request_pages::{
+    ConfirmRequestPage, RequestConfirmedPage, RequestFormPage, RequestSentPage,
+};
 
 use leptos::prelude::*;
 
@@ -116,12 +125,35 @@ pub async fn my_data() -> Result<data::MemberData, AppError> {
         .map_err(|error| db_error("reading a member's data", error))
 }
 
+/// What the signed-in member must give to delete their account, and the
+/// address a confirmation link would go to.
+#[server(endpoint = "account/deletion-proof")]
+pub async fn deletion_proof() -> Result<crate::accounts::DeletionProof, AppError> {
+    use crate::accounts::ssr::{account, deletion_proof};
+    use sea_orm::EntityTrait;
+
+    let state = crate::ssr::AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    let account = account::Entity::find_by_id(me.user.id)
+        .one(&state.reads)
+        .await
+        .map_err(|error| crate::ssr::db_error("loading the account", error))?
+        .ok_or(AppError::Unauthorized)?;
+    Ok(deletion_proof::proof_for(&state.reads, &account).await?)
+}
+
 /// Deletes the signed-in member's account, once they typed their username
-/// and (if the account has one) their password. The session ends.
+/// and proved they hold the account: with its password, or without one
+/// with their second factor. An account with neither is mailed a link,
+/// and only [`delete_account_by_link`] deletes it.
 #[server(endpoint = "account/delete")]
-pub async fn delete_account(confirm: String, password: String) -> Result<(), AppError> {
+pub async fn delete_account(
+    confirm: String,
+    #[server(default)] password: String,
+    #[server(default)] code: String,
+) -> Result<(), AppError> {
     use crate::{
-        accounts::ssr::{confirm_password, session},
+        accounts::ssr::{deletion_proof, session},
         ssr::{AppState, request},
     };
 
@@ -138,17 +170,40 @@ pub async fn delete_account(confirm: String, password: String) -> Result<(), App
         ));
     }
     let ip = request::client_ip(state.site.trust_forwarded_for).await;
-    confirm_password(
-        &state.db,
-        &state.limiter,
-        state.clock.now(),
-        member.id,
-        password.into(),
-        &ip,
-    )
-    .await?;
+    if !deletion_proof::prove(&state, member.id, password.into(), &code, &ip).await? {
+        leptos_axum::redirect("/account/delete/check-mail");
+        return Ok(());
+    }
     ssr::erase_account(&state, &member, ssr::DeletedBy::Member).await?;
     request::set_cookie(session::removal_cookie(state.site.is_https()));
+    leptos_axum::redirect("/account/deleted");
+    Ok(())
+}
+
+/// Deletes the account a mailed deletion link belongs to (the page behind
+/// the link has the button, so that mail scanners delete nothing).
+#[server(endpoint = "account/delete-by-link")]
+pub async fn delete_account_by_link(token: String) -> Result<(), AppError> {
+    use crate::{
+        accounts::ssr::{deletion_proof, session},
+        ssr::{AppState, request},
+    };
+
+    let state = AppState::from_context()?;
+    let account_id = deletion_proof::redeem_link(&state, &token).await?;
+    let member = ssr::Member::load(&state.db, account_id)
+        .await
+        .map_err(|error| crate::ssr::db_error("loading the account", error))?
+        .ok_or(AppError::NotFound)?;
+    ssr::erase_account(&state, &member, ssr::DeletedBy::Member).await?;
+    let signed_in = crate::accounts::ssr::auth::auth()
+        .await
+        .ok()
+        .flatten()
+        .is_some_and(|me| me.user.id == account_id);
+    if signed_in {
+        request::set_cookie(session::removal_cookie(state.site.is_https()));
+    }
     leptos_axum::redirect("/account/deleted");
     Ok(())
 }

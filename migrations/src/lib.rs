@@ -31,6 +31,8 @@ mod m20261204_000702_member_lookups;
 mod m20261204_000703_username_changes;
 mod m20261205_000801_job_closing;
 mod m20261206_001001_public_generation;
+mod m20261207_000101_privacy_requests;
+mod m20261207_000102_privacy_policy_v3;
 
 pub struct Migrator;
 
@@ -62,6 +64,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000703_username_changes::Migration),
             Box::new(m20261205_000801_job_closing::Migration),
             Box::new(m20261206_001001_public_generation::Migration),
+            Box::new(m20261207_000101_privacy_requests::Migration),
+            Box::new(m20261207_000102_privacy_policy_v3::Migration),
         ]
     }
 }

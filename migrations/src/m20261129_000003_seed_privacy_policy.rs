@@ -19,6 +19,53 @@ pub(crate) fn sha256(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// Adds a later version of the privacy policy as this software ships it,
+/// but only while the newest version is `previous` as the software shipped
+/// it: an operator's own policy is never replaced.
+pub(crate) async fn add_after(
+    manager: &SchemaManager<'_>,
+    previous: &str,
+    version: i32,
+    body: &str,
+    effective: time::OffsetDateTime,
+    material: bool,
+) -> Result<(), DbErr> {
+    let newest = Query::select()
+        .column(Documents::Sha256)
+        .from(Documents::Table)
+        .and_where(Expr::col(Documents::Kind).eq(KIND))
+        .order_by(Documents::Version, Order::Desc)
+        .limit(1)
+        .to_owned();
+    let newest = manager
+        .get_connection()
+        .query_one(&newest)
+        .await?
+        .map(|row| row.try_get::<String>("", "sha256"))
+        .transpose()?;
+    if newest.as_deref() != Some(sha256(previous).as_str()) {
+        return Ok(());
+    }
+    manager
+        .exec_stmt(insert_policy(version, body, effective, material))
+        .await
+}
+
+/// Removes the version [`add_after`] added, if it is still that text.
+pub(crate) async fn remove(
+    manager: &SchemaManager<'_>,
+    version: i32,
+    body: &str,
+) -> Result<(), DbErr> {
+    let delete = Query::delete()
+        .from_table(Documents::Table)
+        .and_where(Expr::col(Documents::Kind).eq(KIND))
+        .and_where(Expr::col(Documents::Version).eq(version))
+        .and_where(Expr::col(Documents::Sha256).eq(sha256(body)))
+        .to_owned();
+    manager.exec_stmt(delete).await
+}
+
 /// Inserts a version of the privacy policy shipped with the software.
 pub(crate) fn insert_policy(
     version: i32,

@@ -11,13 +11,10 @@
 use sea_orm_migration::prelude::*;
 use time::macros::datetime;
 
-use crate::{
-    m20261129_000001_documents::Documents,
-    m20261129_000003_seed_privacy_policy::{self as v1, KIND, sha256},
-};
+use crate::m20261129_000003_seed_privacy_policy as v1;
 
 const VERSION: i32 = 2;
-const BODY: &str = include_str!("policy/privacy-v2.md");
+pub(crate) const BODY: &str = include_str!("policy/privacy-v2.md");
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -25,36 +22,12 @@ pub struct Migration;
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let newest = Query::select()
-            .column(Documents::Sha256)
-            .from(Documents::Table)
-            .and_where(Expr::col(Documents::Kind).eq(KIND))
-            .order_by(Documents::Version, Order::Desc)
-            .limit(1)
-            .to_owned();
-        let db = manager.get_connection();
-        let newest = db
-            .query_one(&newest)
-            .await?
-            .map(|row| row.try_get::<String>("", "sha256"))
-            .transpose()?;
-        if newest.as_deref() != Some(sha256(v1::BODY).as_str()) {
-            return Ok(());
-        }
         let effective = datetime!(2026-12-04 00:00 UTC);
-        manager
-            .exec_stmt(v1::insert_policy(VERSION, BODY, effective, false))
-            .await
+        v1::add_after(manager, v1::BODY, VERSION, BODY, effective, false).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let delete = Query::delete()
-            .from_table(Documents::Table)
-            .and_where(Expr::col(Documents::Kind).eq(KIND))
-            .and_where(Expr::col(Documents::Version).eq(VERSION))
-            .and_where(Expr::col(Documents::Sha256).eq(sha256(BODY)))
-            .to_owned();
-        manager.exec_stmt(delete).await
+        v1::remove(manager, VERSION, BODY).await
     }
 
     fn use_transaction(&self) -> Option<bool> {

@@ -72,6 +72,10 @@ pub struct Config {
     /// send the same mail twice); turn it off to send from some only.
     #[serde(default = "defaults::yes")]
     pub mail_worker: bool,
+    /// Run the housekeeping (retention purges, digests) in this instance
+    /// every few minutes. Instances may all run it; one is enough.
+    #[serde(default = "defaults::yes")]
+    pub housekeeping: bool,
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,

@@ -83,6 +83,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     mailer: Option<mail::Worker>,
+    housekeeping: bool,
 }
 
 /// How often the mail worker looks for due mail.
@@ -125,6 +126,7 @@ impl Application {
             router,
             state,
             mailer,
+            housekeeping: config.housekeeping,
         })
     }
 
@@ -150,12 +152,14 @@ impl Application {
             .map(|mailer| tokio::spawn(mailer.run(MAIL_POLL)));
         let state = self.state.clone();
         // Each feature logs its own failures; the next round tries again.
-        let housekeeping = tokio::spawn(async move {
-            loop {
-                let _ = app::features::purge(&state).await;
-                let _ = app::features::periodic(&state).await;
-                tokio::time::sleep(HOUSEKEEPING_EVERY).await;
-            }
+        let housekeeping = self.housekeeping.then(|| {
+            tokio::spawn(async move {
+                loop {
+                    let _ = app::features::purge(&state).await;
+                    let _ = app::features::periodic(&state).await;
+                    tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+                }
+            })
         });
         let service = self
             .router
@@ -167,7 +171,9 @@ impl Application {
         if let Some(mailer) = mailer {
             mailer.abort();
         }
-        housekeeping.abort();
+        if let Some(housekeeping) = housekeeping {
+            housekeeping.abort();
+        }
         served?;
         // The readers first: the writer's close folds the write-ahead log
         // into the database only once it is the last connection.

@@ -21,10 +21,15 @@ pub fn AccountNav() -> impl IntoView {
                             let admin = user.has_role(super::Role::Admin);
                             let recruiter = user.has_role(super::Role::Recruiter);
                             let moderator = admin || user.has_role(super::Role::Moderator);
+                            let privacy = user.handles_privacy_requests();
                             view! {
                                 {moderator
                                     .then(|| view! { <a href="/moderation">"Moderation"</a> })}
                                 {recruiter.then(|| view! { <a href="/recruit">"Recruiting"</a> })}
+                                {privacy
+                                    .then(|| {
+                                        view! { <a href="/privacy/queue">"Privacy requests"</a> }
+                                    })}
                                 {admin.then(|| view! { <a href="/admin/members">"Admin"</a> })}
                                 <a class="account-name" href="/account">
                                     {user.username}

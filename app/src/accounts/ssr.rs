@@ -4,6 +4,7 @@ mod account_tokens;
 mod admin;
 mod attempts;
 pub mod auth;
+pub mod deletion_proof;
 mod email_change;
 mod entities;
 pub mod identities;
@@ -28,9 +29,7 @@ pub use admin::{NewAdmin, create_admin};
 pub use email_change::{EmailChange, confirm_email_change, request_email_change};
 pub use entities::*;
 pub use password::{Password, hash_password, verify_password};
-pub use password_change::{
-    PasswordChange, change_password, confirm_password, request_reset, reset_password,
-};
+pub use password_change::{PasswordChange, change_password, request_reset, reset_password};
 pub use providers::{ProviderConfig, ProviderKind, Providers};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
@@ -166,4 +165,28 @@ impl From<AccountError> for crate::error::AppError {
             AccountError::Db { action, source } => crate::ssr::db_error(action, source),
         }
     }
+}
+
+/// The usernames of `ids`.
+pub async fn usernames<C: sea_orm::ConnectionTrait>(
+    db: &C,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>, crate::error::AppError> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let rows: Vec<(i64, String)> = account::Entity::find()
+        .select_only()
+        .column(account::Column::Id)
+        .column(account::Column::Username)
+        .filter(account::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await
+        .map_err(|e| crate::ssr::db_error("loading usernames", e))?;
+    Ok(rows.into_iter().collect())
 }

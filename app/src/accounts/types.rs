@@ -92,17 +92,30 @@ fn fold(name: &str) -> String {
 
 pub use crate::email::Email;
 
+/// How a member proves, before their account is deleted, that they hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeletionProof {
+    /// The account's password.
+    Password,
+    /// No password: a code from the authenticator app, or a recovery code.
+    SecondFactor,
+    /// Neither: a single-use link mailed to the confirmed address.
+    MailedLink,
+}
+
 /// Staff roles; every account is a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Moderator,
     Recruiter,
+    /// Handles privacy requests (administrators may too).
+    Privacy,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Self; 3] = [Self::Moderator, Self::Recruiter, Self::Admin];
+    pub const ALL: [Self; 4] = [Self::Moderator, Self::Recruiter, Self::Privacy, Self::Admin];
 
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|role| role.as_str() == value)
@@ -112,6 +125,7 @@ impl Role {
         match self {
             Self::Moderator => "moderator",
             Self::Recruiter => "recruiter",
+            Self::Privacy => "privacy",
             Self::Admin => "admin",
         }
     }
@@ -129,6 +143,12 @@ pub struct CurrentUser {
 impl CurrentUser {
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    /// Whether the member may read and answer privacy requests: the
+    /// privacy role, or an administrator.
+    pub fn handles_privacy_requests(&self) -> bool {
+        self.has_role(Role::Privacy) || self.has_role(Role::Admin)
     }
 }
 

@@ -174,6 +174,7 @@ fn MemberTable(
                         <th scope="col">"Roles"</th>
                         <th scope="col">"Moderator"</th>
                         <th scope="col">"Recruiter"</th>
+                        <th scope="col">"Privacy"</th>
                         <th scope="col">"Admin"</th>
                     </tr>
                 </thead>

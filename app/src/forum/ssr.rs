@@ -14,13 +14,12 @@ mod reading;
 mod routes;
 mod search;
 
-use std::collections::HashMap;
-
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
 };
 use time::{OffsetDateTime, macros::format_description};
 
+pub use crate::accounts::ssr::usernames;
 pub use categories::*;
 pub use digest::send_digests;
 pub use entities::*;
@@ -32,7 +31,7 @@ pub use search::*;
 
 use super::PostState;
 use crate::{
-    accounts::{CurrentUser, Role, ssr::account},
+    accounts::{CurrentUser, Role},
     error::AppError,
     ssr::{db_error, feature::Feature},
 };
@@ -152,29 +151,6 @@ impl Seen {
             _ => false,
         }
     }
-}
-
-/// The usernames of `ids`.
-pub async fn usernames<C: ConnectionTrait>(
-    db: &C,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>, AppError> {
-    let mut ids: Vec<i64> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i64, String)> = account::Entity::find()
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::Username)
-        .filter(account::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(db)
-        .await
-        .map_err(|e| db_error("loading usernames", e))?;
-    Ok(rows.into_iter().collect())
 }
 
 /// Recounts a thread's visible replies and its latest visible activity,

@@ -5,13 +5,14 @@ use std::collections::BTreeSet;
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{
-    DeleteAccount,
+    DeleteAccount, DeleteAccountByLink, deletion_proof,
     manifest::{OWNED, OnErase},
 };
 use crate::{
-    accounts::whoami,
+    accounts::{DeletionProof, whoami},
     error::AppError,
     error_page::ErrorPage,
     forms::{Field, FormError, error_for, form_error},
@@ -20,14 +21,21 @@ use crate::{
 
 #[component]
 pub fn DeleteAccountPage() -> impl IntoView {
-    let me = Resource::new(|| (), |()| whoami());
+    let me = Resource::new(
+        || (),
+        |()| async {
+            match whoami().await? {
+                Some(user) => Ok((user.username, deletion_proof().await?)),
+                None => Err(AppError::Unauthorized),
+            }
+        },
+    );
     view! {
         <Title text="Delete your account" />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match me.await {
-                    Ok(Some(user)) => view! { <DeleteForm username=user.username /> }.into_any(),
-                    Ok(None) => view! { <ErrorPage error=AppError::Unauthorized /> }.into_any(),
+                    Ok((username, proof)) => view! { <DeleteForm username proof /> }.into_any(),
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
                 }
             })}
@@ -50,7 +58,7 @@ fn what_stays() -> Vec<&'static str> {
 }
 
 #[component]
-fn DeleteForm(username: String) -> impl IntoView {
+fn DeleteForm(username: String, proof: DeletionProof) -> impl IntoView {
     let action = ServerAction::<DeleteAccount>::new();
     let value = action.value();
     let result = move || value.get();
@@ -74,7 +82,7 @@ fn DeleteForm(username: String) -> impl IntoView {
                 </p>
             </section>
             <ActionForm action attr:class="form" attr:novalidate=true>
-                <FormError error=form_error(result, &["confirm", "password"]) />
+                <FormError error=form_error(result, &["confirm", "password", "code"]) />
                 <Field
                     name="confirm"
                     label="Your username"
@@ -83,14 +91,97 @@ fn DeleteForm(username: String) -> impl IntoView {
                     hint=format!("Type {username} to confirm.")
                     error=error_for(result, "confirm")
                 />
-                <Field
-                    name="password"
-                    label="Your password"
-                    kind="password"
-                    autocomplete="current-password"
-                    hint="Leave it empty if you sign in only through a provider such as GitHub."
-                    error=error_for(result, "password")
+                <ProofField
+                    proof
+                    password_error=error_for(result, "password")
+                    code_error=error_for(result, "code")
                 />
+                <button
+                    type="submit"
+                    class="button button-danger"
+                    aria-busy=move || action.pending().get().then_some("true")
+                >
+                    {match proof {
+                        DeletionProof::MailedLink => "Mail me the link",
+                        _ => "Delete my account",
+                    }}
+                </button>
+            </ActionForm>
+            <p>
+                <a href="/account">"Keep my account"</a>
+            </p>
+        </article>
+    }
+}
+
+/// The field that proves the member holds the account, or what happens
+/// instead when there is none.
+#[component]
+fn ProofField(
+    proof: DeletionProof,
+    password_error: Signal<Option<String>>,
+    code_error: Signal<Option<String>>,
+) -> impl IntoView {
+    match proof {
+        DeletionProof::Password => view! {
+            <Field
+                name="password"
+                label="Your password"
+                kind="password"
+                autocomplete="current-password"
+                required=true
+                error=password_error
+            />
+        }
+        .into_any(),
+        DeletionProof::SecondFactor => view! {
+            <Field
+                name="code"
+                label="Code from your authenticator app"
+                autocomplete="one-time-code"
+                required=true
+                hint="Your account has no password: give the current six-digit code, or one of your recovery codes."
+                error=code_error
+            />
+        }
+        .into_any(),
+        DeletionProof::MailedLink => view! {
+            <p>
+                "Your account has no password, so we mail a link to your confirmed address. Your account is deleted only when you open it and press the button on that page, within one hour."
+            </p>
+        }
+        .into_any(),
+    }
+}
+
+/// After a deletion link was mailed.
+#[component]
+pub fn DeletionMailedPage() -> impl IntoView {
+    view! {
+        <Notice
+            title="Check your mail"
+            lead="We have mailed a link to your confirmed address. Open it within one hour and press the button on the page to delete your account; until then, nothing is deleted."
+            more="If you change your mind, ignore the mail."
+            next=("/account", "Back to your account")
+        />
+    }
+}
+
+/// `/account/delete/confirm?token=…`, behind the mailed link: opening the
+/// page deletes nothing, the button does.
+#[component]
+pub fn ConfirmDeletionPage() -> impl IntoView {
+    let action = ServerAction::<DeleteAccountByLink>::new();
+    let value = action.value();
+    let token = use_query_map().with(|query| query.get("token").unwrap_or_default());
+    view! {
+        <Title text="Delete your account" />
+        <article class="page">
+            <h1>"Delete your account"</h1>
+            <p class="lead">"Press the button to delete your account. This cannot be undone."</p>
+            <ActionForm action attr:class="form">
+                <FormError error=form_error(move || value.get(), &[]) />
+                <input type="hidden" name="token" value=token />
                 <button
                     type="submit"
                     class="button button-danger"

@@ -20,6 +20,7 @@ mod forum;
 mod identities;
 mod jobs;
 mod owners;
+mod requests;
 
 /// The feature a personal field belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -59,6 +60,8 @@ pub enum Audience {
     Moderators,
     Recruiters,
     Admins,
+    /// Staff with the privacy role, and administrators.
+    PrivacyTeam,
     /// Only the software itself (hashes, normalised keys).
     NoOne,
 }
@@ -71,6 +74,7 @@ impl fmt::Display for Audience {
             Self::Moderators => "moderators",
             Self::Recruiters => "recruiters",
             Self::Admins => "administrators",
+            Self::PrivacyTeam => "the privacy team",
             Self::NoOne => "no one (used by the software only)",
         })
     }
@@ -223,6 +227,7 @@ pub const MANIFEST: &[&[Column]] = &[
     jobs::OTHERS,
     &jobs::APPLICATION_FIELDS,
     &jobs::UPDATE_FIELDS,
+    requests::COLUMNS,
 ];
 
 /// A column of `mail_subscriptions`: the member's own choice of mail.

@@ -80,18 +80,18 @@ test.describe("deleting the account", () => {
 
     // A wrong password is refused at its field, and nothing is deleted.
     await page.getByLabel("Your username", { exact: true }).fill(member.username);
-    await page.getByLabel("Your password (optional)", { exact: true }).fill("not the password at all");
+    await page.getByLabel("Your password", { exact: true }).fill("not the password at all");
     await page.getByRole("button", { name: "Delete my account" }).click();
     const passwordError = page.locator(".field:has(#field-password) .field-error");
     await expect(passwordError).toContainText("This is not your password.");
-    await expect(page.getByLabel("Your password (optional)", { exact: true })).toHaveAttribute(
+    await expect(page.getByLabel("Your password", { exact: true })).toHaveAttribute(
       "aria-invalid",
       "true",
     );
     expect((await context.cookies()).map((c) => c.name)).toContain(SESSION_COOKIE);
 
     await page.getByLabel("Your username", { exact: true }).fill(member.username);
-    await page.getByLabel("Your password (optional)", { exact: true }).fill(member.password);
+    await page.getByLabel("Your password", { exact: true }).fill(member.password);
     await page.getByRole("button", { name: "Delete my account" }).click();
     await expect(page).toHaveURL("/account/deleted");
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your account was deleted");
@@ -133,7 +133,7 @@ test("after a material change of the privacy policy, a member is asked to accept
   await signIn(page, member.username, member.password);
   await expectWelcome(page, member);
   // Republish the policy in force as a material change.
-  const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v2.md");
+  const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v3.md");
   portal(["publish", "--document", "privacy-policy", "--title", "Privacy policy", "--file", policy, "--material"]);
 
   await gotoReady(page, "/forum");

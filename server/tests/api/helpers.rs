@@ -568,8 +568,11 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     let upload_dir =
         std::env::temp_dir().join(format!("portal-test-uploads-{}", uuid::Uuid::new_v4()));
     let upload_path = upload_dir.display().to_string();
-    // Mail is delivered on demand by the tests (a sent mail's text is erased).
+    // Mail is delivered, and the housekeeping run, on demand by the tests
+    // (a sent mail's text is erased; a purge racing a test's clock would
+    // make it flaky).
     let mut settings = vec![
+        ("PORTAL_HOUSEKEEPING", "false"),
         ("PORTAL_MAIL_DIR", mail_dir.as_str()),
         ("PORTAL_UPLOAD_DIR", upload_path.as_str()),
         ("PORTAL_MAIL_WORKER", "false"),

@@ -1,5 +1,7 @@
 //! The privacy centre, the data manifest and retention.
 
 pub mod centre;
+pub mod deletion;
 pub mod manifest;
+pub mod requests;
 pub mod retention;

@@ -55,6 +55,7 @@ pub mod account_token {
     pub const VERIFY_EMAIL: &str = "verify_email";
     pub const RESET_PASSWORD: &str = "reset_password";
     pub const CHANGE_EMAIL: &str = "change_email";
+    pub const DELETE_ACCOUNT: &str = "delete_account";
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "account_tokens")]

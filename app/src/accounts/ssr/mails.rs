@@ -60,6 +60,23 @@ pub fn reset_password(to: &Email, username: &str, link: &str) -> Mail {
     Mail::new(to, "Reset your password", text, body)
 }
 
+pub fn confirm_deletion(to: &Email, username: &str, link: &str) -> Mail {
+    let text = format!(
+        "Hello {username},\n\n\
+         you asked to delete your account. To confirm, open this link and press \
+         the button on the page:\n\n{link}\n\n\
+         The link works once and expires in one hour. If you did not ask for \
+         this, ignore this mail: your account stays as it is.\n"
+    );
+    let body = html(&[
+        format!("Hello {},", escape(username)),
+        "you asked to delete your account. To confirm, open this link and press the button on the page:".to_owned(),
+        crate::ssr::mail::link(link),
+        "The link works once and expires in one hour. If you did not ask for this, ignore this mail: your account stays as it is.".to_owned(),
+    ]);
+    Mail::new(to, "Confirm the deletion of your account", text, body)
+}
+
 pub fn password_changed(to: &Email, username: &str) -> Mail {
     let text = format!(
         "Hello {username},\n\n\

@@ -6,7 +6,7 @@ use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait, sea_query::Expr,
 };
 use secrecy::SecretString;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
 use super::{
     AccountError, account_tokens,
@@ -204,34 +204,4 @@ async fn store_new_password<C: sea_orm::ConnectionTrait>(
         .await
         .map_err(AccountError::db("queueing mail"))?;
     Ok(account)
-}
-
-/// Checks `password` against account `account_id` before an action that
-/// cannot be undone (deleting the account), counted like a sign-in
-/// attempt. An account without a password (signing in only through a
-/// provider) passes: its owner is signed in, and confirms otherwise.
-pub async fn confirm_password(
-    db: &DatabaseConnection,
-    limiter: &Limiter,
-    now: OffsetDateTime,
-    account_id: i64,
-    password: SecretString,
-    ip: &str,
-) -> Result<(), AccountError> {
-    let account = account::Entity::find_by_id(account_id)
-        .one(db)
-        .await
-        .map_err(AccountError::db("loading the account"))?
-        .ok_or(AccountError::BadCredentials)?;
-    let Some(hash) = account.password_hash else {
-        return Ok(());
-    };
-    let admitted = attempts::admit(db, limiter, now, &Target::Account(account.id), ip).await?;
-    if !verify_password(password, Some(hash)).await? {
-        return Err(AccountError::Invalid {
-            field: "password",
-            message: "This is not your password.".to_owned(),
-        });
-    }
-    admitted.succeeded(db, limiter).await
 }

@@ -67,6 +67,9 @@ const AGREEMENTS_STAY: OnErase = OnErase::Keep(
 const APPLICATIONS_STAY: OnErase = OnErase::Keep(
     "Job applications are not part of the account: withdraw one from its page, or it is erased after the decision as the policy says.",
 );
+const REQUESTS_STAY: OnErase = OnErase::Keep(
+    "Privacy requests you sent stay as the record of how we answered them, and are deleted a year after the answer.",
+);
 const LOG_STAYS: OnErase = OnErase::Keep(
     "The administrators' record of permission changes keeps the account's number, which no longer leads to anyone.",
 );
@@ -143,6 +146,22 @@ pub const OWNED: &[Owned] = &[
         through("application_id", "job_applications"),
         APPLICATIONS_STAY,
     ),
+    Owned {
+        others: &["assignee_id"],
+        ..owned(
+            "privacy_requests",
+            Rows::EmailKey("email_key"),
+            REQUESTS_STAY,
+        )
+    },
+    Owned {
+        others: &["actor_id"],
+        ..owned(
+            "privacy_request_events",
+            through("request_id", "privacy_requests"),
+            REQUESTS_STAY,
+        )
+    },
 ];
 
 /// Tables with personal fields whose rows are not about one known member,

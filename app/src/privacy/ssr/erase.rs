@@ -26,6 +26,8 @@ pub enum DeletedBy {
     Member,
     /// The operator, from the command line (`portal delete-account`).
     Operator,
+    /// The privacy team, carrying out a privacy request.
+    PrivacyRequest,
 }
 
 /// Erases `member`'s account and returns what went, by table
@@ -107,6 +109,7 @@ fn last_mail(to: &Email, username: &str, by: DeletedBy) -> Mail {
     let who = match by {
         DeletedBy::Member => "as you asked",
         DeletedBy::Operator => "by the site's operator, at your request or as the site's rules say",
+        DeletedBy::PrivacyRequest => "in answer to a privacy request",
     };
     let lines = [
         format!("Hello {username},"),

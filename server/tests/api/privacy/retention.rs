@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// Runs the purge and returns how many of `kind` it deleted.
-async fn purged(app: &TestApp, kind: &str) -> Result<u64, Box<dyn std::error::Error>> {
+pub async fn purged(app: &TestApp, kind: &str) -> Result<u64, Box<dyn std::error::Error>> {
     let counts = app::features::purge(&app.state).await?;
     Ok(counts
         .iter()

@@ -293,12 +293,12 @@ async fn purge(config: &Config) -> anyhow::Result<()> {
     let counts = app::features::purge(&state)
         .await
         .context("deleting what has outlived its retention")?;
-    let summary = app::features::summary(&counts);
-    say(&if summary.is_empty() {
-        "Nothing had outlived its retention period.".to_owned()
-    } else {
-        format!("Deleted or erased past their retention period: {summary}.")
-    });
+    // One line per rule, zeros included, so that a rule that never
+    // deletes anything shows as such.
+    say("Deleted or erased past their retention period:");
+    for (what, n) in &counts {
+        say(&format!("  {what}: {n}"));
+    }
     Ok(())
 }
 

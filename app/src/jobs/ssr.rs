@@ -45,7 +45,11 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
         Box::pin(async move {
             let purged = purge(state).await?;
             Ok(vec![
-                ("job applications erased", purged.applications),
+                ("decided job applications erased", purged.decided),
+                (
+                    "undecided job applications of closed postings erased",
+                    purged.undecided,
+                ),
                 ("unconfirmed application updates", purged.updates),
             ])
         })

@@ -17,7 +17,12 @@ use crate::ssr::AppState;
 /// What a purge erased.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Purged {
+    /// Applications erased in all (`decided + undecided`).
     pub applications: u64,
+    /// Erased the retention period after their decision.
+    pub decided: u64,
+    /// Never decided, erased the retention period after their posting closed.
+    pub undecided: u64,
     pub updates: u64,
 }
 
@@ -39,10 +44,15 @@ pub async fn purge(state: &AppState) -> Result<Purged, DbErr> {
         .filter(application::Column::JobId.in_subquery(closed_before(cutoff)))
         .all(&state.db)
         .await?;
-    for row in decided.into_iter().chain(undecided) {
+    for row in decided {
         erase(state, row, now).await?;
-        purged.applications += 1;
+        purged.decided += 1;
     }
+    for row in undecided {
+        erase(state, row, now).await?;
+        purged.undecided += 1;
+    }
+    purged.applications = purged.decided + purged.undecided;
     let stale = update::Entity::find()
         .filter(update::Column::CreatedAt.lt(now - UPDATE_VALID))
         .all(&state.db)

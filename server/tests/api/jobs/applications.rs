@@ -598,7 +598,18 @@ async fn portal_purge_erases_due_applications_and_reports_counts_only() -> TestR
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("job applications erased: 1"), "{stdout}");
+    assert!(
+        stdout.contains("  decided job applications erased: 1\n"),
+        "{stdout}"
+    );
+    // Every rule has its line, zeros included.
+    for rule in [
+        "  undecided job applications of closed postings erased: 0\n",
+        "  unconfirmed privacy requests: 0\n",
+        "  expired sessions: 0\n",
+    ] {
+        assert!(stdout.contains(rule), "{rule}: {stdout}");
+    }
     assert!(
         !stderr.contains("Ada") && !stderr.contains("ada@example.org"),
         "{stderr}"

@@ -103,7 +103,7 @@ test.describe("privacy requests", () => {
     await page.locator(".account-nav").getByRole("link", { name: "Privacy requests" }).click();
     await expect(page).toHaveURL("/privacy/queue");
     await expectNoSeriousA11yViolations(page);
-    await page.getByRole("link", { name: `#${id} Deletion` }).click();
+    await page.getByRole("link", { name: `#${id} Deletion`, exact: true }).click();
     await expect(page).toHaveURL(`/privacy/queue/${id}`);
     await expect(page.locator(".request-email")).toHaveText(gone.email);
     await expect(page.locator(".request-details")).toHaveText(
@@ -115,7 +115,7 @@ test.describe("privacy requests", () => {
     await expect(page.getByRole("button", { name: "Give back to the team" })).toBeVisible();
     await page.getByLabel("Status", { exact: true }).selectOption("in_progress");
     await page
-      .getByLabel("Message to the sender", { exact: true })
+      .getByLabel("Message to the sender (optional)", { exact: true })
       .fill("We are deleting your account today.");
     await page.getByRole("button", { name: "Save and mail the sender" }).click();
     await expect(page.locator(".status-line .status")).toHaveText("Being handled");

@@ -209,7 +209,7 @@ fn RequestView(detail: RequestDetail, actions: Actions) -> impl IntoView {
                 })}
             <h2>"Log"</h2>
             <p class="hint">
-                "Only the privacy team sees the log and its notes. The request and its log are deleted a year after it is answered."
+                "Notes are not mailed to the sender, but they are data about them: a sender with an account at this address finds the request, its messages and its notes in their data download. The request and its log are deleted a year after it is answered."
             </p>
             <ol class="history">{log}</ol>
             <NoteForm id action=actions.note />
@@ -320,7 +320,7 @@ fn NoteForm(id: String, action: ServerAction<NoteRequest>) -> impl IntoView {
                 label="Internal note"
                 required=true
                 rows=3
-                hint="Seen only by the privacy team."
+                hint="Not mailed to the sender; part of their data if they download it. Write what you would show them."
                 error=error_for(move || value.get(), "note")
             />
             <button

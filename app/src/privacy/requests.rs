@@ -291,7 +291,8 @@ pub async fn assign_request(id: i64, take: bool) -> Result<(), AppError> {
     super::ssr::assign(&state, id, me.id, take).await
 }
 
-/// Adds an internal note, which the sender never sees.
+/// Adds an internal note: not mailed to the sender, but part of the data
+/// a member with the sender's address downloads.
 #[server(endpoint = "privacy/note-request")]
 pub async fn note_request(id: i64, note: String) -> Result<(), AppError> {
     let state = crate::ssr::AppState::from_context()?;

@@ -55,7 +55,9 @@ pub fn received(to: &Email, id: i64, kind: RequestKind, due_on: &str) -> Mail {
                 "thank you for confirming your address. We have received your privacy request #{id}: {}.",
                 asked(kind)
             ),
-            format!("We answer by {due_on} at the latest, and write to you at each step."),
+            format!(
+                "We answer by {due_on} at the latest, and write to you whenever its status changes."
+            ),
         ],
     )
 }

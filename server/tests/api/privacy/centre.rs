@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// The signed-in member's download, parsed.
-async fn download(browser: &TestApp) -> Result<Value, Box<dyn std::error::Error>> {
+pub async fn download(browser: &TestApp) -> Result<Value, Box<dyn std::error::Error>> {
     let response = browser.get("/account/data.json").await?;
     assert_eq!(response.status().as_u16(), 200);
     let headers = response.headers().clone();
@@ -38,7 +38,7 @@ async fn download(browser: &TestApp) -> Result<Value, Box<dyn std::error::Error>
 }
 
 /// The rows of `table` in a download, wherever its feature put it.
-fn rows<'a>(data: &'a Value, table: &str) -> &'a [Value] {
+pub fn rows<'a>(data: &'a Value, table: &str) -> &'a [Value] {
     data["features"]
         .as_object()
         .into_iter()

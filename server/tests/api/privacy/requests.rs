@@ -652,3 +652,43 @@ async fn a_childs_account_reported_by_a_parent_is_erased_by_its_username() -> Te
     }));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_member_finds_their_requests_in_their_data_and_nobody_elses() -> TestResult {
+    use super::centre::{download, rows};
+    let app = spawn_app().await?;
+    let ferris = member(&app, "ferris").await?;
+    let corro = member(&app, "corro").await?;
+    let id = confirmed(
+        &app,
+        &[
+            ("email", "ferris@example.org"),
+            ("details", "What do you hold about Ferris?"),
+        ],
+    )
+    .await?;
+    let olga = privacy_officer(&app, "olga").await?;
+    olga.call(
+        "privacy/note-request",
+        &[("id", &id.to_string()), ("note", "Forum posts and a CLA.")],
+    )
+    .await?;
+
+    let mine = download(&ferris).await?;
+    let requests = rows(&mine, "privacy_requests");
+    assert_eq!(requests.len(), 1, "{mine:#}");
+    assert_eq!(requests[0]["details"], "What do you hold about Ferris?");
+    let log = rows(&mine, "privacy_request_events");
+    assert!(
+        log.iter()
+            .any(|event| event["note"] == "Forum posts and a CLA."),
+        "{log:?}"
+    );
+    let text = mine.to_string();
+    assert!(!text.contains("olga"), "staff are not named: {text}");
+
+    let theirs = download(&corro).await?.to_string();
+    assert!(!theirs.contains("What do you hold about Ferris?"));
+    assert!(!theirs.contains("Forum posts and a CLA."));
+    Ok(())
+}

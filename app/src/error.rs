@@ -19,6 +19,8 @@ pub enum AppError {
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
+    #[error("the privacy policy in force is not accepted")]
+    PolicyNotAccepted,
     #[error("invalid {field}: {message}")]
     Invalid { field: String, message: String },
     #[error("bad request")]
@@ -44,6 +46,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::Unauthorized => "unauthorized",
             Self::Forbidden => "forbidden",
+            Self::PolicyNotAccepted => "policy_not_accepted",
             Self::Invalid { .. } => "invalid",
             Self::BadRequest => "bad_request",
             Self::PayloadTooLarge => "payload_too_large",
@@ -60,7 +63,7 @@ impl AppError {
         match self {
             Self::NotFound => 404,
             Self::Unauthorized => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::PolicyNotAccepted => 403,
             Self::Invalid { .. } => 422,
             Self::BadRequest => 400,
             Self::PayloadTooLarge => 413,
@@ -87,6 +90,7 @@ impl AppError {
             Self::NotFound => "Page not found",
             Self::Unauthorized => "Please sign in",
             Self::Forbidden => "Not allowed",
+            Self::PolicyNotAccepted => "Please accept the privacy policy first",
             Self::Invalid { .. } | Self::BadRequest => "Please check your input",
             Self::PayloadTooLarge => "Too much to send",
             Self::Conflict => "Already changed",
@@ -103,6 +107,7 @@ impl AppError {
             Self::NotFound => "There is nothing at this address. The link may be mistyped, or the page may have moved.".to_owned(),
             Self::Unauthorized => "This page is for members. Sign in and try again.".to_owned(),
             Self::Forbidden => "Your account does not have permission to do this.".to_owned(),
+            Self::PolicyNotAccepted => "Our privacy policy changed. Read and accept the new version on your account's policy page (/account/policy, linked at the top of every page); until then you can read, but not post, sign or change anything.".to_owned(),
             Self::Invalid { message, .. } => message.clone(),
             Self::BadRequest => "The request could not be understood. Reload the page and try again.".to_owned(),
             Self::PayloadTooLarge => "What you sent is larger than the site accepts. Shorten the text or choose a smaller file, then try again.".to_owned(),

@@ -80,6 +80,30 @@ export async function expectWelcome(page: Page, member: Member): Promise<void> {
   await expect(page).toHaveURL("/account/welcome");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Welcome, ${member.username}`);
   await expect(page.locator(".account-nav")).toContainText(member.username);
+  await acceptPolicy(page);
+}
+
+/**
+ * Accepts the privacy policy in force as the signed-in member, as its page
+ * would: an account made with `portal create-admin` (see `addMember`) has
+ * accepted nothing, and may not post or sign until it does. Accepting
+ * twice changes nothing. The page itself is tested in tests/privacy/.
+ */
+export async function acceptPolicy(page: Page): Promise<void> {
+  const origin = new URL(page.url()).origin;
+  const headers = { origin };
+  const current = await page.request.post("/api/documents/current", {
+    form: { kind: "privacy_policy" },
+    headers,
+  });
+  expect(current.ok(), `documents/current answered ${current.status()}`).toBe(true);
+  const { sha256 } = (await current.json()) as { sha256: string };
+  const accepted = await page.request.post("/api/privacy/accept", {
+    form: { sha256 },
+    headers,
+    maxRedirects: 0,
+  });
+  expect(accepted.status(), "privacy/accept").toBeLessThan(400);
 }
 
 /** Signs out with the header's button and checks the header says so. */

@@ -15,6 +15,7 @@ pub mod identity_routes;
 mod mails;
 mod password;
 mod password_change;
+pub mod policy_hold;
 pub mod providers;
 mod register;
 pub mod session;

@@ -32,6 +32,7 @@ pub async fn sign_agreement(
 
     let state = AppState::from_context()?;
     let me = crate::accounts::ssr::auth::require_verified_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&me).await?;
     let ip = super::ssr::limits::admit_signing(&state, me.id).await?;
     let origin = Origin {
         limiter: &state.limiter,

@@ -69,6 +69,7 @@ pub async fn add_covered(id: i64, kind: String, value: String) -> Result<(), App
 
     let state = AppState::from_context()?;
     let me = crate::accounts::ssr::auth::require_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&me.user).await?;
     super::ssr::limits::admit_list_edit(&state, me.user.id).await?;
     super::ssr::add_covered(
         &state.db,

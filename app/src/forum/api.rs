@@ -127,6 +127,7 @@ pub async fn start_thread(
         return Ok(());
     }
     let user = crate::accounts::ssr::auth::require_verified_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&user).await?;
     let title = super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m))?;
     let body = parse_body(&body)?;
     if is_bot(website.as_deref()) {
@@ -158,6 +159,7 @@ pub async fn post_reply(
         return Ok(());
     }
     let user = crate::accounts::ssr::auth::require_verified_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&user).await?;
     let body = parse_body(&body)?;
     if is_bot(website.as_deref()) {
         leptos_axum::redirect("/forum");
@@ -186,6 +188,7 @@ pub async fn edit_post(post: i64, title: Option<String>, body: String) -> Result
 
     let state = AppState::from_context()?;
     let user = crate::accounts::ssr::auth::require_verified_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&user).await?;
     let title = title
         .map(|title| super::PostTitle::parse(&title).map_err(|m| AppError::invalid("title", m)))
         .transpose()?;
@@ -246,6 +249,7 @@ pub async fn report_post(
 
     let state = AppState::from_context()?;
     let user = crate::accounts::ssr::auth::require_verified_user().await?;
+    crate::accounts::ssr::policy_hold::require_policy_accepted(&user).await?;
     let reason = super::ReportReason::parse(&reason)
         .ok_or_else(|| AppError::invalid("reason", "Choose why you report the post."))?;
     let note = parse_note(reason, &note)?;
@@ -295,6 +299,10 @@ pub async fn set_forum_digest(on: bool) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let user = crate::accounts::ssr::auth::require_user().await?.user;
+    if on {
+        // Turning mail off is a withdrawal, always allowed.
+        crate::accounts::ssr::policy_hold::require_policy_accepted(&user).await?;
+    }
     if on && !user.email_verified {
         return Err(AppError::invalid(
             "on",

@@ -7,7 +7,8 @@ mod export;
 mod request_mails;
 mod requests;
 
-pub use consent::{accept_policy, pending_policy};
+pub use crate::accounts::ssr::policy_hold::pending_policy;
+pub use consent::accept_policy;
 pub use erase::{DeletedBy, erase_account};
 pub use export::{EXPORT_PER_ACCOUNT, Member, NOT_SHOWN, VIEWS_PER_ACCOUNT, member_data, to_json};
 pub use requests::{

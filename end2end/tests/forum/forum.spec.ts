@@ -18,6 +18,7 @@
 // person has a browser context of their own; console errors, page errors and
 // CSP reports in any of them fail the test, as the `context` fixture does for
 // the test's own page.
+import path from "node:path";
 import type {
   APIRequestContext,
   Browser,
@@ -650,4 +651,40 @@ test("the forum's and the moderators' pages have no serious accessibility violat
   await gotoReady(mod, `/forum/search?q=${encodeURIComponent("keyboard shortcut")}`);
   await expect(mod.locator(".search-hit mark").first()).toBeVisible();
   await expectNoSeriousA11yViolations(mod);
+});
+
+test.describe("after a material change of the privacy policy", () => {
+  // With JavaScript on, the refused post is a 403 answer the browser logs.
+  test.use({
+    allowedConsoleErrors: [
+      /^Failed to load resource: the server responded with a status of 403\b.* @ https?:\/\/[^/]+\/api\/forum\/start-thread$/,
+    ],
+  });
+
+  test("a member may read but not post until they accept it", async ({ page }, testInfo) => {
+    await signedInAdmin(page, testInfo);
+    const category = await createCategory(page, `Held ${testInfo.project.name}`, "Consent first.");
+    const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v3.md");
+    portal(["publish", "--document", "privacy-policy", "--title", "Privacy policy", "--file", policy, "--material"]);
+
+    // Reading still works; posting is refused with what to do.
+    await gotoReady(page, category.path);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(category.name);
+    await gotoReady(page, `/forum/new?category=${category.id}`);
+    await page.getByLabel("Title", { exact: true }).fill("Held back");
+    await page.getByLabel("Your post", { exact: true }).fill("Posted before accepting.");
+    await page.getByRole("button", { name: "Post thread" }).click();
+    await expect(page.getByRole("alert")).toContainText("Our privacy policy changed");
+    await expect(page.getByRole("link", { name: "Held back" })).toHaveCount(0);
+
+    // Accepting from the notice lets the member post again.
+    const notice = page.locator("main p.policy-update");
+    await notice.getByRole("link", { name: /^Read and accept version \d+$/ }).click();
+    await expect(page).toHaveURL("/account/policy");
+    await page.getByRole("button", { name: "I accept this version" }).click();
+    await expect(page).toHaveURL("/account?accepted=policy");
+    await startThread(page, category, "Posted after accepting", "Now it is posted.");
+    await gotoReady(page, category.path);
+    await expect(page.getByRole("link", { name: "Held back" })).toHaveCount(0);
+  });
 });

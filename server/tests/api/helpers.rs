@@ -422,6 +422,21 @@ impl TestApp {
             .collect())
     }
 
+    /// Accepts the privacy policy in force, as the signed-in member (an
+    /// account made with `portal create-admin` has accepted nothing).
+    pub async fn accept_policy(&self) -> Result<(), Box<dyn std::error::Error>> {
+        let document = self
+            .call("documents/current", &[("kind", "privacy_policy")])
+            .await?;
+        let sha = serde_json::from_str::<serde_json::Value>(&document.body)?["sha256"]
+            .as_str()
+            .ok_or("no sha256")?
+            .to_owned();
+        let accepted = self.call("privacy/accept", &[("sha256", &sha)]).await?;
+        assert_eq!(accepted.error(), None, "{accepted:?}");
+        Ok(())
+    }
+
     /// Registers, confirms the address and signs in.
     pub async fn signed_in_member(
         &self,

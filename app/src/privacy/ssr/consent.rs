@@ -1,60 +1,15 @@
-//! Asking again after a material change of the privacy policy: a member
-//! whose newest acceptance is older than the newest material version in
-//! force is asked, on every page, to read and accept the policy in force.
-//! An editorial version carries acceptances over.
+//! Accepting the privacy policy in force after a material change (the
+//! check of who must is `accounts::ssr::policy_hold`).
 
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Query,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use time::OffsetDateTime;
 
 use crate::{
     accounts::ssr::consent,
-    documents::{
-        DocumentKind,
-        ssr::{current_version, document},
-    },
+    documents::{DocumentKind, ssr::current_version},
     error::AppError,
     ssr::db_error,
 };
-
-/// The policy in force, if `account_id` has not accepted it (or an
-/// earlier version since its last material change).
-pub async fn pending_policy<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-    now: OffsetDateTime,
-) -> Result<Option<document::Model>, DbErr> {
-    let kind = DocumentKind::PrivacyPolicy.as_str();
-    let Some(material) = document::Entity::find()
-        .filter(document::Column::Kind.eq(kind))
-        .filter(document::Column::Material.eq(true))
-        .filter(document::Column::EffectiveAt.lte(now))
-        .order_by_desc(document::Column::Version)
-        .one(db)
-        .await?
-    else {
-        return Ok(None);
-    };
-    let policies = Query::select()
-        .column(document::Column::Id)
-        .from(document::Entity)
-        .and_where(document::Column::Kind.eq(kind))
-        .to_owned();
-    let accepted = consent::Entity::find()
-        .filter(consent::Column::AccountId.eq(account_id))
-        .filter(consent::Column::DocumentId.in_subquery(policies))
-        .order_by_desc(consent::Column::DocumentVersion)
-        .limit(1)
-        .one(db)
-        .await?
-        .map_or(0, |row| row.document_version);
-    if accepted >= material.version {
-        return Ok(None);
-    }
-    current_version(db, DocumentKind::PrivacyPolicy, now).await
-}
 
 /// Records that `account_id` accepted the policy in force, whose SHA-256
 /// the page showed them: a version published while they read is refused.

@@ -87,3 +87,66 @@ async fn accepting_needs_a_session() -> TestResult {
     assert_eq!(answer.status, 401, "{answer:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn until_a_member_accepts_a_material_change_they_can_read_but_not_write() -> TestResult {
+    use crate::forum::threads::{
+        NOT_HELD, forum_admin, member, reply, start_thread, try_reply, try_start_thread,
+    };
+    let app = crate::helpers::spawn_app_with(NOT_HELD).await?;
+    let (_boss, general) = forum_admin(&app).await?;
+    let ferris = member(&app, "ferris").await?;
+    let before = start_thread(&ferris, general, "Before", "Written before the change.").await?;
+
+    publish_policy(&app, true, "We now also keep your shoe size.\n").await?;
+    let refused = |answer: &crate::helpers::Answer| {
+        assert_eq!(answer.status, 403, "{answer:?}");
+        assert_eq!(
+            answer.error().map(|error| error.0).as_deref(),
+            Some("policy_not_accepted"),
+            "{answer:?}"
+        );
+    };
+    refused(&try_start_thread(&ferris, general, "After", "Refused.").await?);
+    refused(&try_reply(&ferris, before.thread, "Refused too.").await?);
+    refused(
+        &ferris
+            .call(
+                "forum/report",
+                &[
+                    ("post", &before.post.to_string()),
+                    ("reason", "spam"),
+                    ("note", ""),
+                ],
+            )
+            .await?,
+    );
+    refused(&ferris.call("forum/digest/set", &[("on", "true")]).await?);
+    let edit = ferris
+        .call(
+            "forum/edit",
+            &[("post", &before.post.to_string()), ("body", "Changed.")],
+        )
+        .await?;
+    refused(&edit);
+    assert_eq!(app.count("forum_posts").await?, 1);
+
+    // Reading, withdrawing and seeing one's data stay possible.
+    let thread = ferris.get(&format!("/forum/t/{}", before.thread)).await?;
+    assert_eq!(thread.status(), 200);
+    let off = ferris.call("forum/digest/set", &[("on", "false")]).await?;
+    assert_eq!(off.error(), None, "{off:?}");
+    let data = ferris.call("account/data", &[]).await?;
+    assert_eq!(data.error(), None, "{data:?}");
+    // The page says what to do.
+    let page = ferris.get("/forum").await?.text().await?;
+    assert!(page.contains("Our privacy policy changed"));
+
+    ferris.accept_policy().await?;
+    reply(&ferris, before.thread, "Accepted, and writing again.").await?;
+    start_thread(&ferris, general, "After", "Now it works.").await?;
+    // A member who accepted is never held; nor is a newcomer.
+    let corro = member(&app, "corro").await?;
+    reply(&corro, before.thread, "I registered after the change.").await?;
+    Ok(())
+}

@@ -29,6 +29,7 @@ pub async fn forum_admin(app: &TestApp) -> Result<(TestApp, i64), Box<dyn Error>
     let boss = TestApp::visitor_of(app)?;
     let signed_in = boss.sign_in("boss", PASSWORD).await?;
     assert_eq!(signed_in.error(), None, "{signed_in:?}");
+    boss.accept_policy().await?;
     let general = add_category(&boss, "General").await?;
     Ok((boss, general))
 }

@@ -560,6 +560,7 @@ async fn every_moderation_action_writes_exactly_one_log_row() -> TestResult {
     let boss = TestApp::visitor_of(&app)?;
     let signed_in = boss.sign_in("boss", PASSWORD).await?;
     assert_eq!(signed_in.error(), None, "{signed_in:?}");
+    boss.accept_policy().await?;
     let target = reply(&boss, t.thread, "A reply to act on.").await?;
 
     let answer = moderate_post(&maud, target, "hide").await?;

@@ -55,15 +55,7 @@ async fn a_material_change_asks_members_once_and_an_editorial_one_asks_no_one() 
     );
     assert_eq!(asked(&app).await?, Some(current));
 
-    let document = app
-        .call("documents/current", &[("kind", "privacy_policy")])
-        .await?;
-    let sha = serde_json::from_str::<serde_json::Value>(&document.body)?["sha256"]
-        .as_str()
-        .ok_or("no sha256")?
-        .to_owned();
-    let accepted = app.call("privacy/accept", &[("sha256", &sha)]).await?;
-    assert_eq!(accepted.error(), None, "{accepted:?}");
+    app.accept_policy().await?;
     assert_eq!(asked(&app).await?, None);
     let page = app.get("/forum").await?.text().await?;
     assert!(!page.contains("Our privacy policy changed"));

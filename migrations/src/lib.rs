@@ -33,6 +33,7 @@ mod m20261205_000801_job_closing;
 mod m20261206_001001_public_generation;
 mod m20261207_000101_privacy_requests;
 mod m20261207_000102_privacy_policy_v3;
+mod m20261207_000103_policy_notices;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_001001_public_generation::Migration),
             Box::new(m20261207_000101_privacy_requests::Migration),
             Box::new(m20261207_000102_privacy_policy_v3::Migration),
+            Box::new(m20261207_000103_policy_notices::Migration),
         ]
     }
 }

@@ -294,6 +294,22 @@ const CORE: &[Column] = &[
     not_personal("documents", "material", PUBLISHED),
     not_personal("documents", "requires_address", PUBLISHED),
     not_personal("documents", "created_at", PUBLISHED),
+    not_personal("policy_notices", "document_id", INTERNAL_KEY),
+    not_personal(
+        "policy_notices",
+        "mailed_up_to",
+        "how far through the account numbers a policy's notice mail got; names no one",
+    ),
+    not_personal(
+        "policy_notices",
+        "started_at",
+        "when a policy's notice mail began",
+    ),
+    not_personal(
+        "policy_notices",
+        "finished_at",
+        "when a policy's notice mail ended",
+    ),
     // Accounts.
     not_personal("accounts", "id", INTERNAL_KEY),
     personal(

@@ -4,6 +4,7 @@
 mod consent;
 mod erase;
 mod export;
+pub mod notices;
 mod request_mails;
 mod requests;
 
@@ -26,5 +27,13 @@ pub const FEATURE: Feature = Feature {
         axum::Router::new().route("/account/data.json", axum::routing::get(export::download))
     },
     purge: |state| Box::pin(async move { Ok(requests::counts(&requests::purge(state).await?)) }),
+    periodic: |state| {
+        Box::pin(async move {
+            Ok(vec![(
+                "privacy policy notices queued",
+                notices::send_policy_notices(state).await?,
+            )])
+        })
+    },
     ..Feature::named("privacy")
 };

@@ -142,3 +142,44 @@ async fn until_a_member_accepts_a_material_change_they_can_read_but_not_write() 
     reply(&corro, before.thread, "I registered after the change.").await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_material_change_mails_each_member_who_has_not_accepted_it_once() -> TestResult {
+    use app::privacy::ssr::notices::send_policy_notices;
+    const SUBJECT: &str = "Our privacy policy changed";
+    let app = spawn_app().await?;
+    app.confirmed_member("ferris", "ferris@example.org").await?;
+    app.confirmed_member("corro", "corro@example.org").await?;
+    app.confirmed_member("unsure", "unsure@example.org").await?;
+    app.unconfirm("unsure").await?;
+    // The shipped material version is accepted at registration: no notice.
+    assert_eq!(send_policy_notices(&app.state).await?, 0);
+
+    publish_policy(&app, false, "A clearer sentence.\n").await?;
+    assert_eq!(send_policy_notices(&app.state).await?, 0, "editorial");
+    publish_policy(&app, true, "We now also keep your shoe size.\n").await?;
+    // Corro accepted at once (before the housekeeping came round).
+    let corro = TestApp::visitor_of(&app)?;
+    corro.sign_in("corro", crate::helpers::PASSWORD).await?;
+    corro.accept_policy().await?;
+
+    assert_eq!(send_policy_notices(&app.state).await?, 1);
+    let notices: Vec<_> = app
+        .mails()
+        .await?
+        .into_iter()
+        .filter(|mail| mail.subject == SUBJECT)
+        .collect();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].to, "ferris@example.org");
+    assert!(notices[0].text.contains("/account/policy"));
+    assert!(
+        !notices[0].text.contains("shoe size"),
+        "the mail links, it does not quote"
+    );
+
+    // Once: a later round, or a member registering now, adds nothing.
+    app.confirmed_member("newbie", "newbie@example.org").await?;
+    assert_eq!(send_policy_notices(&app.state).await?, 0);
+    Ok(())
+}

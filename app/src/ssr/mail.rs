@@ -481,6 +481,73 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
         .rows_affected)
 }
 
+/// Deletes the `.eml` files in `folder` addressed to `to` (by its `To:`
+/// header): what is left of a member's mail when their account is erased
+/// and no SMTP server is configured. Returns how many went.
+pub fn forget_files(folder: &Path, to: &crate::email::Email) -> std::io::Result<u64> {
+    let wanted = to.key();
+    let mut deleted = 0;
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|extension| extension != "eml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        if recipients(&text).any(|address| {
+            crate::email::Email::parse(address).is_ok_and(|email| email.key() == wanted)
+        }) {
+            std::fs::remove_file(&path)?;
+            deleted += 1;
+        }
+    }
+    Ok(deleted)
+}
+
+/// The addresses of a message's `To:` header (folded lines included).
+fn recipients(message: &str) -> impl Iterator<Item = &str> {
+    let headers = message
+        .split("\r\n\r\n")
+        .next()
+        .unwrap_or_default()
+        .split("\n\n")
+        .next()
+        .unwrap_or_default();
+    let mut to = Vec::new();
+    let mut in_to = false;
+    for line in headers.lines() {
+        let line = line.trim_end_matches('\r');
+        if line.starts_with([' ', '\t']) {
+            if in_to {
+                to.push(line);
+            }
+        } else if let Some(value) = line
+            .get(..3)
+            .filter(|name| name.eq_ignore_ascii_case("to:"))
+            .map(|_| &line[3..])
+        {
+            in_to = true;
+            to.push(value);
+        } else {
+            in_to = false;
+        }
+    }
+    to.into_iter()
+        .flat_map(|part| part.split(','))
+        .map(|address| {
+            let address = address.trim();
+            match (address.rfind('<'), address.rfind('>')) {
+                (Some(start), Some(end)) if start < end => &address[start + 1..end],
+                _ => address,
+            }
+        })
+        .filter(|address| !address.is_empty())
+}
+
 /// Deletes `.eml` files in `folder` written more than a week before `now`.
 pub fn purge_files(folder: &Path, now: OffsetDateTime) -> std::io::Result<u64> {
     let mut deleted = 0;
@@ -501,4 +568,26 @@ pub fn purge_files(folder: &Path, now: OffsetDateTime) -> std::io::Result<u64> {
         }
     }
     Ok(deleted)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::recipients;
+
+    #[test]
+    fn the_to_header_gives_every_address_folded_or_named() {
+        let message = "From: Portal <noreply@example.org>\r\n\
+                       To: \"Ferris, the crab\" <Ferris@Example.org>,\r\n \
+                       corro@example.org\r\n\
+                       Subject: To: nobody@example.org\r\n\
+                       \r\n\
+                       To: body@example.org\r\n";
+        let found: Vec<&str> = recipients(message).collect();
+        // A comma inside a quoted name splits it; that piece is no address,
+        // and never matches one.
+        assert_eq!(
+            found,
+            ["\"Ferris", "Ferris@Example.org", "corro@example.org"]
+        );
+    }
 }

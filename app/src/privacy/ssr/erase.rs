@@ -75,6 +75,15 @@ pub async fn erase_account(
         }
         erased.push((owned.table, done.rows_affected()));
     }
+    // Without SMTP, mail already sent lies in the mail folder as files;
+    // gone before the last mail is queued, so that it stays.
+    if let (Some(folder), Ok(to)) = (state.mail_folder.clone(), Email::parse(&member.email)) {
+        match tokio::task::spawn_blocking(move || mail::forget_files(&folder, &to)).await {
+            Ok(Ok(files)) => erased.push(("mail files", files)),
+            Ok(Err(error)) => tracing::warn!(%error, "erasing a member's mail files failed"),
+            Err(error) => tracing::warn!(%error, "erasing a member's mail files failed"),
+        }
+    }
     let unsent = mail::forget_unsent(&txn, &member.email)
         .await
         .map_err(|error| db_error("erasing unsent mail", error))?;

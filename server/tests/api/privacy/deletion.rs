@@ -197,3 +197,65 @@ async fn an_account_without_password_but_with_a_second_factor_is_deleted_with_a_
     assert!(!exists(&app, "ferris").await?);
     Ok(())
 }
+
+/// The text of every `.eml` file in `folder`.
+fn mail_files(folder: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn erasing_an_account_deletes_its_mail_files_but_the_last_mail() -> TestResult {
+    use app::ssr::mail::{Transport, Worker};
+    let app = spawn_app().await?;
+    let folder = app.state.mail_folder.clone().ok_or("no mail folder")?;
+    let worker = Worker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        Transport::new(None, &folder.display().to_string())?,
+        "Portal <noreply@example.org>",
+    )?;
+    app.confirmed_member("corro", "corro@example.org").await?;
+    app.signed_in_member("ferris", "Ferris@Example.org").await?;
+    worker.deliver_due().await?;
+    let about = |files: &[String], address: &str| {
+        files
+            .iter()
+            .filter(|text| text.to_lowercase().contains(address))
+            .count()
+    };
+    let files = mail_files(&folder);
+    assert_eq!(about(&files, "ferris@example.org"), 1, "the confirmation");
+    assert_eq!(about(&files, "corro@example.org"), 1);
+
+    let deleted = app
+        .call(
+            "account/delete",
+            &[
+                ("confirm", "ferris"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await?;
+    assert_eq!(deleted.error(), None, "{deleted:?}");
+    let files = mail_files(&folder);
+    assert_eq!(about(&files, "ferris@example.org"), 0, "{files:?}");
+    assert_eq!(about(&files, "corro@example.org"), 1, "others' mail stays");
+
+    // The last mail is delivered afterwards, and stays for the member.
+    worker.deliver_due().await?;
+    let files = mail_files(&folder);
+    assert_eq!(about(&files, "ferris@example.org"), 1);
+    assert!(
+        files
+            .iter()
+            .any(|text| text.contains("Your account was deleted"))
+    );
+    Ok(())
+}

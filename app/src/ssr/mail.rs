@@ -487,16 +487,7 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
 pub fn forget_files(folder: &Path, to: &crate::email::Email) -> std::io::Result<u64> {
     let wanted = to.key();
     let mut deleted = 0;
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(error) => return Err(error),
-    };
-    for entry in entries {
-        let path = entry?.path();
-        if path.extension().is_none_or(|extension| extension != "eml") {
-            continue;
-        }
+    for path in eml_files(folder)? {
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         if recipients(&text).any(|address| {
             crate::email::Email::parse(address).is_ok_and(|email| email.key() == wanted)
@@ -548,19 +539,27 @@ fn recipients(message: &str) -> impl Iterator<Item = &str> {
         .filter(|address| !address.is_empty())
 }
 
+/// The `.eml` files in `folder` (none if it does not exist).
+fn eml_files(folder: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let entries = match std::fs::read_dir(folder) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => return Err(error),
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_some_and(|extension| extension == "eml") {
+            files.push(path);
+        }
+    }
+    Ok(files)
+}
+
 /// Deletes `.eml` files in `folder` written more than a week before `now`.
 pub fn purge_files(folder: &Path, now: OffsetDateTime) -> std::io::Result<u64> {
     let mut deleted = 0;
-    let entries = match std::fs::read_dir(folder) {
-        Ok(entries) => entries,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(0),
-        Err(error) => return Err(error),
-    };
-    for entry in entries {
-        let path = entry?.path();
-        if path.extension().is_none_or(|extension| extension != "eml") {
-            continue;
-        }
+    for path in eml_files(folder)? {
         let written = OffsetDateTime::from(std::fs::metadata(&path)?.modified()?);
         if written < now - KEEP_SENT {
             std::fs::remove_file(&path)?;

@@ -34,6 +34,7 @@ mod m20261206_001001_public_generation;
 mod m20261207_000101_privacy_requests;
 mod m20261207_000102_privacy_policy_v3;
 mod m20261207_000103_policy_notices;
+mod m20261207_000104_retired_usernames;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000101_privacy_requests::Migration),
             Box::new(m20261207_000102_privacy_policy_v3::Migration),
             Box::new(m20261207_000103_policy_notices::Migration),
+            Box::new(m20261207_000104_retired_usernames::Migration),
         ]
     }
 }

@@ -36,6 +36,7 @@ pub async fn register(
             &state.db,
             &state.clock,
             &state.limiter,
+            &state.server_key,
             &state.site.base_url,
             input,
         )

@@ -49,6 +49,7 @@ pub async fn finish_sign_up(
         &state.db,
         &state.clock,
         &state.limiter,
+        &state.server_key,
         &state.site.base_url,
         token.as_deref(),
         input,

@@ -81,7 +81,14 @@ pub async fn change_username(username: String) -> Result<(), AppError> {
 
     let state = AppState::from_context()?;
     let me = crate::accounts::ssr::auth::require_user().await?;
-    super::ssr::change_username(&state.db, state.clock.now(), me.user.id, &username).await?;
+    super::ssr::change_username(
+        &state.db,
+        &state.server_key,
+        state.clock.now(),
+        me.user.id,
+        &username,
+    )
+    .await?;
     leptos_axum::redirect("/account?changed=username");
     Ok(())
 }

@@ -35,7 +35,7 @@ pub use providers::{ProviderConfig, ProviderKind, Providers};
 pub use register::{NewMember, confirm_email, register, resend_confirmation};
 pub use sign_in::{SignIn, SignedIn, complete_sign_in, purge_pending, sign_in};
 pub use unconfirmed::purge as purge_unconfirmed;
-pub use username_change::{CHANGE_EVERY, RESERVED_FOR, change_username};
+pub use username_change::{CHANGE_EVERY, RESERVED_FOR, change_username, retire as retire_username};
 
 use crate::ssr::{
     AppState,
@@ -72,6 +72,10 @@ fn purge(state: &AppState) -> Task<'_, Counts> {
             (
                 "username reservations ended",
                 username_change::purge(&state.db, now).await?,
+            ),
+            (
+                "retired usernames released",
+                username_change::purge_retired(&state.db, now).await?,
             ),
         ])
     })

@@ -427,6 +427,23 @@ const CORE: &[Column] = &[
         "when the reservation ends",
     ),
     personal(
+        "retired_usernames",
+        "key_hash",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Your username, after you delete your account (keyed hash)",
+            purpose: "Keeps anyone else from taking your name at once, so that links and mentions of it do not lead to an impostor. Only a keyed hash is kept, never the name.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::DaysAfter(90, "you delete your account"),
+        },
+    ),
+    not_personal(
+        "retired_usernames",
+        "retired_until",
+        "when the name may be taken again",
+    ),
+    personal(
         "accounts",
         "created_at",
         Personal {

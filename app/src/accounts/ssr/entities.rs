@@ -140,6 +140,25 @@ pub mod username_reservation {
     impl ActiveModelBehavior for ActiveModel {}
 }
 
+pub mod retired_username {
+    use sea_orm::entity::prelude::*;
+
+    /// The username of a deleted account, as a keyed hash, kept from
+    /// anyone else for a while.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "retired_usernames")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key_hash: String,
+        pub retired_until: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod second_factor {
     use sea_orm::entity::prelude::*;
 

@@ -142,10 +142,15 @@ pub struct NewIdentityMember {
 /// Creates an account for a new identity and signs it in. A verified
 /// address from the provider is taken as verified; one typed here is
 /// confirmed by mail as at registration.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the services a sign-up uses, each once"
+)]
 pub async fn finish_sign_up(
     db: &DatabaseConnection,
     clock: &Clock,
     limiter: &Limiter,
+    server_key: &crate::ssr::server_key::ServerKey,
     base_url: &str,
     token: Option<&str>,
     input: NewIdentityMember,
@@ -185,7 +190,8 @@ pub async fn finish_sign_up(
             .is_some();
         let held = field == "username"
             && (find_hold(&txn, &key_of_username, now).await?.is_some()
-                || super::username_change::reserved(&txn, &key_of_username, now, None).await?);
+                || super::username_change::reserved(&txn, server_key, &key_of_username, now, None)
+                    .await?);
         if (taken || held) && field == "username" {
             return Err(AccountError::Taken);
         }

@@ -49,6 +49,7 @@ pub async fn register(
     db: &DatabaseConnection,
     clock: &Clock,
     limiter: &Limiter,
+    server_key: &crate::ssr::server_key::ServerKey,
     base_url: &str,
     input: NewMember,
 ) -> Result<(), AccountError> {
@@ -80,7 +81,7 @@ pub async fn register(
         || unconfirmed::find_hold(&txn, &username.key(), now)
             .await?
             .is_some()
-        || super::username_change::reserved(&txn, &username.key(), now, None).await?
+        || super::username_change::reserved(&txn, server_key, &username.key(), now, None).await?
     {
         return Err(AccountError::Taken);
     }

@@ -1,7 +1,8 @@
 //! Changing the username: once every 30 days, with the same rules as at
 //! registration. The name left behind stays reserved for its former owner
 //! for 90 days, so that links and mentions of it do not lead to an
-//! impostor; they may take it back in that time.
+//! impostor; they may take it back in that time. The name of a deleted
+//! account stays retired for as long, kept only as a keyed hash.
 
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait,
@@ -11,19 +12,30 @@ use time::{Duration, OffsetDateTime};
 
 use super::{
     AccountError,
-    entities::{account, username_reservation},
+    entities::{account, retired_username, username_reservation},
     unconfirmed,
 };
-use crate::accounts::Username;
+use crate::{accounts::Username, ssr::server_key::ServerKey};
 
 /// How often a member may choose a new username.
 pub const CHANGE_EVERY: Duration = Duration::days(30);
 /// How long a name left behind stays reserved for its former owner.
 pub const RESERVED_FOR: Duration = Duration::days(90);
 
-/// Whether `key` is reserved for a member other than `except`.
+/// The keyed hash a retired username is kept as.
+fn retired_hash(server_key: &ServerKey, key: &str) -> String {
+    hex::encode(
+        server_key
+            .derive("retired-usernames")
+            .mac(&[key.as_bytes()]),
+    )
+}
+
+/// Whether `key` is reserved for a member other than `except`, or retired
+/// with a deleted account.
 pub(super) async fn reserved<C: ConnectionTrait>(
     db: &C,
+    server_key: &ServerKey,
     key: &str,
     now: OffsetDateTime,
     except: Option<i64>,
@@ -33,7 +45,53 @@ pub(super) async fn reserved<C: ConnectionTrait>(
         .one(db)
         .await
         .map_err(AccountError::db("checking reserved usernames"))?;
-    Ok(found.is_some_and(|row| Some(row.account_id) != except))
+    if found.is_some_and(|row| Some(row.account_id) != except) {
+        return Ok(true);
+    }
+    Ok(
+        retired_username::Entity::find_by_id(retired_hash(server_key, key))
+            .filter(retired_username::Column::RetiredUntil.gt(now))
+            .one(db)
+            .await
+            .map_err(AccountError::db("checking retired usernames"))?
+            .is_some(),
+    )
+}
+
+/// Retires the username of account `account_id`, which is being deleted,
+/// and the names it left within the last 90 days: nobody may take them for
+/// [`RESERVED_FOR`]. Run in the erasure's transaction, before its rows go.
+pub async fn retire<C: ConnectionTrait>(
+    db: &C,
+    server_key: &ServerKey,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let mut keys: Vec<String> = username_reservation::Entity::find()
+        .filter(username_reservation::Column::AccountId.eq(account_id))
+        .filter(username_reservation::Column::ReservedUntil.gt(now))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.username_key)
+        .collect();
+    if let Some(account) = account::Entity::find_by_id(account_id).one(db).await? {
+        keys.push(account.username_key);
+    }
+    for key in keys {
+        retired_username::Entity::insert(retired_username::ActiveModel {
+            key_hash: Set(retired_hash(server_key, &key)),
+            retired_until: Set(now + RESERVED_FOR),
+        })
+        .on_conflict(
+            OnConflict::column(retired_username::Column::KeyHash)
+                .update_column(retired_username::Column::RetiredUntil)
+                .to_owned(),
+        )
+        .exec(db)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Gives account `account_id` the username `new`. Refused within 30 days
@@ -41,6 +99,7 @@ pub(super) async fn reserved<C: ConnectionTrait>(
 /// else.
 pub async fn change_username(
     db: &DatabaseConnection,
+    server_key: &ServerKey,
     now: OffsetDateTime,
     account_id: i64,
     new: &str,
@@ -81,7 +140,7 @@ pub async fn change_username(
             .is_some();
         if taken
             || unconfirmed::find_hold(&txn, &key, now).await?.is_some()
-            || reserved(&txn, &key, now, Some(account.id)).await?
+            || reserved(&txn, server_key, &key, now, Some(account.id)).await?
         {
             return Err(AccountError::Taken);
         }
@@ -140,6 +199,15 @@ async fn reserve<C: ConnectionTrait>(
 }
 
 /// Deletes reservations that have run out.
+/// Releases retired usernames whose time is over.
+pub async fn purge_retired<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
+    Ok(retired_username::Entity::delete_many()
+        .filter(retired_username::Column::RetiredUntil.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
     Ok(username_reservation::Entity::delete_many()
         .filter(username_reservation::Column::ReservedUntil.lte(now))

@@ -168,6 +168,10 @@ pub const OWNED: &[Owned] = &[
 /// and why they are neither exported nor erased with an account.
 pub const NOT_ONE_MEMBERS: &[(&str, &str)] = &[
     (
+        "retired_usernames",
+        "keyed hashes of deleted accounts' usernames, which lead to no account and cannot be read back",
+    ),
+    (
         "mail_outbox",
         "mail waiting to be sent, erased once it is; unsent mail to a deleted account's address is erased with it",
     ),

@@ -55,6 +55,9 @@ pub async fn erase_account(
             "You are the only administrator. Make another member an administrator first, so that the site is not left without one.",
         ));
     }
+    crate::accounts::ssr::retire_username(&txn, &state.server_key, member.id, state.clock.now())
+        .await
+        .map_err(|error| db_error("retiring the username", error))?;
     let mut erased = Counts::new();
     for owned in OWNED.iter().rev() {
         if owned.on_erase != OnErase::Delete {

@@ -49,6 +49,21 @@ async fn proof(app: &TestApp) -> Result<String, Box<dyn std::error::Error>> {
 
 const SUBJECT: &str = "Confirm the deletion of your account";
 
+/// Deletes the signed-in member ferris's account with the password.
+async fn delete_ferris(app: &TestApp) -> TestResult {
+    let deleted = app
+        .call(
+            "account/delete",
+            &[
+                ("confirm", "ferris"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await?;
+    assert_eq!(deleted.error(), None, "{deleted:?}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn an_account_without_password_or_second_factor_is_deleted_only_by_the_mailed_link()
 -> TestResult {
@@ -234,16 +249,7 @@ async fn erasing_an_account_deletes_its_mail_files_but_the_last_mail() -> TestRe
     assert_eq!(about(&files, "ferris@example.org"), 1, "the confirmation");
     assert_eq!(about(&files, "corro@example.org"), 1);
 
-    let deleted = app
-        .call(
-            "account/delete",
-            &[
-                ("confirm", "ferris"),
-                ("password", crate::helpers::PASSWORD),
-            ],
-        )
-        .await?;
-    assert_eq!(deleted.error(), None, "{deleted:?}");
+    delete_ferris(&app).await?;
     let files = mail_files(&folder);
     assert_eq!(about(&files, "ferris@example.org"), 0, "{files:?}");
     assert_eq!(about(&files, "corro@example.org"), 1, "others' mail stays");
@@ -257,5 +263,53 @@ async fn erasing_an_account_deletes_its_mail_files_but_the_last_mail() -> TestRe
             .iter()
             .any(|text| text.contains("Your account was deleted"))
     );
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_deleted_members_names_stay_retired_for_90_days_as_keyed_hashes_only() -> TestResult {
+    use super::retention::purged;
+    let app = spawn_app().await?;
+    app.signed_in_member("crabby", "ferris@example.org").await?;
+    let renamed = app
+        .call("account/change-username", &[("username", "ferris")])
+        .await?;
+    assert_eq!(renamed.error(), None, "{renamed:?}");
+    delete_ferris(&app).await?;
+
+    // Neither the name nor the one it left can be taken by someone else.
+    let impostor = TestApp::visitor_of(&app)?;
+    for name in ["ferris", "Ferris", "crabby"] {
+        let taken = impostor
+            .register(name, &format!("{}@example.net", name.to_lowercase()))
+            .await?;
+        assert_eq!(
+            taken.error(),
+            Some(("invalid".into(), Some("username".into()))),
+            "{name}: {taken:?}"
+        );
+    }
+    // Only keyed hashes are kept.
+    use sea_orm::{ConnectionTrait, Statement};
+    let rows = app
+        .db
+        .query_all_raw(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT key_hash FROM retired_usernames",
+        ))
+        .await?;
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        let hash: String = row.try_get_by_index(0)?;
+        assert_eq!(hash.len(), 64);
+        assert!(!hash.contains("ferris") && !hash.contains("crabby"));
+    }
+
+    app.clock.advance(Duration::days(89));
+    assert_eq!(purged(&app, "retired usernames released").await?, 0);
+    app.clock.advance(Duration::days(2));
+    assert_eq!(purged(&app, "retired usernames released").await?, 2);
+    let now_free = impostor.register("ferris", "new@example.net").await?;
+    assert_eq!(now_free.error(), None, "{now_free:?}");
     Ok(())
 }

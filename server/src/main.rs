@@ -84,6 +84,17 @@ enum Command {
         #[arg(long)]
         username: String,
     },
+    /// Find the contributor agreements of deleted accounts that were
+    /// signed with this contact address or GitHub login. Such a record
+    /// keeps only a keyed hash of both, so it is found only by the exact
+    /// address or login; it shows which text was signed, when, and when it
+    /// ended.
+    ClaRecord {
+        #[arg(long)]
+        email: Option<String>,
+        #[arg(long)]
+        github: Option<String>,
+    },
     /// Queue the forum digests that are due now, then exit. The server
     /// also does this in the background every ten minutes; a running
     /// server's mail worker delivers them.
@@ -196,6 +207,9 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         Command::Purge => purge(config).await,
         Command::DeleteAccount { username } => delete_account(config, &username).await,
         Command::SendDigests => send_digests(config).await,
+        Command::ClaRecord { email, github } => {
+            cla_record(config, email.as_deref(), github.as_deref()).await
+        }
         Command::BenchCeiling { port, file } => server::bench_ceiling::serve(port, &file).await,
         Command::Seed {
             posts,
@@ -329,6 +343,45 @@ async fn delete_account(config: &Config, username: &str) -> anyhow::Result<()> {
         "Deleted the account {username}; erased {}. A last mail to its address is queued.",
         app::features::summary(&erased)
     ));
+    Ok(())
+}
+
+async fn cla_record(
+    config: &Config,
+    email: Option<&str>,
+    github: Option<&str>,
+) -> anyhow::Result<()> {
+    if email.is_none() && github.is_none() {
+        anyhow::bail!("Give --email, --github or both.");
+    }
+    let db = connect(config).await?;
+    let state = app_state(config, db, Clock::system()).await?;
+    let records = app::cla::ssr::erased_records(&state.db, &state.server_key, email, github)
+        .await
+        .context("finding erased agreements")?;
+    if records.is_empty() {
+        say("No agreement of a deleted account matches.");
+    }
+    let date = |at: time::OffsetDateTime| at.date().to_string();
+    for record in records {
+        let company = record
+            .company
+            .map(|company| format!(" for {company}"))
+            .unwrap_or_default();
+        let ended = record
+            .ended_at
+            .map(|at| format!(", ended {}", date(at)))
+            .unwrap_or_default();
+        say(&format!(
+            "#{} {} agreement{company}, version {} (SHA-256 {}), signed {}{ended}; matches the {}",
+            record.id,
+            record.kind,
+            record.version,
+            record.sha256,
+            date(record.signed_at),
+            record.matched.join(" and "),
+        ));
+    }
     Ok(())
 }
 

@@ -127,7 +127,13 @@ fn SignatureTable(rows: Vec<SignatureRow>) -> impl IntoView {
                 <tr>
                     <td>{row.id.0}</td>
                     <td>{row.kind}</td>
-                    <th scope="row">{row.full_name}</th>
+                    <th scope="row">
+                        {if row.full_name.is_empty() {
+                            "(erased with the account)".to_owned()
+                        } else {
+                            row.full_name
+                        }}
+                    </th>
                     <td>{row.company.unwrap_or_default()}</td>
                     <td>{row.email}</td>
                     <td>{row.github_login.unwrap_or_default()}</td>

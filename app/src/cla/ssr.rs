@@ -11,6 +11,7 @@ mod entities;
 pub mod limits;
 mod mails;
 mod overview;
+mod records;
 mod signing;
 mod webhook;
 
@@ -22,6 +23,7 @@ pub use coverage::{is_current, status};
 pub use download::receipt_download;
 pub use entities::*;
 pub use overview::overview;
+pub use records::{ErasedRecord, erased_records};
 pub use signing::{Company, Origin, Signing, receipt, revoke, sign};
 pub use webhook::{WebhookSettings, github_webhook};
 

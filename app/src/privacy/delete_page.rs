@@ -7,10 +7,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{
-    DeleteAccount, DeleteAccountByLink, deletion_proof,
-    manifest::{OWNED, OnErase},
-};
+use super::{DeleteAccount, DeleteAccountByLink, deletion_proof, manifest::OWNED};
 use crate::{
     accounts::{DeletionProof, whoami},
     error::AppError,
@@ -49,10 +46,7 @@ fn what_stays() -> Vec<&'static str> {
     let mut seen = BTreeSet::new();
     OWNED
         .iter()
-        .filter_map(|owned| match owned.on_erase {
-            OnErase::Keep(why) => Some(why),
-            OnErase::Delete => None,
-        })
+        .filter_map(|owned| owned.on_erase.why_kept())
         .filter(|why| seen.insert(*why))
         .collect()
 }

@@ -12,7 +12,7 @@
 use std::fmt;
 
 pub use files::{FILES, StoredFile};
-pub use owners::{NOT_ONE_MEMBERS, OWNED, OnErase, Owned, Rows, owner_of};
+pub use owners::{NOT_ONE_MEMBERS, OWNED, OnErase, Owned, Reduce, Rows, owner_of};
 
 mod cla;
 mod files;
@@ -94,6 +94,9 @@ pub enum Retention {
     ConfiguredDaysAfter(u32, &'static str),
     /// As long as the project exists (legal records such as signed CLAs).
     LifeOfProject,
+    /// For the life of the project, but only as a keyed hash once the
+    /// account is deleted: enough to match a claim, not to read back.
+    HashedAfterAccountDeleted,
     /// Until you sign out or the session expires (at most 30 days).
     SessionEnd,
     /// Moments only; the text says how long.
@@ -114,6 +117,9 @@ impl fmt::Display for Retention {
                 write!(f, "{days} days after {event}")
             }
             Self::LifeOfProject => f.write_str("for the life of the project"),
+            Self::HashedAfterAccountDeleted => f.write_str(
+                "for the life of the project; once you delete your account, only as a keyed hash that cannot be read back",
+            ),
             Self::Brief(text) => f.write_str(text),
             Self::KeptAnonymised => f.write_str(
                 "while the forum exists; if you delete your account, your posts stay without your name",

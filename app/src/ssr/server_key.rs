@@ -26,6 +26,8 @@ const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
 /// Marks a sealed value (and its format) in a text column.
 pub const SEALED_PREFIX: &str = "v1.";
+/// Marks an erased value kept as a keyed hash (71 characters in all).
+pub const ERASED_PREFIX: &str = "erased:";
 
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -147,6 +149,20 @@ impl ServerKey {
         let _ = metadata;
         let text = std::fs::read_to_string(path).map_err(|e| KeyError::File(name(), e))?;
         Self::parse(&text)
+    }
+
+    /// What a value of `table.column` is kept as once its owner's account
+    /// is erased but the record must stay provable (a signed agreement):
+    /// `erased:` and a keyed hash. The same value always gives the same
+    /// text under one server key, so a value someone gives later can be
+    /// matched; the text cannot be turned back into the value.
+    pub fn erased_value(&self, table: &str, column: &str, value: &str) -> String {
+        let mac = self.derive("erased-values").mac(&[
+            table.as_bytes(),
+            column.as_bytes(),
+            value.as_bytes(),
+        ]);
+        format!("{ERASED_PREFIX}{}", hex::encode(mac))
     }
 
     /// The sub-key for one purpose, e.g. `"totp"` or `"rate-limit"`.

@@ -405,6 +405,19 @@ impl TestApp {
             .map(str::to_owned))
     }
 
+    /// A mail worker that delivers into this server's mail folder, as the
+    /// server does without SMTP.
+    pub fn mail_folder_worker(&self) -> Result<app::ssr::mail::Worker, Box<dyn std::error::Error>> {
+        use app::ssr::mail::{Transport, Worker};
+        let folder = self.state.mail_folder.clone().ok_or("no mail folder")?;
+        Ok(Worker::new(
+            self.db.clone(),
+            self.clock.clone(),
+            Transport::new(None, &folder.display().to_string())?,
+            "Portal <noreply@example.org>",
+        )?)
+    }
+
     /// Every mail in the outbox, oldest first.
     pub async fn mails(&self) -> Result<Vec<QueuedMail>, sea_orm::DbErr> {
         use app::ssr::mail::outbox;

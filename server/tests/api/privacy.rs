@@ -2,6 +2,7 @@
 
 pub mod centre;
 pub mod deletion;
+pub mod erasure;
 pub mod manifest;
 pub mod requests;
 pub mod retention;

@@ -1,12 +1,15 @@
 //! The contributor agreement's columns. A signature is a legal record,
-//! kept for the life of the project; the optional postal address and GitHub
-//! login may be erased when the account is deleted, the record stays.
+//! kept for the life of the project; when the account is deleted, what
+//! identifies the signer is erased or kept only as a keyed hash (see
+//! `AGREEMENT_RECORD` in `owners.rs`), and the record stays.
 
 use super::{Audience, Column, Feature, INTERNAL_KEY, Personal, Retention, not_personal, personal};
 
 const TABLE: &str = "cla_signatures";
 const READERS: &[Audience] = &[Audience::Owner, Audience::Admins];
 const RECORD: Retention = Retention::LifeOfProject;
+/// What identifies the signer goes with the account; the record stays.
+const SIGNER: Retention = Retention::UntilAccountDeleted;
 
 const fn field(
     column: &'static str,
@@ -120,14 +123,14 @@ pub const COLUMNS: &[Column] = &[
     not_personal(TABLE, "kind", "individual or corporate agreement"),
     not_personal(TABLE, "version", "the version signed"),
     not_personal(TABLE, "sha256", "fingerprint of the text signed"),
-    field("full_name", "Full legal name", WHO, true, READERS, RECORD),
+    field("full_name", "Full legal name", WHO, true, READERS, SIGNER),
     field(
         "email",
         "Contact email address",
         CONTACT,
         true,
         READERS,
-        RECORD,
+        SIGNER,
     ),
     field(
         "email_key",
@@ -135,7 +138,7 @@ pub const COLUMNS: &[Column] = &[
         FINDS,
         true,
         &[Audience::NoOne],
-        RECORD,
+        Retention::HashedAfterAccountDeleted,
     ),
     field(
         "postal_address",
@@ -159,7 +162,7 @@ pub const COLUMNS: &[Column] = &[
         FINDS,
         false,
         &[Audience::NoOne],
-        Retention::UntilAccountDeleted,
+        Retention::HashedAfterAccountDeleted,
     ),
     field(
         "company_name",
@@ -183,7 +186,7 @@ pub const COLUMNS: &[Column] = &[
         "Your signature: the name you typed to sign.",
         true,
         READERS,
-        RECORD,
+        SIGNER,
     ),
     field(
         "signed_at",
@@ -215,6 +218,6 @@ pub const COLUMNS: &[Column] = &[
         "Explains the revocation on the record.",
         false,
         READERS,
-        RECORD,
+        SIGNER,
     ),
 ];

@@ -28,6 +28,36 @@ pub enum OnErase {
     /// The rows stay, no longer linked to the account; the text says why,
     /// for the deletion page.
     Keep(&'static str),
+    /// The rows stay as a record with less in them: each listed column is
+    /// changed as it says, and the rest of the row is what the record
+    /// keeps. The text says why, for the deletion page.
+    Reduce {
+        why: &'static str,
+        columns: &'static [(&'static str, Reduce)],
+    },
+}
+
+impl OnErase {
+    /// Why the rows stay, when they do.
+    pub fn why_kept(&self) -> Option<&'static str> {
+        match self {
+            Self::Delete => None,
+            Self::Keep(why) | Self::Reduce { why, .. } => Some(why),
+        }
+    }
+}
+
+/// What erasing an account does to one column of a row that stays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reduce {
+    /// Emptied: NULL, or the empty text where the column is required.
+    Empty,
+    /// Replaced by a keyed hash of its value, which cannot be read back
+    /// but proves a value someone gives later (`portal cla-record`).
+    KeyedHash,
+    /// Set to the time of the erasure where it is empty, on the rows whose
+    /// column `.0` holds `.1`: an agreement that ends with the account.
+    EndWhere(&'static str, &'static str),
 }
 
 /// The rows of one table that are about a member.
@@ -61,9 +91,28 @@ const fn through(column: &'static str, parent: &'static str) -> Rows {
 
 const POSTS_STAY: OnErase =
     OnErase::Keep("Your posts stay in their threads, shown without your name.");
-const AGREEMENTS_STAY: OnErase = OnErase::Keep(
-    "Signed contributor agreements are legal records of the project and stay, no longer linked to an account.",
+const COMPANY_LISTS_STAY: OnErase = OnErase::Keep(
+    "The list of contributors a company's agreement covers stays with the company's agreement.",
 );
+/// A signed agreement is the project's legal record of a licence: it
+/// keeps what proves the grant (which text, when, for which company) and a
+/// keyed hash of the address and login to match a claim against; the
+/// signer's name, address and words go. An individual agreement ends with
+/// the account; a company's goes on without the person who signed it.
+const AGREEMENT_RECORD: OnErase = OnErase::Reduce {
+    why: "Signed contributor agreements stay as the project's legal record with only the agreement's version and fingerprint, the time, the company (if any) and a keyed hash of your address and GitHub login; your name, postal address and typed signature are erased, and an individual agreement stops covering new contributions.",
+    columns: &[
+        ("full_name", Reduce::Empty),
+        ("email", Reduce::Empty),
+        ("email_key", Reduce::KeyedHash),
+        ("postal_address", Reduce::Empty),
+        ("github_login", Reduce::Empty),
+        ("github_login_key", Reduce::KeyedHash),
+        ("signature", Reduce::Empty),
+        ("revoked_at", Reduce::EndWhere("kind", "individual")),
+        ("revocation_reason", Reduce::Empty),
+    ],
+};
 const APPLICATIONS_STAY: OnErase = OnErase::Keep(
     "Job applications are not part of the account: withdraw one from its page, or it is erased after the decision as the policy says.",
 );
@@ -113,12 +162,12 @@ pub const OWNED: &[Owned] = &[
     owned(
         "cla_signatures",
         Rows::Account("account_id"),
-        AGREEMENTS_STAY,
+        AGREEMENT_RECORD,
     ),
     owned(
         "cla_covered_contributors",
         through("signature_id", "cla_signatures"),
-        AGREEMENTS_STAY,
+        COMPANY_LISTS_STAY,
     ),
     owned(
         "job_applications",
@@ -203,7 +252,47 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::privacy::manifest::{lookup, personal_fields};
+    use crate::privacy::manifest::{Retention, lookup, personal_fields};
+
+    #[test]
+    fn a_reduced_record_empties_what_goes_with_the_account_and_keeps_the_rest() {
+        for owned in OWNED {
+            let columns = match owned.on_erase {
+                OnErase::Reduce { columns, .. } => columns,
+                _ => &[],
+            };
+            for (column, _) in columns {
+                assert!(
+                    lookup(owned.table, column).is_some(),
+                    "{}.{column} is not in the manifest",
+                    owned.table
+                );
+            }
+            let fields = personal_fields().filter(|(entry, _)| entry.table == owned.table);
+            for (entry, field) in fields {
+                let how = columns
+                    .iter()
+                    .find(|(column, _)| *column == entry.column)
+                    .map(|(_, how)| *how);
+                let reduced = !columns.is_empty();
+                let column = format!("{}.{}", entry.table, entry.column);
+                match field.retention {
+                    Retention::UntilAccountDeleted | Retention::UntilChangedOrAccountDeleted
+                        if reduced =>
+                    {
+                        assert_eq!(how, Some(Reduce::Empty), "{column} goes with the account");
+                    }
+                    Retention::HashedAfterAccountDeleted => {
+                        assert_eq!(how, Some(Reduce::KeyedHash), "{column} is hashed");
+                    }
+                    _ => assert!(
+                        matches!(how, None | Some(Reduce::EndWhere(..))),
+                        "{column} is kept, so the erasure must not empty it"
+                    ),
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_table_with_personal_fields_says_whose_rows_are_whose() {

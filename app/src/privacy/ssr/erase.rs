@@ -4,14 +4,14 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
-    sea_query::{Alias, Query},
+    sea_query::{Alias, Expr, ExprTrait, Query, SimpleExpr},
 };
 
 use super::export::{Member, rows_of};
 use crate::{
     accounts::{Email, Role, ssr::account_role},
     error::AppError,
-    privacy::manifest::{OWNED, OnErase},
+    privacy::manifest::{Class, OWNED, OnErase, Owned, Reduce, lookup},
     ssr::{
         AppState, db_error,
         feature::Counts,
@@ -59,6 +59,15 @@ pub async fn erase_account(
         .await
         .map_err(|error| db_error("retiring the username", error))?;
     let mut erased = Counts::new();
+    // Records that stay are reduced while they still name the account.
+    for owned in OWNED {
+        if let OnErase::Reduce { columns, .. } = owned.on_erase {
+            let reduced = reduce(&txn, state, owned, member, columns)
+                .await
+                .map_err(|error| db_error("reducing a record to what it keeps", error))?;
+            erased.push((owned.table, reduced));
+        }
+    }
     for owned in OWNED.iter().rev() {
         if owned.on_erase != OnErase::Delete {
             continue;
@@ -103,6 +112,74 @@ pub async fn erase_account(
     Ok(erased)
 }
 
+/// Reduces `member`'s rows of `owned.table` as `columns` say, and returns
+/// how many rows were reduced. Row by row, since a keyed hash is made of
+/// each row's own value.
+async fn reduce<C: ConnectionTrait>(
+    db: &C,
+    state: &AppState,
+    owned: &Owned,
+    member: &Member,
+    columns: &[(&'static str, Reduce)],
+) -> Result<u64, DbErr> {
+    let backend = db.get_database_backend();
+    let hashed: Vec<&str> = columns
+        .iter()
+        .filter(|(_, how)| *how == Reduce::KeyedHash)
+        .map(|(column, _)| *column)
+        .collect();
+    let mut select = Query::select();
+    select
+        .column(Alias::new("id"))
+        .from(Alias::new(owned.table))
+        .cond_where(rows_of(owned, member));
+    for column in &hashed {
+        select.column(Alias::new(*column));
+    }
+    let rows = db.query_all_raw(backend.build(&select)).await?;
+    let now = state.clock.now();
+    for row in &rows {
+        let id: i64 = row.try_get("", "id")?;
+        let mut update = Query::update();
+        update
+            .table(Alias::new(owned.table))
+            .and_where(Expr::col(Alias::new("id")).eq(id));
+        for &(column, how) in columns {
+            let value: SimpleExpr = match how {
+                Reduce::Empty if required(owned.table, column) => Expr::val("").into(),
+                Reduce::Empty => Expr::val(Option::<String>::None).into(),
+                Reduce::KeyedHash => {
+                    let kept: Option<String> = row.try_get("", column)?;
+                    let hash = kept
+                        .filter(|value| !value.is_empty())
+                        .map(|value| state.server_key.erased_value(owned.table, column, &value));
+                    Expr::val(hash).into()
+                }
+                Reduce::EndWhere(when, equals) => Expr::case(
+                    Expr::col(Alias::new(column))
+                        .is_null()
+                        .and(Expr::col(Alias::new(when)).eq(equals)),
+                    Expr::val(now),
+                )
+                .finally(Expr::col(Alias::new(column)))
+                .into(),
+            };
+            update.value(Alias::new(column), value);
+        }
+        db.execute_raw(backend.build(&update)).await?;
+    }
+    Ok(rows.len() as u64)
+}
+
+/// Whether the manifest marks `table.column` as a required field, which
+/// an erasure leaves empty rather than NULL.
+fn required(table: &str, column: &str) -> bool {
+    matches!(
+        lookup(table, column).map(|entry| entry.class),
+        Some(Class::Personal(field)) if field.required
+    )
+}
+
 async fn is_only_admin<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<bool, DbErr> {
     // Locked (on PostgreSQL), so that two administrators deleting their
     // accounts at once cannot both see the other one still there.
@@ -126,7 +203,7 @@ fn last_mail(to: &Email, username: &str, by: DeletedBy) -> Mail {
     let lines = [
         format!("Hello {username},"),
         format!("your account on our community portal was deleted, {who}. Your sessions, settings, sign-in methods, notifications and the mail you had turned on are erased."),
-        "Your forum posts stay in their threads, shown without your name. Contributor agreements you signed stay as the project's legal record, no longer linked to an account. Job applications are not part of the account; each is erased after its decision, as the privacy policy says.".to_owned(),
+        "Your forum posts stay in their threads, shown without your name. Contributor agreements you signed stay as the project's legal record, no longer linked to an account and without your name, address or signature; an individual agreement no longer covers new contributions. Job applications are not part of the account; each is erased after its decision, as the privacy policy says.".to_owned(),
         "This is the last mail we send you. Your address is erased once it is sent.".to_owned(),
     ];
     let text = format!("{}\n", lines.join("\n\n"));

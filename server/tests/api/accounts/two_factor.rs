@@ -19,6 +19,11 @@ pub fn code_at(totp: &Totp, app: &TestApp) -> String {
 
 pub async fn enrol(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>> {
     app.signed_in_member("ferris", "ferris@example.org").await?;
+    enrol_signed_in(app).await
+}
+
+/// Sets up the second factor of the member signed in to `app`.
+pub async fn enrol_signed_in(app: &TestApp) -> Result<Enrolled, Box<dyn std::error::Error>> {
     let begun = app.call("account/two-factor/begin", &[]).await?;
     assert_eq!(begun.error(), None, "{begun:?}");
     let status: serde_json::Value =

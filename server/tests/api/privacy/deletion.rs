@@ -227,15 +227,9 @@ fn mail_files(folder: &std::path::Path) -> Vec<String> {
 
 #[tokio::test]
 async fn erasing_an_account_deletes_its_mail_files_but_the_last_mail() -> TestResult {
-    use app::ssr::mail::{Transport, Worker};
     let app = spawn_app().await?;
     let folder = app.state.mail_folder.clone().ok_or("no mail folder")?;
-    let worker = Worker::new(
-        app.db.clone(),
-        app.clock.clone(),
-        Transport::new(None, &folder.display().to_string())?,
-        "Portal <noreply@example.org>",
-    )?;
+    let worker = app.mail_folder_worker()?;
     app.confirmed_member("corro", "corro@example.org").await?;
     app.signed_in_member("ferris", "Ferris@Example.org").await?;
     worker.deliver_due().await?;

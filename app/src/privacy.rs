@@ -100,6 +100,17 @@ pub async fn accept_policy(sha256: String) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Asks for an archive of the signed-in member's data, mailed as a link
+/// once it is built.
+#[server(endpoint = "account/archive")]
+pub async fn ask_for_archive() -> Result<(), AppError> {
+    let state = crate::ssr::AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    ssr::ask_for_archive(&state, me.user.id).await?;
+    leptos_axum::redirect("/account/data?archive=asked");
+    Ok(())
+}
+
 /// Everything held about the signed-in member, for the "Your data" page.
 #[server(endpoint = "account/data")]
 pub async fn my_data() -> Result<data::MemberData, AppError> {

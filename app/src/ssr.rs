@@ -5,6 +5,7 @@
 mod clock;
 pub mod db;
 pub mod feature;
+pub mod files;
 pub mod mail;
 pub mod mail_lists;
 pub mod markdown;

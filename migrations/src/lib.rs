@@ -35,6 +35,7 @@ mod m20261207_000101_privacy_requests;
 mod m20261207_000102_privacy_policy_v3;
 mod m20261207_000103_policy_notices;
 mod m20261207_000104_retired_usernames;
+mod m20261207_000105_data_archives;
 
 pub struct Migrator;
 
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000102_privacy_policy_v3::Migration),
             Box::new(m20261207_000103_policy_notices::Migration),
             Box::new(m20261207_000104_retired_usernames::Migration),
+            Box::new(m20261207_000105_data_archives::Migration),
         ]
     }
 }

@@ -12,10 +12,11 @@ use app::{
     app::{App, shell},
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
-    jobs::ssr::{JobSettings, LocalStore},
+    jobs::ssr::JobSettings,
     privacy::{PrivacySettings, manifest::RetentionSettings},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
+        files::{Files, LocalStore},
         mail::{self, Transport},
         rate_limit::{Limiter, PerIpLimits},
     },
@@ -213,8 +214,8 @@ pub async fn app_state(
     features.insert(PrivacySettings {
         contact: config.privacy_contact(),
     });
+    features.insert(Files(Arc::new(LocalStore::new(&config.upload_dir))));
     features.insert(JobSettings {
-        store: Arc::new(LocalStore::new(&config.upload_dir)),
         retention_days: config.application_retention_days,
     });
     features.insert(

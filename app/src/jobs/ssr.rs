@@ -9,9 +9,6 @@ mod pipeline;
 mod postings;
 mod resume;
 mod retention;
-mod storage;
-
-use std::sync::Arc;
 
 pub use applying::*;
 pub use download::{applicant_resume, recruiter_resume};
@@ -20,12 +17,10 @@ pub use pipeline::*;
 pub use postings::*;
 pub use resume::{Refused, ResumeKind, within_limit};
 pub use retention::purge;
-pub use storage::{LocalStore, ResumeStore};
 
 /// What the jobs feature needs at run time.
 #[derive(Clone, Debug)]
 pub struct JobSettings {
-    pub store: Arc<dyn ResumeStore>,
     /// Days after a final decision (or, with none, after the posting
     /// closed) before an application is erased.
     pub retention_days: u32,

@@ -1,14 +1,19 @@
 //! `/account/data`: everything the portal holds about the signed-in member,
 //! grouped by feature, generated from the data manifest.
 
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::{
+    AskForArchive,
     data::{HeldFeature, HeldTable, MemberData},
     my_data,
 };
-use crate::error_page::ErrorPage;
+use crate::{
+    error_page::ErrorPage,
+    forms::{FormError, form_error},
+};
 
 /// Rows shown per table; the download has them all.
 const ROWS_SHOWN: usize = 20;
@@ -60,8 +65,47 @@ fn Held(data: MemberData) -> impl IntoView {
                 " "
                 <a href="/account">"Back to your account"</a>
             </p>
+            <Archive />
             {features}
         </article>
+    }
+}
+
+/// Asking for the archive: a zip with the files too, built in the
+/// background and mailed as a link.
+#[component]
+fn Archive() -> impl IntoView {
+    let ask = ServerAction::<AskForArchive>::new();
+    let query = use_query_map();
+    let asked = move || {
+        ask.value().get().is_some_and(|answer| answer.is_ok())
+            || query.read().get("archive").as_deref() == Some("asked")
+    };
+    view! {
+        <section aria-labelledby="archive-heading">
+            <h2 id="archive-heading">"An archive with your files"</h2>
+            <p>
+                "A zip file with one JSON file per feature and the files you gave us, such as résumés. We build it in the background and mail you a link; the link works once, for 24 hours, while you are signed in."
+            </p>
+            <p role="status">
+                {move || {
+                    asked()
+                        .then_some(
+                            "We are preparing your archive and will mail you a link as soon as it is ready.",
+                        )
+                }}
+            </p>
+            <ActionForm action=ask attr:class="inline-form">
+                <FormError error=form_error(move || ask.value().get(), &[]) />
+                <button
+                    type="submit"
+                    class="button button-secondary"
+                    aria-busy=move || ask.pending().get().then_some("true")
+                >
+                    "Mail me an archive"
+                </button>
+            </ActionForm>
+        </section>
     }
 }
 

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-pub use files::{FILES, StoredFile};
+pub use files::{FILE_COLUMNS, FILES, StoredFile};
 pub use owners::{NOT_ONE_MEMBERS, OWNED, OnErase, Owned, Reduce, Rows, owner_of};
 
 mod cla;

@@ -13,7 +13,7 @@ import {
   refusedInputError,
   test,
 } from "../fixtures";
-import { waitForMail } from "../mail";
+import { linkFrom, waitForMail } from "../mail";
 import { SESSION_COOKIE, addMember, expectWelcome, portal, signIn } from "../members";
 
 test("a member downloads their data as JSON from the account page", async ({ page }, testInfo) => {
@@ -47,6 +47,31 @@ test("a member downloads their data as JSON from the account page", async ({ pag
   );
   await expect(accountSection.getByRole("table", { name: "Sessions" })).toBeVisible();
   await expectNoSeriousA11yViolations(page);
+});
+
+test("a member asks for an archive and downloads it once from the mailed link", async ({
+  page,
+  request,
+}, testInfo) => {
+  const member = addMember(testInfo, "zip");
+  await signIn(page, member.username, member.password);
+  await expectWelcome(page, member);
+
+  await gotoReady(page, "/account/data");
+  const section = page.getByRole("region", { name: "An archive with your files" });
+  await section.getByRole("button", { name: "Mail me an archive" }).click();
+  await expect(section.getByRole("status")).toContainText("We are preparing your archive");
+  await expectNoSeriousA11yViolations(page);
+
+  const mail = await waitForMail(request, member.email, "Your data archive is ready");
+  expect(mail.text).not.toContain(member.username);
+  const link = linkFrom(mail, "/account/data/archive.zip");
+  // Signed in, the link gives the zip once.
+  const archive = await page.request.get(link, { maxRedirects: 0 });
+  expect(archive.status()).toBe(200);
+  expect(archive.headers()["content-type"]).toBe("application/zip");
+  expect((await archive.body()).subarray(0, 2).toString()).toBe("PK");
+  expect((await page.request.get(link, { maxRedirects: 0 })).status()).toBe(410);
 });
 
 test.describe("deleting the account", () => {

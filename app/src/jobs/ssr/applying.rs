@@ -17,7 +17,7 @@ use crate::{
     accounts::Email,
     error::AppError,
     jobs::{Applicant, ApplicantView, ApplicationStatus, JobId},
-    ssr::{AppState, db_error, mail, rate_limit, tokens},
+    ssr::{AppState, db_error, files::Files, mail, rate_limit, tokens},
 };
 
 /// How long a mailed status link can be claimed.
@@ -68,8 +68,8 @@ pub async fn submit(
         .map_err(|refused| AppError::invalid("resume", refused.to_string()))?;
     let size = i32::try_from(resume_bytes.len()).map_err(|_| AppError::Internal)?;
     let key = state
-        .settings::<super::JobSettings>()?
-        .store
+        .settings::<Files>()?
+        .0
         .put(resume_bytes)
         .await
         .map_err(|error| {
@@ -188,10 +188,10 @@ pub async fn add_event<C: ConnectionTrait>(
 
 /// Deletes a stored résumé, logging (not failing) when that goes wrong.
 pub async fn discard_file(state: &AppState, key: &str) {
-    let Ok(settings) = state.settings::<super::JobSettings>() else {
+    let Ok(Files(store)) = state.settings::<Files>() else {
         return;
     };
-    if let Err(error) = settings.store.delete(key).await {
+    if let Err(error) = store.delete(key).await {
         tracing::warn!(%error, "deleting a résumé file");
     }
 }

@@ -16,7 +16,7 @@ use crate::{
         ssr::session::{Auth, cookie_value},
     },
     jobs::ApplicationId,
-    ssr::AppState,
+    ssr::{AppState, files::Files},
 };
 
 /// `GET /jobs/applications/{id}/resume`, for recruiters.
@@ -54,11 +54,11 @@ pub async fn applicant_resume(State(state): State<AppState>, headers: HeaderMap)
 }
 
 async fn send(state: &AppState, key: &str, kind: ResumeKind, id: i64) -> Response {
-    let settings = match state.settings::<super::JobSettings>() {
-        Ok(settings) => settings,
+    let store = match state.settings::<Files>() {
+        Ok(Files(store)) => store,
         Err(error) => return crate::ssr::error_status(&error),
     };
-    match settings.store.get(key).await {
+    match store.get(key).await {
         Ok(bytes) => crate::ssr::request::attachment(
             Body::from(bytes),
             kind.content_type(),

@@ -69,6 +69,11 @@ pub struct Owned {
     /// recruiter who wrote a note, the moderator who closed a report):
     /// never exported to the member.
     pub others: &'static [&'static str],
+    /// Columns that are not personal but that a person needs to read the
+    /// row (which version of which document was accepted or signed):
+    /// exported with it. `document_id` is exported as the document's
+    /// title.
+    pub context: &'static [&'static str],
     pub on_erase: OnErase,
 }
 
@@ -77,6 +82,7 @@ const fn owned(table: &'static str, rows: Rows, on_erase: OnErase) -> Owned {
         table,
         rows,
         others: &[],
+        context: &[],
         on_erase,
     }
 }
@@ -131,7 +137,10 @@ pub const OWNED: &[Owned] = &[
     by_account("username_reservations", "account_id"),
     by_account("sessions", "account_id"),
     by_account("account_tokens", "account_id"),
-    by_account("consents", "account_id"),
+    Owned {
+        context: &["document_id", "document_version", "document_sha256"],
+        ..by_account("consents", "account_id")
+    },
     by_account("second_factors", "account_id"),
     by_account("recovery_codes", "account_id"),
     by_account("pending_sign_ins", "account_id"),
@@ -139,6 +148,7 @@ pub const OWNED: &[Owned] = &[
     by_account("sign_in_flows", "account_id"),
     by_account("mail_subscriptions", "account_id"),
     by_account("mail_unsubscribe_tokens", "account_id"),
+    by_account("data_archives", "account_id"),
     owned("audit_log", Rows::Account("target_id"), LOG_STAYS),
     owned("forum_threads", Rows::Account("author_id"), POSTS_STAY),
     owned("forum_posts", Rows::Account("author_id"), POSTS_STAY),
@@ -159,11 +169,14 @@ pub const OWNED: &[Owned] = &[
     by_account("notifications", "account_id"),
     by_account("forum_report_flags", "reporter_id"),
     by_account("member_sanctions", "account_id"),
-    owned(
-        "cla_signatures",
-        Rows::Account("account_id"),
-        AGREEMENT_RECORD,
-    ),
+    Owned {
+        context: &["document_id", "kind", "version", "sha256"],
+        ..owned(
+            "cla_signatures",
+            Rows::Account("account_id"),
+            AGREEMENT_RECORD,
+        )
+    },
     owned(
         "cla_covered_contributors",
         through("signature_id", "cla_signatures"),
@@ -329,6 +342,16 @@ mod tests {
             if let Some(parent) = parent {
                 let before = OWNED[..at].iter().any(|entry| entry.table == parent);
                 assert!(before, "{}: {parent} must come first", owned.table);
+            }
+            for context in owned.context {
+                assert!(
+                    matches!(
+                        lookup(owned.table, context).map(|entry| entry.class),
+                        Some(crate::privacy::manifest::Class::NotPersonal(_))
+                    ),
+                    "{}.{context}: context columns are in the manifest, not personal",
+                    owned.table
+                );
             }
             for other in owned.others {
                 assert!(

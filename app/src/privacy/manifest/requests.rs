@@ -12,6 +12,13 @@ const KEPT: Retention = Retention::DaysAfter(
 );
 const HANDLING: &str = "how and when the request was handled";
 
+const ARCHIVES: &str = "data_archives";
+/// An archive and its record go a day after it is ready, downloaded or not.
+pub const ARCHIVE: Retention = Retention::DaysAfter(
+    1,
+    "the archive is ready (the file itself as soon as you download it)",
+);
+
 const fn field(
     table: &'static str,
     column: &'static str,
@@ -125,4 +132,37 @@ pub const COLUMNS: &[Column] = &[
     ),
     not_personal("privacy_request_events", "mailed", HANDLING),
     not_personal("privacy_request_events", "created_at", HANDLING),
+    // Archives of a member's data (`privacy::ssr::archive`).
+    not_personal(ARCHIVES, "id", INTERNAL_KEY),
+    not_personal(ARCHIVES, "account_id", INTERNAL_KEY),
+    personal(
+        ARCHIVES,
+        "requested_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "Time you asked for an archive of your data",
+            purpose: "Builds the archive you asked for, and limits how often one is built.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: ARCHIVE,
+        },
+    ),
+    not_personal(
+        ARCHIVES,
+        "claimed_at",
+        "when a server began building the archive, so that only one does",
+    ),
+    not_personal(
+        ARCHIVES,
+        "file_key",
+        "random name of the archive file in the file store",
+    ),
+    not_personal(
+        ARCHIVES,
+        "token_hash",
+        "hash of the single-use download link",
+    ),
+    not_personal(ARCHIVES, "ready_at", "when the link was mailed"),
+    not_personal(ARCHIVES, "expires_at", "links work for 24 hours"),
+    not_personal(ARCHIVES, "downloaded_at", "links work once"),
 ];

@@ -58,6 +58,9 @@ pub async fn erase_account(
     crate::accounts::ssr::retire_username(&txn, &state.server_key, member.id, state.clock.now())
         .await
         .map_err(|error| db_error("retiring the username", error))?;
+    let archives = super::archive::archive_files(&txn, member.id)
+        .await
+        .map_err(|error| db_error("finding archives", error))?;
     let mut erased = Counts::new();
     // Records that stay are reduced while they still name the account.
     for owned in OWNED {
@@ -108,6 +111,10 @@ pub async fn erase_account(
     txn.commit()
         .await
         .map_err(|error| db_error("committing an erasure", error))?;
+    erased.push((
+        "archive files",
+        super::archive::delete_files(state, &archives).await,
+    ));
     tracing::info!(account_id = member.id, by = ?by, "account deleted");
     Ok(erased)
 }

@@ -22,7 +22,7 @@ use crate::{
     accounts::ssr::{account, session::Auth},
     privacy::{
         data::{HeldFeature, HeldField, HeldTable, MemberData},
-        manifest::{Audience, Class, Column, OWNED, Owned, Rows, entries, owner_of},
+        manifest::{Audience, Class, Column, OWNED, Owned, Rows, entries, lookup, owner_of},
     },
     ssr::{
         AppState,
@@ -171,15 +171,23 @@ pub fn to_json(data: &MemberData) -> Value {
     })
 }
 
-/// The personal columns of `owned` this backend has, minus those about
-/// someone else.
+/// The columns of `owned` that say what a row is (its context), then its
+/// personal columns this backend has, minus those about someone else.
 fn exported_columns(owned: &Owned, postgres: bool) -> Vec<&'static Column> {
-    entries()
+    let personal: Vec<&'static Column> = entries()
         .filter(|entry| entry.table == owned.table)
         .filter(|entry| matches!(entry.class, Class::Personal(_)))
         .filter(|entry| postgres || !entry.postgres_only)
         .filter(|entry| !owned.others.contains(&entry.column))
-        .collect()
+        .collect();
+    if personal.is_empty() {
+        return personal;
+    }
+    let context = owned
+        .context
+        .iter()
+        .filter_map(|column| lookup(owned.table, column));
+    context.chain(personal).collect()
 }
 
 fn label(column: &Column) -> &'static str {
@@ -214,8 +222,28 @@ async fn read_rows<C: ConnectionTrait>(
     for column in columns {
         // Every value as text: one reading for both databases and every
         // column type.
+        use sea_orm::sea_query::ExprTrait as _;
+        let value: SimpleExpr = if column.column == "document_id" {
+            // Which document: its title, not its number.
+            SimpleExpr::SubQuery(
+                None,
+                Box::new(
+                    Query::select()
+                        .column(Alias::new("title"))
+                        .from(Alias::new("documents"))
+                        .and_where(
+                            Expr::col((Alias::new("documents"), Alias::new("id")))
+                                .equals((Alias::new(owned.table), Alias::new("document_id"))),
+                        )
+                        .to_owned()
+                        .into(),
+                ),
+            )
+        } else {
+            Expr::col(Alias::new(column.column)).into()
+        };
         select.expr_as(
-            Func::cast_as(Expr::col(Alias::new(column.column)), Alias::new("TEXT")),
+            Func::cast_as(value, Alias::new("TEXT")),
             Alias::new(column.column),
         );
     }

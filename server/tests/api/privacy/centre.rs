@@ -118,9 +118,10 @@ async fn a_member_downloads_every_field_held_about_them_and_nothing_of_anyone_el
     for owned in OWNED {
         for row in rows(&data, owned.table) {
             for entry in entries().filter(|entry| entry.table == owned.table) {
-                let expected = matches!(entry.class, Class::Personal(_))
-                    && (postgres || !entry.postgres_only)
-                    && !owned.others.contains(&entry.column);
+                let expected = owned.context.contains(&entry.column)
+                    || matches!(entry.class, Class::Personal(_))
+                        && (postgres || !entry.postgres_only)
+                        && !owned.others.contains(&entry.column);
                 assert_eq!(
                     row.get(entry.column).is_some(),
                     expected,

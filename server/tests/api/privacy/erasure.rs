@@ -377,3 +377,182 @@ async fn a_deleted_members_agreements_keep_the_legal_record_and_a_companys_goes_
     );
     Ok(())
 }
+
+/// Waits for the `nth` archive asked for (from 1) to be built, in the
+/// background or here, and returns the token of its mailed link.
+async fn archive_link(app: &TestApp, nth: usize) -> Result<String, Box<dyn std::error::Error>> {
+    for _ in 0..100 {
+        app::privacy::ssr::archive::build_due(&app.state).await?;
+        let mail = app
+            .mails()
+            .await?
+            .into_iter()
+            .filter(|mail| mail.subject == "Your data archive is ready")
+            .nth(nth - 1);
+        if let Some(mail) = mail {
+            assert_eq!(mail.to, value("email address"));
+            let text = mail.text.to_lowercase();
+            for (what, value) in VALUES {
+                assert!(!text.contains(value), "the mail holds the {what}");
+            }
+            return Ok(mail.token().ok_or("no link")?);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err("no archive was mailed".into())
+}
+
+#[tokio::test]
+async fn the_archive_holds_every_field_and_file_of_the_member_and_downloads_once() -> TestResult {
+    use std::io::Read as _;
+
+    let (app, zoid, _worker) = everything_member().await?;
+    let asked = zoid.call("account/archive", &[]).await?;
+    assert_eq!(asked.error(), None, "{asked:?}");
+    assert_eq!(
+        asked.location.as_deref(),
+        Some("/account/data?archive=asked")
+    );
+    let again = zoid.call("account/archive", &[]).await?;
+    assert_eq!(
+        again.error(),
+        Some(("invalid".into(), Some("archive".into()))),
+        "one at a time"
+    );
+    let token = archive_link(&app, 1).await?;
+    let path = format!("/account/data/archive.zip?token={token}");
+
+    // Without a session, to the sign-in page; someone else's session finds
+    // nothing; neither uses the link up.
+    let visitor = TestApp::visitor_of(&app)?.get(&path).await?;
+    assert_eq!(visitor.status().as_u16(), 303);
+    let other = member(&app, "mallory").await?.get(&path).await?;
+    assert_eq!(other.status().as_u16(), 404);
+
+    let files_before = files_under(&app.upload_dir).len();
+    let response = zoid.get(&path).await?;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/zip")
+    );
+    let bytes = response.bytes().await?;
+    assert_eq!(zoid.get(&path).await?.status().as_u16(), 410, "once");
+    assert_eq!(
+        files_under(&app.upload_dir).len(),
+        files_before - 1,
+        "the archive file is deleted once downloaded"
+    );
+
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec()))?;
+    let mut contents = std::collections::BTreeMap::new();
+    for at in 0..zip.len() {
+        let mut file = zip.by_index(at)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        contents.insert(file.name()?.to_string(), bytes);
+    }
+    // Every feature of the download, one JSON file each, the same rows.
+    let downloaded = super::centre::download(&zoid).await?;
+    let features = downloaded["features"].as_object().ok_or("no features")?;
+    assert!(features.len() >= 4, "{features:?}");
+    for (name, tables) in features {
+        let file = format!("{}.json", app::privacy::ssr::archive::file_name(name));
+        let json: serde_json::Value =
+            serde_json::from_slice(contents.get(&file).ok_or(file.clone())?)?;
+        assert_eq!(&json["features"][name], tables, "{file}");
+    }
+    // Consents name the document, its version and its fingerprint.
+    let consents = super::centre::rows(&downloaded, "consents");
+    assert!(!consents.is_empty());
+    for consent in consents {
+        assert!(
+            consent["document_id"]
+                .as_str()
+                .is_some_and(|title| !title.is_empty())
+        );
+        assert_eq!(consent["document_sha256"].as_str().map(str::len), Some(64));
+    }
+    // Every value the member gave that the download shows is in the
+    // archive; nobody else's is.
+    let everything = contents
+        .values()
+        .map(|bytes| String::from_utf8_lossy(bytes).to_lowercase())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for what in [
+        "username",
+        "email address",
+        "full name",
+        "postal address",
+        "phone",
+    ] {
+        assert!(
+            everything.contains(value(what)),
+            "the archive lacks the {what}"
+        );
+    }
+    for stranger in [
+        "corro@example.org",
+        "mallory@example.org",
+        "boss@example.org",
+    ] {
+        assert!(
+            !everything.contains(stranger),
+            "the archive holds {stranger}"
+        );
+    }
+    // The résumé, as uploaded.
+    let resumes: Vec<_> = contents
+        .iter()
+        .filter(|(name, _)| name.starts_with("files/job_applications/"))
+        .collect();
+    assert_eq!(resumes.len(), 1, "{:?}", contents.keys());
+    assert_eq!(resumes[0].1.as_slice(), PDF);
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_archive_link_expires_after_a_day_and_goes_with_the_account() -> TestResult {
+    use super::retention::purged;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let (app, zoid, _worker) = everything_member().await?;
+    let uploads = || files_under(&app.upload_dir).len();
+    let resumes = uploads();
+    zoid.call("account/archive", &[]).await?;
+    archive_link(&app, 1).await?;
+    assert_eq!(uploads(), resumes + 1);
+    app.clock.advance(time::Duration::hours(23));
+    assert_eq!(purged(&app, "data archives deleted").await?, 0);
+    app.clock.advance(time::Duration::hours(2));
+    assert_eq!(purged(&app, "data archives deleted").await?, 1);
+    assert_eq!(uploads(), resumes, "the expired archive's file is deleted");
+    assert_eq!(app.count("data_archives").await?, 0);
+
+    // A new one, never downloaded, goes with the account. (The session
+    // has ended meanwhile: asked and deleted as the operator would.)
+    use app::privacy::ssr::{DeletedBy, Member, ask_for_archive, erase_account};
+    let account = app::accounts::ssr::account::Entity::find()
+        .filter(app::accounts::ssr::account::Column::Username.eq(value("username")))
+        .one(&app.db)
+        .await?
+        .ok_or("no account")?;
+    ask_for_archive(&app.state, account.id).await?;
+    archive_link(&app, 2).await?;
+    assert_eq!(uploads(), resumes + 1);
+    let member = Member::load(&app.db, account.id)
+        .await?
+        .ok_or("no member")?;
+    erase_account(&app.state, &member, DeletedBy::Operator).await?;
+    assert_eq!(
+        uploads(),
+        resumes,
+        "the archive's file is erased with the account"
+    );
+    assert_eq!(app.count("data_archives").await?, 0);
+    Ok(())
+}

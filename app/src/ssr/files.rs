@@ -1,14 +1,19 @@
-//! Where résumés live: outside the web root, under random names, behind a
-//! trait so that S3-compatible storage can be added without touching the
-//! feature.
+//! Where uploaded and generated files live (résumés, data archives):
+//! outside the web root, under random names, behind a trait so that
+//! S3-compatible storage can be added without touching the features.
 
-use std::{future::Future, io, path::PathBuf, pin::Pin};
+use std::{future::Future, io, path::PathBuf, pin::Pin, sync::Arc};
 
-/// A boxed future, so the trait can be used as `dyn ResumeStore`.
+/// The file store every feature shares, as provided at start-up (see
+/// [`AppState::settings`](super::AppState::settings)).
+#[derive(Clone, Debug)]
+pub struct Files(pub Arc<dyn FileStore>);
+
+/// A boxed future, so the trait can be used as `dyn FileStore`.
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = io::Result<T>> + Send + 'a>>;
 
 /// Stores files under keys it chooses itself.
-pub trait ResumeStore: Send + Sync + std::fmt::Debug {
+pub trait FileStore: Send + Sync + std::fmt::Debug {
     /// Stores `bytes` and returns the new file's key.
     fn put(&self, bytes: Vec<u8>) -> StoreFuture<'_, String>;
     /// The file stored under `key`.
@@ -44,7 +49,7 @@ impl LocalStore {
     }
 }
 
-impl ResumeStore for LocalStore {
+impl FileStore for LocalStore {
     fn put(&self, bytes: Vec<u8>) -> StoreFuture<'_, String> {
         Box::pin(async move {
             tokio::fs::create_dir_all(&self.folder).await?;

@@ -6,7 +6,6 @@ mod admin_api;
 mod admin_page;
 mod agreement_page;
 mod api;
-mod changes_view;
 mod confirm_page;
 mod corporate_api;
 mod corporate_page;

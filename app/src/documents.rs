@@ -3,12 +3,14 @@
 //! SHA-256 of its exact text.
 
 mod api;
+mod changes_view;
 mod document_view;
 mod publish_api;
 mod publish_page;
 mod types;
 
 pub use api::*;
+pub use changes_view::ChangeList;
 pub use document_view::DocumentView;
 pub use publish_api::*;
 pub use publish_page::PublishPage;

@@ -36,6 +36,16 @@ pub struct PolicyChange {
     pub effective_date_label: String,
 }
 
+/// What the policy in force changed against the version a member
+/// accepted last.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PolicyDiff {
+    pub accepted_version: i32,
+    pub version: i32,
+    /// Changed lines with a little context; `None` separates the hunks.
+    pub lines: Vec<Option<crate::documents::DiffLine>>,
+}
+
 /// Who answers privacy requests on this installation.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PrivacyContact {
@@ -109,6 +119,35 @@ pub async fn ask_for_archive() -> Result<(), AppError> {
     ssr::ask_for_archive(&state, me.user.id).await?;
     leptos_axum::redirect("/account/data?archive=asked");
     Ok(())
+}
+
+/// What the policy in force changed since the version the signed-in
+/// member accepted; `None` if they accepted none, or accepted this one.
+#[server(endpoint = "privacy/changes")]
+pub async fn policy_changes() -> Result<Option<PolicyDiff>, AppError> {
+    use crate::{
+        accounts::ssr::policy_hold::accepted_policy,
+        documents::{DocumentKind, ssr::current_version},
+        ssr::{AppState, db_error},
+    };
+
+    let state = AppState::from_context()?;
+    let me = crate::accounts::ssr::auth::require_user().await?;
+    let failed = |error| db_error("loading policy versions", error);
+    let accepted = accepted_policy(&state.reads, me.user.id)
+        .await
+        .map_err(failed)?;
+    let current = current_version(&state.reads, DocumentKind::PrivacyPolicy, state.clock.now())
+        .await
+        .map_err(failed)?;
+    Ok(match (accepted, current) {
+        (Some(accepted), Some(current)) if accepted.version < current.version => Some(PolicyDiff {
+            accepted_version: accepted.version,
+            version: current.version,
+            lines: crate::documents::ssr::line_diff(&accepted.body, &current.body),
+        }),
+        _ => None,
+    })
 }
 
 /// Everything held about the signed-in member, for the "Your data" page.

@@ -7,11 +7,10 @@ use leptos_meta::Title;
 
 use super::{
     api::{RevokeSignature, SignAgreement, load_agreement},
-    changes_view::ChangeList,
     types::{AgreementOverview, MyAgreement, MySignature, Standing},
 };
 use crate::{
-    documents::DocumentView,
+    documents::{ChangeList, DocumentView},
     error_page::ErrorPage,
     forms::{Checkbox, Field, FormError, TextArea, error_for, form_error},
 };
@@ -69,7 +68,10 @@ fn Overview(overview: AgreementOverview, revoke: ServerAction<RevokeSignature>) 
             </p>
             {standing}
             <DocumentView document=agreement nested=true />
-            {changes.map(|changes| view! { <ChangeList changes /> })}
+            {changes
+                .map(|changes| {
+                    view! { <ChangeList summary=changes.summary() lines=changes.lines /> }
+                })}
         </article>
     }
 }

@@ -5,12 +5,11 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
 use super::{
-    changes_view::ChangeList,
     corporate_api::{AddCovered, RemoveCovered, SignCorporate, load_corporate},
     types::{CorporateAgreement, CorporateOverview, Standing},
 };
 use crate::{
-    documents::DocumentView,
+    documents::{ChangeList, DocumentView},
     error_page::ErrorPage,
     forms::{Checkbox, Field, FormError, Select, TextArea, error_for, form_error},
 };
@@ -97,7 +96,10 @@ fn Corporate(
             </p>
             {mine}
             <DocumentView document=agreement nested=true />
-            {changes.map(|changes| view! { <ChangeList changes /> })}
+            {changes
+                .map(|changes| {
+                    view! { <ChangeList summary=changes.summary() lines=changes.lines /> }
+                })}
         </article>
     }
 }

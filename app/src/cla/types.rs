@@ -28,20 +28,7 @@ pub struct Changes {
     /// Whether this version asked signers to sign again.
     pub material: bool,
     /// Changed lines with a little context; `None` separates the hunks.
-    pub lines: Vec<Option<DiffLine>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum LineChange {
-    Same,
-    Added,
-    Removed,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiffLine {
-    pub change: LineChange,
-    pub text: String,
+    pub lines: Vec<Option<crate::documents::DiffLine>>,
 }
 
 /// What the signing form starts with, and the member's signatures.
@@ -323,5 +310,17 @@ mod tests {
         assert!(signature_matches("Ada Lovelace", "  ada   LOVELACE "));
         assert!(!signature_matches("Ada Lovelace", "Ada"));
         assert!(!signature_matches("", ""));
+    }
+}
+
+impl Changes {
+    /// "Changes since version 2 (a material change: …)".
+    pub fn summary(&self) -> String {
+        let kind = if self.material {
+            "a material change: earlier signatures no longer cover new contributions"
+        } else {
+            "an editorial change: earlier signatures still count"
+        };
+        format!("Changes since version {} ({kind})", self.previous_version)
     }
 }

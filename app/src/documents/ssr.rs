@@ -3,7 +3,7 @@
 use sea_orm::{QueryOrder, entity::prelude::*};
 use time::{OffsetDateTime, macros::format_description};
 
-use super::types::{DocumentKind, PublishedDocument};
+use super::types::{DiffLine, DocumentKind, LineChange, PublishedDocument};
 use crate::{error::AppError, ssr::markdown};
 
 pub mod document {
@@ -165,6 +165,34 @@ pub fn format_date(at: OffsetDateTime, for_people: bool) -> String {
     result.unwrap_or_else(|_| at.date().to_string())
 }
 
+/// The lines of `new` that changed from `old`, with two lines of context;
+/// `None` between hunks.
+pub fn line_diff(old: &str, new: &str) -> Vec<Option<DiffLine>> {
+    use similar::{ChangeTag, TextDiff};
+
+    let diff = TextDiff::from_lines(old, new);
+    let mut lines = Vec::new();
+    for (index, group) in diff.grouped_ops(2).iter().enumerate() {
+        if index > 0 {
+            lines.push(None);
+        }
+        for op in group {
+            for change in diff.iter_changes(op) {
+                let change_kind = match change.tag() {
+                    ChangeTag::Equal => LineChange::Same,
+                    ChangeTag::Insert => LineChange::Added,
+                    ChangeTag::Delete => LineChange::Removed,
+                };
+                lines.push(Some(DiffLine {
+                    change: change_kind,
+                    text: change.value().trim_end_matches('\n').to_owned(),
+                }));
+            }
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -176,5 +204,25 @@ mod tests {
         let at = datetime!(2026-11-09 00:00 UTC);
         assert_eq!(format_date(at, false), "2026-11-09");
         assert_eq!(format_date(at, true), "9 November 2026");
+    }
+
+    #[test]
+    fn the_diff_shows_changed_lines_with_context() {
+        let lines = line_diff("a\nb\nc\nd\n", "a\nB\nc\nd\n");
+        let shown: Vec<(LineChange, &str)> = lines
+            .iter()
+            .flatten()
+            .map(|line| (line.change, line.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (LineChange::Same, "a"),
+                (LineChange::Removed, "b"),
+                (LineChange::Added, "B"),
+                (LineChange::Same, "c"),
+                (LineChange::Same, "d"),
+            ]
+        );
     }
 }

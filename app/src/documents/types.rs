@@ -41,3 +41,18 @@ pub struct PublishedDocument {
     /// The text rendered from Markdown and sanitised on the server.
     pub html: String,
 }
+
+/// How a line of a document changed from one version to another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum LineChange {
+    Same,
+    Added,
+    Removed,
+}
+
+/// One line of a diff between two versions of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DiffLine {
+    pub change: LineChange,
+    pub text: String,
+}

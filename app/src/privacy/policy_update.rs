@@ -6,9 +6,10 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
-use super::{AcceptPolicy, policy_update};
+use super::{AcceptPolicy, PolicyDiff, policy_changes, policy_update};
 use crate::{
-    documents::{DocumentKind, DocumentView, current_document},
+    documents::{ChangeList, DocumentKind, DocumentView, current_document},
+    error::AppError,
     error_page::ErrorPage,
     forms::{FormError, form_error},
 };
@@ -50,6 +51,7 @@ pub fn PolicyUpdatePage() -> impl IntoView {
     let value = action.value();
     let result = move || value.get();
     let policy = Resource::new(|| (), |()| current_document(DocumentKind::PrivacyPolicy));
+    let changes = Resource::new(|| (), |()| policy_changes());
     view! {
         <Title text="Accept the privacy policy" />
         <Suspense fallback=|| ()>
@@ -63,6 +65,7 @@ pub fn PolicyUpdatePage() -> impl IntoView {
                                 <p class="lead">
                                     "Please read the version now in force. If you do not agree with it, you can download your data and delete your account from your account page."
                                 </p>
+                                <Changes changes />
                                 <DocumentView document nested=true />
                                 <ActionForm action attr:class="form">
                                     <FormError error=form_error(result, &[]) />
@@ -80,6 +83,29 @@ pub fn PolicyUpdatePage() -> impl IntoView {
                             .into_any()
                     }
                     Err(error) => view! { <ErrorPage error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// What changed since the version the member accepted, open at once:
+/// that is what they are asked to read.
+#[component]
+fn Changes(changes: Resource<Result<Option<PolicyDiff>, AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match changes.await {
+                    Ok(Some(changes)) => {
+                        let summary = format!(
+                            "What changed in version {} since version {}, which you accepted",
+                            changes.version,
+                            changes.accepted_version,
+                        );
+                        view! { <ChangeList summary lines=changes.lines open=true /> }.into_any()
+                    }
+                    _ => ().into_any(),
                 }
             })}
         </Suspense>

@@ -4,7 +4,7 @@
 // Members are added with `addMember` (tests/members.ts), which makes them
 // administrators; each test adds two, so the one who deletes is never the
 // only administrator (who may not).
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import {
   expect,
@@ -157,8 +157,11 @@ test("after a material change of the privacy policy, a member is asked to accept
   const member = addMember(testInfo, "pol");
   await signIn(page, member.username, member.password);
   await expectWelcome(page, member);
-  // Republish the policy in force as a material change.
-  const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v3.md");
+  // Publish the policy in force, with one more sentence, as a material change.
+  const shipped = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v3.md");
+  const policy = testInfo.outputPath("privacy.md");
+  const added = "We also read this sentence in a test.";
+  await writeFile(policy, `${await readFile(shipped, "utf8")}\n${added}\n`);
   portal(["publish", "--document", "privacy-policy", "--title", "Privacy policy", "--file", policy, "--material"]);
 
   await gotoReady(page, "/forum");
@@ -167,6 +170,13 @@ test("after a material change of the privacy policy, a member is asked to accept
   await notice.getByRole("link", { name: /^Read and accept version \d+$/ }).click();
   await expect(page).toHaveURL("/account/policy");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("The privacy policy changed");
+  // What changed since the version they accepted, open at once. (Tests
+  // running beside this one may publish too, so the lines are checked by
+  // the Rust tests, not here.)
+  const changes = page.locator("details.changes[open]");
+  await expect(changes.locator("summary")).toHaveText(
+    /^What changed in version \d+ since version \d+, which you accepted$/,
+  );
   await expectNoSeriousA11yViolations(page);
   await page.getByRole("button", { name: "I accept this version" }).click();
   await expect(page).toHaveURL("/account?accepted=policy");

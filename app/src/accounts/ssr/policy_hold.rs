@@ -40,23 +40,46 @@ pub async fn pending_policy<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    let policies = Query::select()
-        .column(document::Column::Id)
-        .from(document::Entity)
-        .and_where(document::Column::Kind.eq(kind))
-        .to_owned();
-    let accepted = consent::Entity::find()
-        .filter(consent::Column::AccountId.eq(account_id))
-        .filter(consent::Column::DocumentId.in_subquery(policies))
-        .order_by_desc(consent::Column::DocumentVersion)
-        .limit(1)
-        .one(db)
+    let accepted = newest_consent(db, account_id)
         .await?
         .map_or(0, |row| row.document_version);
     if accepted >= material.version {
         return Ok(None);
     }
     current_version(db, DocumentKind::PrivacyPolicy, now).await
+}
+
+/// The newest version of the privacy policy `account_id` accepted, if any.
+pub async fn accepted_policy<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<document::Model>, DbErr> {
+    match newest_consent(db, account_id).await? {
+        Some(consent) => {
+            document::Entity::find_by_id(consent.document_id)
+                .one(db)
+                .await
+        }
+        None => Ok(None),
+    }
+}
+
+async fn newest_consent<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<consent::Model>, DbErr> {
+    let policies = Query::select()
+        .column(document::Column::Id)
+        .from(document::Entity)
+        .and_where(document::Column::Kind.eq(DocumentKind::PrivacyPolicy.as_str()))
+        .to_owned();
+    consent::Entity::find()
+        .filter(consent::Column::AccountId.eq(account_id))
+        .filter(consent::Column::DocumentId.in_subquery(policies))
+        .order_by_desc(consent::Column::DocumentVersion)
+        .limit(1)
+        .one(db)
+        .await
 }
 
 /// Refuses a write by `user` with `policy_not_accepted` while they have

@@ -2,7 +2,6 @@
 //! against the one before, and the signed-in member's standing.
 
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-use similar::{ChangeTag, TextDiff};
 use time::OffsetDateTime;
 
 use super::{entities::signature, failed};
@@ -11,10 +10,10 @@ use crate::{
         CurrentUser,
         ssr::{account, identity, providers::GITHUB},
     },
-    cla::{AgreementOverview, Changes, DiffLine, LineChange, MyAgreement, MySignature, Standing},
+    cla::{AgreementOverview, Changes, MyAgreement, MySignature, Standing},
     documents::{
         DocumentKind,
-        ssr::{current, current_version, document, format_date},
+        ssr::{current, current_version, document, format_date, line_diff},
     },
     error::AppError,
 };
@@ -100,7 +99,7 @@ pub(super) async fn changes(
     Ok(previous.map(|previous| Changes {
         previous_version: previous.version,
         material: row.material,
-        lines: diff(&previous.body, &row.body),
+        lines: line_diff(&previous.body, &row.body),
     }))
 }
 
@@ -116,54 +115,4 @@ pub(super) async fn github_login(
         .await
         .map_err(failed("loading the GitHub identity"))?
         .and_then(|row| row.login))
-}
-
-/// Changed lines with two lines of context; `None` between hunks.
-fn diff(old: &str, new: &str) -> Vec<Option<DiffLine>> {
-    let diff = TextDiff::from_lines(old, new);
-    let mut lines = Vec::new();
-    for (index, group) in diff.grouped_ops(2).iter().enumerate() {
-        if index > 0 {
-            lines.push(None);
-        }
-        for op in group {
-            for change in diff.iter_changes(op) {
-                let change_kind = match change.tag() {
-                    ChangeTag::Equal => LineChange::Same,
-                    ChangeTag::Insert => LineChange::Added,
-                    ChangeTag::Delete => LineChange::Removed,
-                };
-                lines.push(Some(DiffLine {
-                    change: change_kind,
-                    text: change.value().trim_end_matches('\n').to_owned(),
-                }));
-            }
-        }
-    }
-    lines
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_diff_shows_changed_lines_with_context() {
-        let lines = diff("a\nb\nc\nd\n", "a\nB\nc\nd\n");
-        let shown: Vec<(LineChange, &str)> = lines
-            .iter()
-            .flatten()
-            .map(|line| (line.change, line.text.as_str()))
-            .collect();
-        assert_eq!(
-            shown,
-            [
-                (LineChange::Same, "a"),
-                (LineChange::Removed, "b"),
-                (LineChange::Added, "B"),
-                (LineChange::Same, "c"),
-                (LineChange::Same, "d"),
-            ]
-        );
-    }
 }

@@ -71,6 +71,66 @@ async fn a_material_change_asks_members_once_and_an_editorial_one_asks_no_one() 
 }
 
 #[tokio::test]
+async fn a_member_sees_what_changed_since_the_version_they_accepted() -> TestResult {
+    let app = spawn_app().await?;
+    app.signed_in_member("ferris", "ferris@example.org").await?;
+    let changes = || async {
+        let answer = app.call("privacy/changes", &[]).await?;
+        assert_eq!(answer.status, 200, "{answer:?}");
+        Ok::<_, Box<dyn std::error::Error>>(serde_json::from_str::<serde_json::Value>(
+            &answer.body,
+        )?)
+    };
+    assert_eq!(changes().await?, serde_json::Value::Null, "nothing new");
+
+    publish_policy(&app, true, "We keep your address.\nWe mail you.\n").await?;
+    app.accept_policy().await?;
+    publish_policy(&app, false, "We keep your address.\nWe mail you weekly.\n").await?;
+    publish_policy(
+        &app,
+        true,
+        "We keep your address.\nWe mail you weekly.\nWe keep your shoe size.\n",
+    )
+    .await?;
+    // Against the version accepted, across the editorial one between.
+    let diff = changes().await?;
+    assert_eq!(
+        diff["version"],
+        diff["accepted_version"].as_i64().unwrap_or_default() + 2
+    );
+    let lines: Vec<(String, String)> = diff["lines"]
+        .as_array()
+        .ok_or("no lines")?
+        .iter()
+        .filter(|line| !line.is_null())
+        .map(|line| (line["change"].to_string(), line["text"].to_string()))
+        .collect();
+    assert!(
+        lines.contains(&("\"Removed\"".into(), "\"We mail you.\"".into())),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&("\"Added\"".into(), "\"We keep your shoe size.\"".into())),
+        "{lines:?}"
+    );
+    assert!(
+        lines.contains(&("\"Same\"".into(), "\"We keep your address.\"".into())),
+        "{lines:?}"
+    );
+    let page = app.get("/account/policy").await?.text().await?;
+    assert!(
+        page.contains("<ins>We keep your shoe size."),
+        "{page}"
+    );
+
+    app.accept_policy().await?;
+    assert_eq!(changes().await?, serde_json::Value::Null);
+    let visitor = TestApp::visitor_of(&app)?;
+    assert_eq!(visitor.call("privacy/changes", &[]).await?.status, 401);
+    Ok(())
+}
+
+#[tokio::test]
 async fn accepting_needs_a_session() -> TestResult {
     let app = spawn_app().await?;
     let answer = app

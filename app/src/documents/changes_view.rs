@@ -1,22 +1,17 @@
-//! What a version of an agreement changed against the one before.
+//! What one version of a document changed against another: a line diff,
+//! folded away under a summary the page writes.
 
 use leptos::prelude::*;
 
-use super::types::{Changes, LineChange};
+use super::types::{DiffLine, LineChange};
 
-/// The line diff, folded away under its summary.
+/// The line diff under its `summary`; open from the start if `open`.
 #[component]
-pub fn ChangeList(changes: Changes) -> impl IntoView {
-    let Changes {
-        previous_version,
-        material,
-        lines,
-    } = changes;
-    let kind = if material {
-        "a material change: earlier signatures no longer cover new contributions"
-    } else {
-        "an editorial change: earlier signatures still count"
-    };
+pub fn ChangeList(
+    summary: String,
+    lines: Vec<Option<DiffLine>>,
+    #[prop(optional)] open: bool,
+) -> impl IntoView {
     let lines = lines
         .into_iter()
         .map(|line| match line {
@@ -44,8 +39,8 @@ pub fn ChangeList(changes: Changes) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <details class="changes">
-            <summary>{format!("Changes since version {previous_version} ({kind})")}</summary>
+        <details class="changes" open=open>
+            <summary>{summary}</summary>
             <ul class="diff">{lines}</ul>
         </details>
     }

@@ -7,6 +7,7 @@ use sea_orm::DbErr;
 
 use crate::ssr::{
     AppState,
+    cookies::CookieKind,
     feature::{Counts, Feature, Task},
 };
 
@@ -26,6 +27,12 @@ pub fn routes() -> Router<AppState> {
     ALL.iter().fold(Router::new(), |router, feature| {
         router.merge((feature.routes)())
     })
+}
+
+/// Every cookie the portal can set.
+pub fn cookies() -> impl Iterator<Item = &'static CookieKind> {
+    ALL.iter()
+        .flat_map(|feature| feature.cookies.iter().copied())
 }
 
 /// Whether requests to `path` may carry a body as large as an upload.

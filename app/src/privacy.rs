@@ -225,7 +225,7 @@ pub async fn delete_account(
         return Ok(());
     }
     ssr::erase_account(&state, &member, ssr::DeletedBy::Member).await?;
-    request::set_cookie(session::removal_cookie(state.site.is_https()));
+    request::set_cookie(session::SESSION.forget(state.site.is_https()));
     leptos_axum::redirect("/account/deleted");
     Ok(())
 }
@@ -252,7 +252,7 @@ pub async fn delete_account_by_link(token: String) -> Result<(), AppError> {
         .flatten()
         .is_some_and(|me| me.user.id == account_id);
     if signed_in {
-        request::set_cookie(session::removal_cookie(state.site.is_https()));
+        request::set_cookie(session::SESSION.forget(state.site.is_https()));
     }
     leptos_axum::redirect("/account/deleted");
     Ok(())

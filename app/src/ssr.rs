@@ -3,6 +3,7 @@
 //! of the HTML pages.
 
 mod clock;
+pub mod cookies;
 pub mod db;
 pub mod feature;
 pub mod files;

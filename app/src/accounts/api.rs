@@ -145,7 +145,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             .await
             .map_err(|error| crate::ssr::db_error("ending the session", error))?;
     }
-    request::set_cookie(session::removal_cookie(state.site.is_https()));
+    request::set_cookie(session::SESSION.forget(state.site.is_https()));
     leptos_axum::redirect("/");
     Ok(())
 }

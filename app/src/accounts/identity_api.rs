@@ -120,14 +120,14 @@ pub async fn confirm_identity_link(token: String) -> Result<(), AppError> {
 #[server(endpoint = "account/confirm-link")]
 pub async fn confirm_link() -> Result<(), AppError> {
     use super::ssr::identity_requests::*;
-    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
+    use crate::accounts::ssr::identity_flow::SIGN_IN_FLOW;
 
     let state = AppState::from_context()?;
     let me = crate::accounts::ssr::auth::require_user().await?;
     let token = flow(&state).await;
     identity_links::confirm_link(&state.db, &state.clock, token.as_deref(), me.user.id).await?;
     let https = state.site.is_https();
-    request::set_cookie(session::forget_cookie(flow_cookie_name(https), https));
+    request::set_cookie(SIGN_IN_FLOW.forget(https));
     leptos_axum::redirect("/account#sign-in-methods");
     Ok(())
 }
@@ -136,13 +136,13 @@ pub async fn confirm_link() -> Result<(), AppError> {
 #[server(endpoint = "account/cancel-sign-in")]
 pub async fn cancel_sign_in() -> Result<(), AppError> {
     use super::ssr::identity_requests::*;
-    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
+    use crate::accounts::ssr::identity_flow::SIGN_IN_FLOW;
 
     let state = AppState::from_context()?;
     let token = flow(&state).await;
     identity_links::cancel(&state.db, token.as_deref()).await?;
     let https = state.site.is_https();
-    request::set_cookie(session::forget_cookie(flow_cookie_name(https), https));
+    request::set_cookie(SIGN_IN_FLOW.forget(https));
     leptos_axum::redirect("/");
     Ok(())
 }

@@ -46,7 +46,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
         &ip,
     )
     .await?;
-    request::set_cookie(session::removal_cookie(state.site.is_https()));
+    request::set_cookie(session::SESSION.forget(state.site.is_https()));
     leptos_axum::redirect("/account/password-changed");
     Ok(())
 }

@@ -47,6 +47,11 @@ use crate::ssr::{
 /// provider flows never finished.
 pub const FEATURE: Feature = Feature {
     routes: identity_routes::routes,
+    cookies: &[
+        &session::SESSION,
+        &session::PENDING_SIGN_IN,
+        &identity_flow::SIGN_IN_FLOW,
+    ],
     purge,
     ..Feature::named("accounts")
 };

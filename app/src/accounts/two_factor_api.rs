@@ -106,7 +106,7 @@ pub async fn verify_sign_in_code(code: String) -> Result<(), AppError> {
     .await;
     match result {
         Ok(cookie) => {
-            request::set_cookie(session::pending_removal_cookie(https));
+            request::set_cookie(session::PENDING_SIGN_IN.forget(https));
             request::set_cookie(cookie);
             leptos_axum::redirect("/account/welcome");
             Ok(())

@@ -107,19 +107,12 @@ pub async fn apply(data: MultipartData) -> Result<(), AppError> {
 /// application and the link stops working.
 #[server(endpoint = "jobs/claim")]
 pub async fn claim_status_link(token: String) -> Result<(), AppError> {
-    use crate::{
-        accounts::ssr::session,
-        ssr::{AppState, request},
-    };
+    use crate::ssr::{AppState, request};
 
     let state = AppState::from_context()?;
     let access = super::ssr::claim(&state, &token).await?;
     let https = state.site.is_https();
-    request::set_cookie(session::browser_session_cookie(
-        super::ssr::applicant_cookie_name(https),
-        &access,
-        https,
-    ));
+    request::set_cookie(super::ssr::APPLICANT.set(&access, https));
     leptos_axum::redirect("/jobs/application");
     Ok(())
 }
@@ -129,17 +122,15 @@ pub async fn claim_status_link(token: String) -> Result<(), AppError> {
 async fn applicant_access() -> Result<String, AppError> {
     use axum::http::HeaderMap;
 
-    use crate::{accounts::ssr::session, ssr::AppState};
+    use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
     let headers: HeaderMap = leptos_axum::extract()
         .await
         .map_err(|_| AppError::BadRequest)?;
-    session::cookie_value(
-        &headers,
-        super::ssr::applicant_cookie_name(state.site.is_https()),
-    )
-    .ok_or(AppError::NotFound)
+    super::ssr::APPLICANT
+        .value(&headers, state.site.is_https())
+        .ok_or(AppError::NotFound)
 }
 
 /// The application this browser follows.

@@ -10,6 +10,8 @@ mod postings;
 mod resume;
 mod retention;
 
+use crate::ssr::cookies::{CookieKind, Lasts};
+
 pub use applying::*;
 pub use download::{applicant_resume, recruiter_resume};
 pub use entities::*;
@@ -36,6 +38,7 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
             .route("/jobs/application/resume", get(applicant_resume))
     },
     upload_paths: &["/api/jobs/apply"],
+    cookies: &[&APPLICANT],
     purge: |state| {
         Box::pin(async move {
             let purged = purge(state).await?;
@@ -52,14 +55,13 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     ..crate::ssr::feature::Feature::named("jobs")
 };
 
-/// The name of the cookie that lets an applicant follow their application.
-pub fn applicant_cookie_name(https: bool) -> &'static str {
-    if https {
-        "__Host-portal_applicant"
-    } else {
-        "portal_applicant"
-    }
-}
+/// The cookie that lets an applicant follow their application.
+pub const APPLICANT: CookieKind = CookieKind {
+    name: "portal_applicant",
+    host_name: "__Host-portal_applicant",
+    set_when: "you choose to follow your job application in this browser",
+    lasts: Lasts::BrowserSession,
+};
 
 /// Formats a moment as `YYYY-MM-DD`.
 fn day(at: time::OffsetDateTime) -> String {

@@ -8,7 +8,7 @@ use std::{future::Future, pin::Pin};
 use axum::Router;
 use sea_orm::DbErr;
 
-use super::AppState;
+use super::{AppState, cookies::CookieKind};
 
 /// Work a feature does in the background, over the shared state.
 pub type Task<'a, T> = Pin<Box<dyn Future<Output = Result<T, DbErr>> + Send + 'a>>;
@@ -27,6 +27,10 @@ pub struct Feature {
     /// Paths whose requests may carry a body as large as an upload (a
     /// résumé); every other request keeps the default limit.
     pub upload_paths: &'static [&'static str],
+    /// Every cookie the feature can set; a `Set-Cookie` is made only
+    /// through one of these, and a test compares them with the privacy
+    /// policy's table.
+    pub cookies: &'static [&'static CookieKind],
     /// Deletes what has outlived its retention period. Runs every few
     /// minutes and from `portal purge`; running it twice does nothing more.
     pub purge: for<'a> fn(&'a AppState) -> Task<'a, Counts>,
@@ -42,6 +46,7 @@ impl Feature {
             name,
             routes: Router::new,
             upload_paths: &[],
+            cookies: &[],
             purge: nothing,
             periodic: nothing,
         }

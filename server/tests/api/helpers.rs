@@ -358,12 +358,21 @@ impl TestApp {
             .get("location")
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
-        let set_cookie = response
+        let set_cookie: Vec<String> = response
             .headers()
             .get_all("set-cookie")
             .iter()
             .filter_map(|value| value.to_str().ok().map(str::to_owned))
             .collect();
+        // Every cookie any test sees is one the code declares (and so one
+        // the privacy policy's table is checked against).
+        for cookie in &set_cookie {
+            let name = cookie.split('=').next().unwrap_or_default();
+            assert!(
+                app::features::cookies().any(|kind| kind.name == name || kind.host_name == name),
+                "{endpoint} set the undeclared cookie {name}"
+            );
+        }
         let body = response.text().await?;
         Ok(Answer {
             status,
@@ -627,4 +636,21 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
         state,
         _database: database,
     })
+}
+
+/// Every file under `folder`, however deep.
+pub fn files_under(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut folders = vec![folder.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
 }

@@ -9,32 +9,34 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
-use super::session;
 use super::{
     AccountError, enforce,
     entities::{identity, sign_in_flow},
     providers::{ProviderError, ProviderIdentity, Providers},
     sign_in::{SignedIn, begin},
 };
-use crate::ssr::{AppState, tokens};
+use crate::ssr::{
+    AppState,
+    cookies::{CookieKind, Lasts},
+    tokens,
+};
 
 /// From the button to the provider's callback.
 pub const FLOW_FOR: Duration = Duration::minutes(10);
 /// From the callback to choosing a username or linking (mail included).
 pub const FINISH_FOR: Duration = Duration::hours(1);
 
-/// The flow cookie's name: with HTTPS the `__Host-` prefix pins it to our host.
-pub fn flow_cookie_name(https: bool) -> &'static str {
-    if https {
-        "__Host-portal_sign_in_flow"
-    } else {
-        "portal_sign_in_flow"
-    }
-}
+/// The cookie that ties a sign-in with a provider to this browser.
+pub const SIGN_IN_FLOW: CookieKind = CookieKind {
+    name: "portal_sign_in_flow",
+    host_name: "__Host-portal_sign_in_flow",
+    set_when: "you sign in with GitHub or another sign-in provider",
+    lasts: Lasts::BrowserSession,
+};
 
 /// The flow token the browser sent, if any.
 pub fn flow_token(headers: &HeaderMap, https: bool) -> Option<String> {
-    session::cookie_value(headers, flow_cookie_name(https))
+    SIGN_IN_FLOW.value(headers, https)
 }
 
 /// Where the browser goes next, and the flow's cookie.
@@ -78,7 +80,7 @@ pub async fn start(
     .map_err(AccountError::db("storing the sign-in flow"))?;
     Ok(Started {
         url: authorization.url,
-        cookie: session::browser_session_cookie(flow_cookie_name(https), &token, https),
+        cookie: SIGN_IN_FLOW.set(&token, https),
     })
 }
 

@@ -25,9 +25,9 @@ pub async fn browser(state: &AppState) -> Browser {
 
 /// Ends the flow cookie and continues as signed in.
 pub fn land(state: &AppState, outcome: SignedIn) {
-    use crate::accounts::ssr::{identity_flow::flow_cookie_name, session};
+    use crate::accounts::ssr::identity_flow::SIGN_IN_FLOW;
     let https = state.site.is_https();
-    request::set_cookie(session::forget_cookie(flow_cookie_name(https), https));
+    request::set_cookie(SIGN_IN_FLOW.forget(https));
     match outcome {
         SignedIn::Session(cookie) => {
             request::set_cookie(cookie);

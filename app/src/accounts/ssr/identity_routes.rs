@@ -14,7 +14,7 @@ use axum::{
 
 use super::{
     AccountError,
-    identity_flow::{self, CallbackQuery, FlowError, Landing, flow_cookie_name, flow_token},
+    identity_flow::{self, CallbackQuery, FlowError, Landing, SIGN_IN_FLOW, flow_token},
     providers::ProviderError,
     session::{self, Auth},
     sign_in::SignedIn,
@@ -59,7 +59,7 @@ pub async fn callback(
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
     let token = flow_token(&headers, https);
-    let forget = session::forget_cookie(flow_cookie_name(https), https);
+    let forget = SIGN_IN_FLOW.forget(https);
     let landing = identity_flow::callback(&state, &key, token.as_deref(), query, user_agent).await;
     match landing {
         Ok(Landing::Pending) => redirect("/account/sign-in/finish", &[]),

@@ -11,7 +11,6 @@ use axum::{
     middleware::Next,
     response::Response,
 };
-use cookie::{Cookie, SameSite};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
 };
@@ -21,7 +20,11 @@ use crate::accounts::{
     CurrentUser, Role,
     ssr::{account, account_role},
 };
-use crate::ssr::{AppState, tokens};
+use crate::ssr::{
+    AppState,
+    cookies::{CookieKind, Lasts},
+    tokens,
+};
 
 pub mod session_row {
     use sea_orm::entity::prelude::*;
@@ -51,14 +54,21 @@ const REMEMBERED_ABSOLUTE: Duration = Duration::days(30);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_EVERY: Duration = Duration::minutes(5);
 
-/// The cookie's name: with HTTPS the `__Host-` prefix pins it to our host.
-pub fn cookie_name(https: bool) -> &'static str {
-    if https {
-        "__Host-portal_session"
-    } else {
-        "portal_session"
-    }
-}
+/// The session cookie.
+pub const SESSION: CookieKind = CookieKind {
+    name: "portal_session",
+    host_name: "__Host-portal_session",
+    set_when: "you sign in",
+    lasts: Lasts::BrowserSessionOrIfRemembered(REMEMBERED_ABSOLUTE),
+};
+
+/// The short-lived cookie of a sign-in that waits for its second factor.
+pub const PENDING_SIGN_IN: CookieKind = CookieKind {
+    name: "portal_pending_sign_in",
+    host_name: "__Host-portal_pending_sign_in",
+    set_when: "you entered your password and two-factor sign-in asks for your code",
+    lasts: Lasts::For(Duration::minutes(5)),
+};
 
 /// Who is making the request, if anyone; put in the request's extensions
 /// by [`load`] for pages and server functions.
@@ -82,19 +92,7 @@ fn is_live(row: &session_row::Model, now: OffsetDateTime) -> bool {
 }
 
 fn session_token(headers: &HeaderMap, https: bool) -> Option<String> {
-    cookie_value(headers, cookie_name(https))
-}
-
-/// The value of the cookie `name` in the request's headers.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_owned())
+    SESSION.value(headers, https)
 }
 
 /// Paths that never need to know who is asking: static files and probes.
@@ -124,7 +122,7 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     if clear && !response.headers().contains_key(header::SET_COOKIE) {
         response
             .headers_mut()
-            .append(header::SET_COOKIE, removal_cookie(https));
+            .append(header::SET_COOKIE, SESSION.forget(https));
     }
     response
 }
@@ -207,17 +205,11 @@ pub async fn start<C: ConnectionTrait>(
 }
 
 fn session_cookie(token: String, remember: bool, https: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((cookie_name(https), token))
-        .path("/")
-        .http_only(true)
-        .secure(https)
-        .same_site(SameSite::Lax);
     if remember {
-        cookie = cookie.max_age(cookie::time::Duration::days(
-            REMEMBERED_ABSOLUTE.whole_days(),
-        ));
+        SESSION.set_remembered(&token, https)
+    } else {
+        SESSION.set(&token, https)
     }
-    header_value(&cookie.build())
 }
 
 /// Gives the session `hash` a new id: the same sign-in (its start,
@@ -294,69 +286,9 @@ pub async fn purge<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u6
         .rows_affected)
 }
 
-/// The short-lived cookie of a sign-in that waits for its second factor.
-pub fn pending_cookie_name(https: bool) -> &'static str {
-    if https {
-        "__Host-portal_pending_sign_in"
-    } else {
-        "portal_pending_sign_in"
-    }
-}
-
-/// The cookie for a sign-in waiting for its code: five minutes at most.
-pub fn pending_cookie(token: &str, https: bool) -> HeaderValue {
-    let cookie = Cookie::build((pending_cookie_name(https), token.to_owned()))
-        .path("/")
-        .http_only(true)
-        .secure(https)
-        .same_site(SameSite::Lax)
-        .max_age(cookie::time::Duration::minutes(5))
-        .build();
-    header_value(&cookie)
-}
-
-/// Makes the browser forget a pending sign-in.
-pub fn pending_removal_cookie(https: bool) -> HeaderValue {
-    forget_cookie(pending_cookie_name(https), https)
-}
-
-/// A `Set-Cookie` value that makes the browser forget the cookie `name`.
-pub fn forget_cookie(name: &'static str, https: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((name, ""))
-        .path("/")
-        .http_only(true)
-        .secure(https)
-        .same_site(SameSite::Lax)
-        .build();
-    cookie.make_removal();
-    header_value(&cookie)
-}
-
 /// The pending sign-in token the browser sent, if any.
 pub fn pending_token(headers: &HeaderMap, https: bool) -> Option<String> {
-    cookie_value(headers, pending_cookie_name(https))
-}
-
-/// A `Set-Cookie` value that makes the browser forget the session.
-pub fn removal_cookie(https: bool) -> HeaderValue {
-    forget_cookie(cookie_name(https), https)
-}
-
-/// A strictly necessary cookie that ends with the browser session, for a
-/// purpose other than signing in (such as following a job application).
-pub fn browser_session_cookie(name: &'static str, value: &str, https: bool) -> HeaderValue {
-    let cookie = Cookie::build((name, value.to_owned()))
-        .path("/")
-        .http_only(true)
-        .secure(https)
-        .same_site(SameSite::Lax)
-        .build();
-    header_value(&cookie)
-}
-
-fn header_value(cookie: &Cookie<'_>) -> HeaderValue {
-    // A cookie of base64url characters always makes a valid header value.
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+    PENDING_SIGN_IN.value(headers, https)
 }
 
 /// "Firefox on Linux" and the like: enough to recognise a device on the
@@ -445,8 +377,8 @@ mod tests {
 
     #[test]
     fn the_cookie_is_host_only_and_secure_over_https() {
-        assert_eq!(cookie_name(true), "__Host-portal_session");
-        let removal = removal_cookie(true);
+        assert_eq!(SESSION.name(true), "__Host-portal_session");
+        let removal = SESSION.forget(true);
         let text = removal.to_str().unwrap_or_default();
         assert!(
             text.contains("HttpOnly") && text.contains("Secure") && text.contains("SameSite=Lax")

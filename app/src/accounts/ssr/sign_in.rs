@@ -181,7 +181,9 @@ pub(super) async fn begin(
             account_id,
             "identity accepted; waiting for the second factor"
         );
-        return Ok(SignedIn::NeedsCode(session::pending_cookie(&token, https)));
+        return Ok(SignedIn::NeedsCode(
+            session::PENDING_SIGN_IN.set(&token, https),
+        ));
     }
     let cookie = session::start(db, now, account_id, remember, user_agent, https)
         .await

@@ -9,12 +9,9 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{ResumeKind, applicant_cookie_name, by_access, resume_by_id, resume_of};
+use super::{ResumeKind, by_access, resume_by_id, resume_of};
 use crate::{
-    accounts::{
-        Role,
-        ssr::session::{Auth, cookie_value},
-    },
+    accounts::{Role, ssr::session::Auth},
     jobs::ApplicationId,
     ssr::{AppState, files::Files},
 };
@@ -41,7 +38,7 @@ pub async fn recruiter_resume(
 /// `GET /jobs/application/resume`, for the applicant's own browser.
 pub async fn applicant_resume(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let https = state.site.is_https();
-    let Some(access) = cookie_value(&headers, applicant_cookie_name(https)) else {
+    let Some(access) = super::APPLICANT.value(&headers, https) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     match by_access(&state, &access).await {

@@ -118,10 +118,7 @@ async fn a_member_sees_what_changed_since_the_version_they_accepted() -> TestRes
         "{lines:?}"
     );
     let page = app.get("/account/policy").await?.text().await?;
-    assert!(
-        page.contains("<ins>We keep your shoe size."),
-        "{page}"
-    );
+    assert!(page.contains("<ins>We keep your shoe size."), "{page}");
 
     app.accept_policy().await?;
     assert_eq!(changes().await?, serde_json::Value::Null);

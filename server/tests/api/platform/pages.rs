@@ -65,13 +65,13 @@ async fn the_privacy_page_shows_the_policy_with_version_date_and_fingerprint() -
         text.contains("This portal keeps no visit statistics"),
         "{text}"
     );
-    for cookie in [
-        app::accounts::ssr::session::cookie_name(false),
-        app::accounts::ssr::session::pending_cookie_name(false),
-        app::accounts::ssr::identity_flow::flow_cookie_name(false),
-        app::jobs::ssr::applicant_cookie_name(false),
-    ] {
-        assert!(text.contains(cookie), "the policy does not name {cookie}");
+    // The cookie table against the code: privacy/cookies.rs.
+    for cookie in app::features::cookies() {
+        assert!(
+            text.contains(cookie.name),
+            "the page does not name {}",
+            cookie.name
+        );
     }
     Ok(())
 }

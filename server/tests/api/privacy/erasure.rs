@@ -3,8 +3,6 @@
 //! live schema, and of every file the portal wrote, finds their values only
 //! where the data manifest says they are kept.
 
-use std::path::{Path, PathBuf};
-
 use app::{
     privacy::manifest::{Class, NOT_ONE_MEMBERS, OnErase, Reduce, lookup, owner_of},
     ssr::mail::Worker,
@@ -18,7 +16,7 @@ use crate::{
     },
     cla::signing::{shown_sha256, status},
     forum::threads::{NOT_HELD, forum_admin, member, reply, start_thread},
-    helpers::{PASSWORD, TestApp, TestResult},
+    helpers::{PASSWORD, TestApp, TestResult, files_under},
     jobs::applications::{PDF, applicant},
     provider_double::{Fault, Person},
 };
@@ -120,23 +118,6 @@ async fn found_in_database(
         }
     }
     Ok(found)
-}
-
-/// Every file under `folder`, however deep.
-fn files_under(folder: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let mut folders = vec![folder.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                files.push(path);
-            }
-        }
-    }
-    files
 }
 
 /// A member who used every feature, and the app and a mail worker that

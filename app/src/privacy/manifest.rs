@@ -12,6 +12,7 @@
 use std::fmt;
 
 pub use files::{FILE_COLUMNS, FILES, StoredFile};
+pub use jobs::APPLICATION_KEEPS;
 pub use owners::{NOT_ONE_MEMBERS, OWNED, OnErase, Owned, Reduce, Rows, owner_of};
 
 mod cla;

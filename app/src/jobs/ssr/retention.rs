@@ -6,13 +6,17 @@
 //! a second run finds nothing to do.
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, DbErr, EntityTrait, QueryFilter,
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityName, EntityTrait, QueryFilter,
     QuerySelect, QueryTrait,
+    sea_query::{Alias, Expr, Query},
 };
 use time::{Duration, OffsetDateTime};
 
 use super::{UPDATE_VALID, discard_file, entities::*};
-use crate::ssr::AppState;
+use crate::{
+    privacy::manifest::{APPLICATION_KEEPS, personal_fields},
+    ssr::AppState,
+};
 
 /// What a purge erased.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -85,6 +89,17 @@ fn closed_before(cutoff: OffsetDateTime) -> sea_orm::sea_query::SelectStatement 
         .into_query()
 }
 
+/// The columns an erasure empties: every personal column of an
+/// application the manifest lists, but those it keeps, and the facts about
+/// the résumé and the link that go with them.
+pub fn erased_columns() -> impl Iterator<Item = &'static str> {
+    personal_fields()
+        .filter(|(entry, _)| entry.table == application::Entity.table_name())
+        .map(|(entry, _)| entry.column)
+        .filter(|column| !APPLICATION_KEEPS.contains(column))
+        .chain(["resume_kind", "resume_bytes", "claim_expires_at"])
+}
+
 /// Erases one application's personal fields, résumé, pending updates and
 /// notes; the anonymous facts stay.
 async fn erase(
@@ -113,24 +128,17 @@ async fn erase(
         .filter(note::Column::ApplicationId.eq(row.id))
         .exec(&state.db)
         .await?;
-    let mut row = application::ActiveModel::from(row);
-    row.full_name = Set(None);
-    row.street = Set(None);
-    row.city = Set(None);
-    row.postal_code = Set(None);
-    row.country = Set(None);
-    row.phone = Set(None);
-    row.cover_note = Set(None);
-    row.links = Set(None);
-    row.resume_key = Set(None);
-    row.resume_kind = Set(None);
-    row.resume_bytes = Set(None);
-    row.email = Set(None);
-    row.email_key = Set(None);
-    row.claim_hash = Set(None);
-    row.claim_expires_at = Set(None);
-    row.access_hash = Set(None);
-    row.erased_at = Set(Some(now));
-    row.update(&state.db).await?;
+    let mut update = Query::update();
+    update
+        .table(application::Entity)
+        .value(application::Column::ErasedAt, now)
+        .and_where(application::Column::Id.eq(row.id));
+    for column in erased_columns() {
+        update.value(Alias::new(column), Expr::cust("NULL"));
+    }
+    state
+        .db
+        .execute_raw(state.db.get_database_backend().build(&update))
+        .await?;
     Ok(())
 }

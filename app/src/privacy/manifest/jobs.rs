@@ -80,6 +80,11 @@ macro_rules! applicant_fields {
     };
 }
 
+/// The personal columns of an application that its erasure keeps: the
+/// status, which then counts for reporting with nothing to tie it to a
+/// person. The erasure empties every other personal column.
+pub const APPLICATION_KEEPS: &[&str] = &["status"];
+
 pub const APPLICATION_FIELDS: [Column; 11] = applicant_fields!("job_applications", AFTER_DECISION);
 pub const UPDATE_FIELDS: [Column; 11] =
     applicant_fields!("job_application_updates", UNTIL_CONFIRMED);

@@ -255,6 +255,18 @@ pub fn signature_matches(full_name: &str, signature: &str) -> bool {
     !normal(full_name).is_empty() && normal(full_name) == normal(signature)
 }
 
+impl Changes {
+    /// "Changes since version 2 (a material change: …)".
+    pub fn summary(&self) -> String {
+        let kind = if self.material {
+            "a material change: earlier signatures no longer cover new contributions"
+        } else {
+            "an editorial change: earlier signatures still count"
+        };
+        format!("Changes since version {} ({kind})", self.previous_version)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,17 +322,5 @@ mod tests {
         assert!(signature_matches("Ada Lovelace", "  ada   LOVELACE "));
         assert!(!signature_matches("Ada Lovelace", "Ada"));
         assert!(!signature_matches("", ""));
-    }
-}
-
-impl Changes {
-    /// "Changes since version 2 (a material change: …)".
-    pub fn summary(&self) -> String {
-        let kind = if self.material {
-            "a material change: earlier signatures no longer cover new contributions"
-        } else {
-            "an editorial change: earlier signatures still count"
-        };
-        format!("Changes since version {} ({kind})", self.previous_version)
     }
 }

@@ -153,14 +153,14 @@ async fn reduce<C: ConnectionTrait>(
             .and_where(Expr::col(Alias::new("id")).eq(id));
         for &(column, how) in columns {
             let value: SimpleExpr = match how {
-                Reduce::Empty if required(owned.table, column) => Expr::val("").into(),
-                Reduce::Empty => Expr::val(Option::<String>::None).into(),
+                Reduce::Empty if required(owned.table, column) => Expr::val(""),
+                Reduce::Empty => Expr::val(Option::<String>::None),
                 Reduce::KeyedHash => {
                     let kept: Option<String> = row.try_get("", column)?;
                     let hash = kept
                         .filter(|value| !value.is_empty())
                         .map(|value| state.server_key.erased_value(owned.table, column, &value));
-                    Expr::val(hash).into()
+                    Expr::val(hash)
                 }
                 Reduce::EndWhere(when, equals) => Expr::case(
                     Expr::col(Alias::new(column))

@@ -240,7 +240,7 @@ async fn read_rows<C: ConnectionTrait>(
                 ),
             )
         } else {
-            Expr::col(Alias::new(column.column)).into()
+            Expr::col(Alias::new(column.column))
         };
         select.expr_as(
             Func::cast_as(value, Alias::new("TEXT")),

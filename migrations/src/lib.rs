@@ -36,6 +36,7 @@ mod m20261207_000102_privacy_policy_v3;
 mod m20261207_000103_policy_notices;
 mod m20261207_000104_retired_usernames;
 mod m20261207_000105_data_archives;
+mod m20261207_000201_mail_subscribers;
 
 pub struct Migrator;
 
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000103_policy_notices::Migration),
             Box::new(m20261207_000104_retired_usernames::Migration),
             Box::new(m20261207_000105_data_archives::Migration),
+            Box::new(m20261207_000201_mail_subscribers::Migration),
         ]
     }
 }

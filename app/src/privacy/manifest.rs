@@ -217,6 +217,7 @@ pub(super) const fn personal(table: &'static str, column: &'static str, field: P
 pub(super) const INTERNAL_KEY: &str = "internal identifier, meaningless outside the database";
 const SCHEMA: &str = "schema bookkeeping";
 const PUBLISHED: &str = "published document text and metadata";
+const MAIL_LIST: &str = "a mail list, as the site describes it to everyone";
 
 /// Mailed links: kept a week after they were used or expired.
 const SPENT_LINK: Retention = Retention::DaysAfter(7, "the link is used or expires");
@@ -237,10 +238,10 @@ pub const MANIFEST: &[&[Column]] = &[
     requests::COLUMNS,
 ];
 
-/// A column of `mail_subscriptions`: the member's own choice of mail.
+/// A column of `mail_list_subscriptions`: the member's own choice of mail.
 const fn mail_choice(column: &'static str, label: &'static str, purpose: &'static str) -> Column {
     personal(
-        "mail_subscriptions",
+        "mail_list_subscriptions",
         column,
         Personal {
             feature: Feature::Forum,
@@ -253,10 +254,11 @@ const fn mail_choice(column: &'static str, label: &'static str, purpose: &'stati
     )
 }
 
-/// A column of `mail_unsubscribe_tokens`: one row per mail sent on a list.
+/// A column of `mail_list_unsubscribe_tokens`: one row per mail sent on a
+/// list.
 const fn unsubscribe_link(column: &'static str, label: &'static str) -> Column {
     personal(
-        "mail_unsubscribe_tokens",
+        "mail_list_unsubscribe_tokens",
         column,
         Personal {
             feature: Feature::Forum,
@@ -717,10 +719,31 @@ const CORE: &[Column] = &[
             retention: OUTBOX_TEXT,
         },
     ),
-    // Mail a member asked for.
-    not_personal("mail_subscriptions", "account_id", INTERNAL_KEY),
+    // Mail lists, who receives list mail, and what.
+    not_personal("mail_lists", "id", INTERNAL_KEY),
+    not_personal("mail_lists", "slug", MAIL_LIST),
+    not_personal("mail_lists", "name", MAIL_LIST),
+    not_personal("mail_lists", "description", MAIL_LIST),
+    not_personal("mail_lists", "audience", MAIL_LIST),
+    not_personal("mail_lists", "created_at", MAIL_LIST),
+    not_personal("mail_lists", "archived_at", MAIL_LIST),
+    not_personal("mail_subscribers", "id", INTERNAL_KEY),
+    not_personal("mail_subscribers", "account_id", INTERNAL_KEY),
+    personal(
+        "mail_subscribers",
+        "created_at",
+        Personal {
+            feature: Feature::Accounts,
+            label: "When you first turned a mail on",
+            purpose: "Keeps your mail choices together.",
+            required: true,
+            visible_to: &[Audience::Owner],
+            retention: Retention::UntilAccountDeleted,
+        },
+    ),
+    not_personal("mail_list_subscriptions", "subscriber_id", INTERNAL_KEY),
     mail_choice(
-        "list",
+        "list_id",
         "Mail you turned on",
         "Sends the daily forum digest only to members who asked for it.",
     ),
@@ -735,10 +758,14 @@ const CORE: &[Column] = &[
         "Sends it at most once a day, listing only what is new.",
     ),
     unsubscribe_link("token_hash", "Unsubscribe links in your mail (hashed)"),
-    not_personal("mail_unsubscribe_tokens", "account_id", INTERNAL_KEY),
     not_personal(
-        "mail_unsubscribe_tokens",
-        "list",
+        "mail_list_unsubscribe_tokens",
+        "subscriber_id",
+        INTERNAL_KEY,
+    ),
+    not_personal(
+        "mail_list_unsubscribe_tokens",
+        "list_id",
         "which mail the link stops",
     ),
     unsubscribe_link("created_at", "When an unsubscribe link was made"),

@@ -1,27 +1,76 @@
-//! Mail a member asked for, and leaving it in one click.
+//! Mail lists, for members and (with the newsletter) visitors alike.
 //!
-//! A member is on a list only while a `mail_subscriptions` row says so;
-//! nothing is sent by default. Every mail sent on a list carries its own
-//! unsubscribe link (RFC 8058 one-click), valid for a year and stored
-//! hashed, so that a link works without a sign-in and proves nothing else.
+//! A list is a row of `mail_lists`: the forum digest is the first, made by
+//! the software. Whoever receives mail is a subscriber: a member, by their
+//! account. Someone is on a list only while a `mail_list_subscriptions`
+//! row says so; nothing is sent by default. Every mail sent on a list
+//! carries its own unsubscribe link (RFC 8058 one-click), bound to the
+//! subscriber and the list, valid for a year and stored hashed, so that a
+//! link works without a sign-in and proves nothing else.
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, sea_query::Expr,
 };
 use time::{Duration, OffsetDateTime};
 
 use super::tokens;
 
+pub mod list {
+    use sea_orm::entity::prelude::*;
+
+    /// A mail list: the forum digest, or (later) a newsletter.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_lists")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Stable name in code and links, e.g. `forum_digest`.
+        pub slug: String,
+        pub name: String,
+        #[sea_orm(column_type = "Text")]
+        pub description: String,
+        /// `members`, or `everyone` for a list visitors may join.
+        pub audience: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+        pub archived_at: Option<TimeDateTimeWithTimeZone>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod subscriber {
+    use sea_orm::entity::prelude::*;
+
+    /// Someone who may receive list mail: today a member, by account.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_subscribers")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub account_id: Option<i64>,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
 pub mod subscription {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "mail_subscriptions")]
+    #[sea_orm(table_name = "mail_list_subscriptions")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
-        pub account_id: i64,
+        pub subscriber_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
-        pub list: String,
+        pub list_id: i64,
         pub created_at: TimeDateTimeWithTimeZone,
         pub last_sent_at: Option<TimeDateTimeWithTimeZone>,
     }
@@ -36,12 +85,12 @@ pub mod unsubscribe_token {
     use sea_orm::entity::prelude::*;
 
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "mail_unsubscribe_tokens")]
+    #[sea_orm(table_name = "mail_list_unsubscribe_tokens")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub token_hash: String,
-        pub account_id: i64,
-        pub list: String,
+        pub subscriber_id: i64,
+        pub list_id: i64,
         pub created_at: TimeDateTimeWithTimeZone,
     }
 
@@ -80,18 +129,61 @@ impl MailList {
     }
 }
 
+/// The id of `list`'s row.
+async fn list_id<C: ConnectionTrait>(db: &C, list: MailList) -> Result<i64, DbErr> {
+    list::Entity::find()
+        .filter(list::Column::Slug.eq(list.as_str()))
+        .one(db)
+        .await?
+        .map(|row| row.id)
+        .ok_or_else(|| DbErr::RecordNotFound(format!("the mail list {}", list.as_str())))
+}
+
+/// The member's subscriber id, if they ever were on a list.
+async fn member_subscriber<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+) -> Result<Option<i64>, DbErr> {
+    Ok(subscriber::Entity::find()
+        .filter(subscriber::Column::AccountId.eq(account_id))
+        .one(db)
+        .await?
+        .map(|row| row.id))
+}
+
+/// The member's subscriber id, made on first use.
+async fn member_subscriber_made<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    now: OffsetDateTime,
+) -> Result<i64, DbErr> {
+    subscriber::Entity::insert(subscriber::ActiveModel {
+        account_id: Set(Some(account_id)),
+        created_at: Set(now),
+        ..Default::default()
+    })
+    .on_conflict_do_nothing_on([subscriber::Column::AccountId])
+    .exec(db)
+    .await?;
+    member_subscriber(db, account_id)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("the member's subscriber row".to_owned()))
+}
+
 /// Whether the member is on `list`.
 pub async fn is_subscribed<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
     list: MailList,
-) -> Result<bool, sea_orm::DbErr> {
-    Ok(
-        subscription::Entity::find_by_id((account_id, list.as_str().to_owned()))
-            .count(db)
-            .await?
-            > 0,
-    )
+) -> Result<bool, DbErr> {
+    let Some(subscriber) = member_subscriber(db, account_id).await? else {
+        return Ok(false);
+    };
+    let list = list_id(db, list).await?;
+    Ok(subscription::Entity::find_by_id((subscriber, list))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Puts the member on `list` or takes them off it; doing either twice
@@ -103,23 +195,111 @@ pub async fn set_subscribed<C: ConnectionTrait>(
     list: MailList,
     on: bool,
     now: OffsetDateTime,
-) -> Result<(), sea_orm::DbErr> {
+) -> Result<(), DbErr> {
+    let list = list_id(db, list).await?;
     if on {
+        let subscriber = member_subscriber_made(db, account_id, now).await?;
         subscription::Entity::insert(subscription::ActiveModel {
-            account_id: Set(account_id),
-            list: Set(list.as_str().to_owned()),
+            subscriber_id: Set(subscriber),
+            list_id: Set(list),
             created_at: Set(now),
             last_sent_at: Set(None),
         })
-        .on_conflict_do_nothing_on([subscription::Column::AccountId, subscription::Column::List])
+        .on_conflict_do_nothing_on([
+            subscription::Column::SubscriberId,
+            subscription::Column::ListId,
+        ])
         .exec(db)
         .await?;
-    } else {
-        subscription::Entity::delete_by_id((account_id, list.as_str().to_owned()))
+    } else if let Some(subscriber) = member_subscriber(db, account_id).await? {
+        subscription::Entity::delete_by_id((subscriber, list))
             .exec(db)
             .await?;
     }
     Ok(())
+}
+
+/// A member's subscription whose mail is due.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub subscriber_id: i64,
+    pub list_id: i64,
+    pub account_id: i64,
+    pub created_at: OffsetDateTime,
+    pub last_sent_at: Option<OffsetDateTime>,
+}
+
+/// The members on `list` not mailed on it for `every`: one query, through
+/// the `(list_id, last_sent_at)` index and the subscribers' primary key.
+pub async fn due<C: ConnectionTrait>(
+    db: &C,
+    list: MailList,
+    every: Duration,
+    now: OffsetDateTime,
+) -> Result<Vec<Due>, DbErr> {
+    use sea_orm::sea_query::{ExprTrait as _, Query};
+
+    let list = list_id(db, list).await?;
+    let select = Query::select()
+        .columns([
+            (subscription::Entity, subscription::Column::SubscriberId),
+            (subscription::Entity, subscription::Column::ListId),
+            (subscription::Entity, subscription::Column::CreatedAt),
+            (subscription::Entity, subscription::Column::LastSentAt),
+        ])
+        .column((subscriber::Entity, subscriber::Column::AccountId))
+        .from(subscription::Entity)
+        .inner_join(
+            subscriber::Entity,
+            Expr::col((subscriber::Entity, subscriber::Column::Id))
+                .equals((subscription::Entity, subscription::Column::SubscriberId)),
+        )
+        .and_where(Expr::col((subscription::Entity, subscription::Column::ListId)).eq(list))
+        .and_where(
+            Expr::col((subscription::Entity, subscription::Column::LastSentAt))
+                .is_null()
+                .or(
+                    Expr::col((subscription::Entity, subscription::Column::LastSentAt))
+                        .lte(now - every),
+                ),
+        )
+        .and_where(Expr::col((subscriber::Entity, subscriber::Column::AccountId)).is_not_null())
+        .to_owned();
+    let rows = db
+        .query_all_raw(db.get_database_backend().build(&select))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Due {
+                subscriber_id: row.try_get("", "subscriber_id")?,
+                list_id: row.try_get("", "list_id")?,
+                account_id: row.try_get("", "account_id")?,
+                created_at: row.try_get("", "created_at")?,
+                last_sent_at: row.try_get("", "last_sent_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Marks `due` as mailed `now`, unless another server did meanwhile or the
+/// member left the list: whether this call won.
+pub async fn claim<C: ConnectionTrait>(
+    db: &C,
+    due: &Due,
+    now: OffsetDateTime,
+) -> Result<bool, DbErr> {
+    let unchanged = match due.last_sent_at {
+        Some(at) => subscription::Column::LastSentAt.eq(at),
+        None => subscription::Column::LastSentAt.is_null(),
+    };
+    let claimed = subscription::Entity::update_many()
+        .col_expr(subscription::Column::LastSentAt, Expr::value(now))
+        .filter(subscription::Column::SubscriberId.eq(due.subscriber_id))
+        .filter(subscription::Column::ListId.eq(due.list_id))
+        .filter(unchanged)
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
 }
 
 /// A fresh one-click unsubscribe link for a mail on `list`.
@@ -129,12 +309,14 @@ pub async fn unsubscribe_link<C: ConnectionTrait>(
     account_id: i64,
     list: MailList,
     now: OffsetDateTime,
-) -> Result<String, sea_orm::DbErr> {
+) -> Result<String, DbErr> {
+    let subscriber = member_subscriber_made(db, account_id, now).await?;
+    let list = list_id(db, list).await?;
     let (token, token_hash) = tokens::generate();
     unsubscribe_token::Entity::insert(unsubscribe_token::ActiveModel {
         token_hash: Set(token_hash),
-        account_id: Set(account_id),
-        list: Set(list.as_str().to_owned()),
+        subscriber_id: Set(subscriber),
+        list_id: Set(list),
         created_at: Set(now),
     })
     .exec(db)
@@ -145,57 +327,61 @@ pub async fn unsubscribe_link<C: ConnectionTrait>(
     ))
 }
 
-/// The list a link's token belongs to and whether its member is still on
-/// it; `None` when the link is unknown or too old.
+/// The list a link's token belongs to and whether its subscriber is still
+/// on it; `None` when the link is unknown or too old.
 pub async fn link_state<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<(MailList, bool)>, sea_orm::DbErr> {
-    let Some(row) = live_link(db, token, now).await? else {
+) -> Result<Option<(MailList, bool)>, DbErr> {
+    let Some((row, list)) = live_link(db, token, now).await? else {
         return Ok(None);
     };
-    let Some(list) = MailList::parse(&row.list) else {
-        return Ok(None);
-    };
-    Ok(Some((list, is_subscribed(db, row.account_id, list).await?)))
+    let on = subscription::Entity::find_by_id((row.subscriber_id, row.list_id))
+        .count(db)
+        .await?
+        > 0;
+    Ok(Some((list, on)))
 }
 
+/// A link's row and its list, while the link works.
 async fn live_link<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<unsubscribe_token::Model>, sea_orm::DbErr> {
-    Ok(unsubscribe_token::Entity::find_by_id(tokens::hash(token))
+) -> Result<Option<(unsubscribe_token::Model, MailList)>, DbErr> {
+    let Some(row) = unsubscribe_token::Entity::find_by_id(tokens::hash(token))
         .one(db)
         .await?
-        .filter(|row| row.created_at > now - LINK_VALID))
+        .filter(|row| row.created_at > now - LINK_VALID)
+    else {
+        return Ok(None);
+    };
+    let list = list::Entity::find_by_id(row.list_id)
+        .one(db)
+        .await?
+        .and_then(|list| MailList::parse(&list.slug));
+    Ok(list.map(|list| (row, list)))
 }
 
-/// Takes the member whose link `token` is off its list. `None` when the
+/// Takes the subscriber whose link `token` is off its list. `None` when the
 /// link is unknown or too old; using a link twice answers the same.
 pub async fn unsubscribe_by_token<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<MailList>, sea_orm::DbErr> {
-    let Some(row) = live_link(db, token, now).await? else {
+) -> Result<Option<MailList>, DbErr> {
+    let Some((row, list)) = live_link(db, token, now).await? else {
         return Ok(None);
     };
-    let Some(list) = MailList::parse(&row.list) else {
-        return Ok(None);
-    };
-    subscription::Entity::delete_by_id((row.account_id, row.list.clone()))
+    subscription::Entity::delete_by_id((row.subscriber_id, row.list_id))
         .exec(db)
         .await?;
     Ok(Some(list))
 }
 
 /// Deletes links older than [`LINK_VALID`].
-pub async fn purge_links<C: ConnectionTrait>(
-    db: &C,
-    now: OffsetDateTime,
-) -> Result<u64, sea_orm::DbErr> {
+pub async fn purge_links<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
     Ok(unsubscribe_token::Entity::delete_many()
         .filter(unsubscribe_token::Column::CreatedAt.lte(now - LINK_VALID))
         .exec(db)

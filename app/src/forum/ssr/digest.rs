@@ -6,10 +6,7 @@
 //! a member's digest is claimed with a conditional update of the time it
 //! was last sent, in the same transaction that queues the mail.
 
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
-    sea_query::Expr,
-};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
 use time::{Duration, OffsetDateTime};
 
 use super::{notification, notify::still_public};
@@ -20,7 +17,7 @@ use crate::{
     ssr::{
         AppState, db_error,
         mail::{self, Mail, escape, html, link},
-        mail_lists::{MailList, subscription, unsubscribe_link},
+        mail_lists::{self, Due, MailList, unsubscribe_link},
     },
 };
 
@@ -33,14 +30,7 @@ const LISTED: u64 = 50;
 /// notifications about public posts; returns how many were queued.
 pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
-    let due = subscription::Entity::find()
-        .filter(subscription::Column::List.eq(MailList::ForumDigest.as_str()))
-        .filter(
-            Condition::any()
-                .add(subscription::Column::LastSentAt.is_null())
-                .add(subscription::Column::LastSentAt.lte(now - DIGEST_EVERY)),
-        )
-        .all(&state.db)
+    let due = mail_lists::due(&state.db, MailList::ForumDigest, DIGEST_EVERY, now)
         .await
         .map_err(|e| db_error("finding due digests", e))?;
     let mut queued = 0;
@@ -54,7 +44,7 @@ pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
 
 async fn send_digest(
     state: &AppState,
-    member: &subscription::Model,
+    member: &Due,
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
     let db = &state.db;
@@ -88,19 +78,10 @@ async fn send_digest(
         .begin()
         .await
         .map_err(|e| db_error("sending a digest", e))?;
-    let unchanged = match member.last_sent_at {
-        Some(at) => subscription::Column::LastSentAt.eq(at),
-        None => subscription::Column::LastSentAt.is_null(),
-    };
-    let claimed = subscription::Entity::update_many()
-        .col_expr(subscription::Column::LastSentAt, Expr::value(now))
-        .filter(subscription::Column::AccountId.eq(member.account_id))
-        .filter(subscription::Column::List.eq(member.list.clone()))
-        .filter(unchanged)
-        .exec(&txn)
+    let claimed = mail_lists::claim(&txn, member, now)
         .await
         .map_err(|e| db_error("sending a digest", e))?;
-    if claimed.rows_affected != 1 {
+    if !claimed {
         // Another instance sent it, or the member left the list meanwhile.
         return Ok(false);
     }

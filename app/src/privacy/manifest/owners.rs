@@ -71,8 +71,8 @@ pub struct Owned {
     pub others: &'static [&'static str],
     /// Columns that are not personal but that a person needs to read the
     /// row (which version of which document was accepted or signed):
-    /// exported with it. `document_id` is exported as the document's
-    /// title.
+    /// exported with it. A column pointing to a named row (`document_id`,
+    /// `list_id`) is exported as that row's name.
     pub context: &'static [&'static str],
     pub on_erase: OnErase,
 }
@@ -146,8 +146,17 @@ pub const OWNED: &[Owned] = &[
     by_account("pending_sign_ins", "account_id"),
     by_account("account_identities", "account_id"),
     by_account("sign_in_flows", "account_id"),
-    by_account("mail_subscriptions", "account_id"),
-    by_account("mail_unsubscribe_tokens", "account_id"),
+    by_account("mail_subscribers", "account_id"),
+    owned(
+        "mail_list_subscriptions",
+        through("subscriber_id", "mail_subscribers"),
+        OnErase::Delete,
+    ),
+    owned(
+        "mail_list_unsubscribe_tokens",
+        through("subscriber_id", "mail_subscribers"),
+        OnErase::Delete,
+    ),
     by_account("data_archives", "account_id"),
     owned("audit_log", Rows::Account("target_id"), LOG_STAYS),
     owned("forum_threads", Rows::Account("author_id"), POSTS_STAY),

@@ -44,6 +44,13 @@ pub const EXPORT_PER_ACCOUNT: Limit = Limit {
     window: time::Duration::hours(1),
 };
 
+/// Columns that point to a row people know by name: exported as
+/// `(column, table, name column)` — the document's title, the list's name.
+const NAMED_BY: &[(&str, &str, &str)] = &[
+    ("document_id", "documents", "title"),
+    ("list_id", "mail_lists", "name"),
+];
+
 /// What stands in for a value only the software uses (a hash, a secret).
 pub const NOT_SHOWN: &str = "(held, but used by the software only: a hash or an encrypted secret)";
 
@@ -223,17 +230,18 @@ async fn read_rows<C: ConnectionTrait>(
         // Every value as text: one reading for both databases and every
         // column type.
         use sea_orm::sea_query::ExprTrait as _;
-        let value: SimpleExpr = if column.column == "document_id" {
-            // Which document: its title, not its number.
+        let named = NAMED_BY.iter().find(|(key, _, _)| *key == column.column);
+        let value: SimpleExpr = if let Some((key, table, name)) = named {
+            // What the row points to, by its name rather than its number.
             SimpleExpr::SubQuery(
                 None,
                 Box::new(
                     Query::select()
-                        .column(Alias::new("title"))
-                        .from(Alias::new("documents"))
+                        .column(Alias::new(*name))
+                        .from(Alias::new(*table))
                         .and_where(
-                            Expr::col((Alias::new("documents"), Alias::new("id")))
-                                .equals((Alias::new(owned.table), Alias::new("document_id"))),
+                            Expr::col((Alias::new(*table), Alias::new("id")))
+                                .equals((Alias::new(owned.table), Alias::new(*key))),
                         )
                         .to_owned()
                         .into(),

@@ -81,3 +81,75 @@ async fn a_policy_the_operator_published_is_kept_and_not_replaced_by_the_shipped
     db.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn digest_subscriptions_and_their_links_move_to_the_list_model_and_back() -> TestResult {
+    let database = TestDatabase::create().await?;
+    let db = database.connect().await?;
+    let before = Migrator::migrations()
+        .iter()
+        .position(|m| m.name() == "m20261207_000201_mail_subscribers")
+        .ok_or("no mail subscribers migration")?;
+    Migrator::up(&db, Some(u32::try_from(before)?)).await?;
+    for sql in [
+        "INSERT INTO accounts (id, username, username_key, email, email_key, age_confirmed_at, created_at) \
+         VALUES (7, 'ferris', 'ferris', 'ferris@example.org', 'ferris@example.org', \
+         '2026-12-01 00:00:00+00:00', '2026-12-01 00:00:00+00:00')",
+        "INSERT INTO accounts (id, username, username_key, email, email_key, age_confirmed_at, created_at) \
+         VALUES (8, 'corro', 'corro', 'corro@example.org', 'corro@example.org', \
+         '2026-12-01 00:00:00+00:00', '2026-12-01 00:00:00+00:00')",
+        "INSERT INTO mail_subscriptions (account_id, list, created_at, last_sent_at) \
+         VALUES (7, 'forum_digest', '2026-12-02 00:00:00+00:00', '2026-12-03 00:00:00+00:00')",
+        // Ferris's link, and one of Corro's, who left the list since.
+        "INSERT INTO mail_unsubscribe_tokens (token_hash, account_id, list, created_at) \
+         VALUES ('aaaa', 7, 'forum_digest', '2026-12-03 00:00:00+00:00')",
+        "INSERT INTO mail_unsubscribe_tokens (token_hash, account_id, list, created_at) \
+         VALUES ('bbbb', 8, 'forum_digest', '2026-12-02 00:00:00+00:00')",
+    ] {
+        db.execute_unprepared(sql).await?;
+    }
+    Migrator::up(&db, Some(1)).await?;
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM mail_subscribers").await?,
+        2
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM mail_list_subscriptions n \
+             JOIN mail_subscribers s ON s.id = n.subscriber_id \
+             JOIN mail_lists l ON l.id = n.list_id \
+             WHERE s.account_id = 7 AND l.slug = 'forum_digest' AND n.last_sent_at IS NOT NULL"
+        )
+        .await?,
+        1
+    );
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM mail_list_unsubscribe_tokens t \
+             JOIN mail_subscribers s ON s.id = t.subscriber_id \
+             WHERE (t.token_hash = 'aaaa' AND s.account_id = 7) \
+             OR (t.token_hash = 'bbbb' AND s.account_id = 8)"
+        )
+        .await?,
+        2,
+        "every link keeps working"
+    );
+
+    Migrator::down(&db, Some(1)).await?;
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM mail_subscriptions WHERE account_id = 7 AND list = 'forum_digest'"
+        )
+        .await?,
+        1
+    );
+    assert_eq!(
+        count(&db, "SELECT COUNT(*) FROM mail_unsubscribe_tokens").await?,
+        2
+    );
+    db.close().await?;
+    Ok(())
+}

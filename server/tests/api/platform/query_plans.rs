@@ -30,6 +30,10 @@ const LARGE: &[&str] = &[
     "forum_post_revisions",
     "forum_report_flags",
     "mail_outbox",
+    "mail_subscribers",
+    "mail_list_subscriptions",
+    "mail_list_unsubscribe_tokens",
+    "data_archives",
 ];
 
 type Captured = Arc<Mutex<Vec<Statement>>>;
@@ -221,6 +225,11 @@ async fn a_members_download_and_erasure_find_their_rows_through_indexes() -> Tes
             .any(|table| table.table == "forum_posts"),
         "{data:?}"
     );
+    // The digest's scan of a list, and a member's archive.
+    app::forum::ssr::send_digests(&state)
+        .await
+        .map_err(|error| error.explanation())?;
+    app::privacy::ssr::archive::build_due(&state).await?;
     let mut statements = take(&captured);
     app::privacy::ssr::erase_account(&state, &member, app::privacy::ssr::DeletedBy::Member)
         .await

@@ -172,6 +172,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("moderation") view=ModerationPage ssr=SsrMode::Async />
                     <Route path=path!("moderation/log") view=ModerationLogPage ssr=SsrMode::Async />
                     <Route path=path!("admin/forum") view=ForumAdminPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("admin/mail-lists")
+                        view=crate::mail_lists::admin::MailListsAdminPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("jobs") view=JobsPage ssr=SsrMode::Async />
                     <Route path=path!("jobs/applied") view=AppliedPage ssr=SsrMode::Async />
                     <Route

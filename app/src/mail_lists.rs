@@ -4,6 +4,10 @@
 //! programs use the one-click POST of the `List-Unsubscribe` header
 //! instead (`ssr::mail_lists::one_click`).
 
+pub mod admin;
+#[cfg(feature = "ssr")]
+mod admin_ssr;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

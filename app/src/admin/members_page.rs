@@ -45,7 +45,8 @@ pub fn MembersPage() -> impl IntoView {
                                     <a href="/admin/cla">"contributor agreement signatures"</a>
                                     " · "
                                     <a href="/admin/documents">"publish a document version"</a>
-                                    " · " <a href="/admin/forum">"forum categories"</a>
+                                    " · " <a href="/admin/forum">"forum categories"</a> " · "
+                                    <a href="/admin/mail-lists">"mail lists"</a>
                                 </p>
                                 <form
                                     method="get"

@@ -1,3 +1,5 @@
-//! Mail lists: the forum digest and its one-click unsubscribe.
+//! Mail lists: the lists administrators make, the forum digest and the
+//! one-click unsubscribe.
 
 pub mod digest;
+pub mod lists;

@@ -1,0 +1,49 @@
+// The mail lists administrators make on /admin/mail-lists.
+import { expect, expectNoSeriousA11yViolations, gotoReady, refusedInputError, test } from "../fixtures";
+import { addMember, expectWelcome, signIn } from "../members";
+
+test.describe("mail lists", () => {
+  // With JavaScript on, a refused form is a 422 answer the browser logs.
+  test.use({ allowedConsoleErrors: [refusedInputError("/api/admin/save-mail-list")] });
+
+  test("an administrator makes a list, is told when a name is taken, and archives it", async ({
+    page,
+  }, testInfo) => {
+    const admin = addMember(testInfo, "lists");
+    await signIn(page, admin.username, admin.password);
+    await expectWelcome(page, admin);
+
+    await gotoReady(page, "/admin/mail-lists");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mail lists");
+    const table = page.getByRole("table", { name: "Mail lists" });
+    await expect(table.getByRole("row", { name: /Daily forum digest/ })).toContainText(
+      "made by the portal",
+    );
+    await expectNoSeriousA11yViolations(page);
+
+    const name = `News ${admin.username}`;
+    const form = page.getByRole("region", { name: "Make a list" });
+    const make = async () => {
+      await form.getByLabel("Name", { exact: true }).fill(name);
+      await form.getByLabel(/^Description/).fill("What we shipped, once a month.");
+      await form.getByLabel("Who may join").selectOption("everyone");
+      await form.getByRole("button", { name: "Make the list" }).click();
+    };
+    await make();
+    await expect(page).toHaveURL("/admin/mail-lists");
+    const row = table.getByRole("row", { name: new RegExp(name) });
+    await expect(row).toContainText("Anyone, with or without an account");
+    await expect(row).toContainText("open");
+
+    // The same name again is refused at the field.
+    await make();
+    await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expect(form).toContainText("A list with this name already exists");
+
+    await gotoReady(page, "/admin/mail-lists");
+    await page.getByRole("button", { name: `Archive ${name}` }).click();
+    await expect(page.getByRole("button", { name: `Restore ${name}` })).toBeVisible();
+    await expect(table.getByRole("row", { name: new RegExp(name) })).toContainText("archived");
+    await expectNoSeriousA11yViolations(page);
+  });
+});

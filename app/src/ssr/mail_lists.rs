@@ -229,13 +229,18 @@ pub struct Due {
     pub last_sent_at: Option<OffsetDateTime>,
 }
 
-/// The members on `list` not mailed on it for `every`: one query, through
-/// the `(list_id, last_sent_at)` index and the subscribers' primary key.
+/// The members on `list` not mailed on it for `every`, and for whom
+/// `something_new` holds: one query, through the `(list_id, last_sent_at)`
+/// index and the subscribers' primary key. `something_new` may name the
+/// columns of `mail_subscribers` and `mail_list_subscriptions` (see
+/// [`since_expr`]), so that members with nothing to send are skipped by
+/// the database rather than one query each.
 pub async fn due<C: ConnectionTrait>(
     db: &C,
     list: MailList,
     every: Duration,
     now: OffsetDateTime,
+    something_new: Expr,
 ) -> Result<Vec<Due>, DbErr> {
     use sea_orm::sea_query::{ExprTrait as _, Query};
 
@@ -264,6 +269,7 @@ pub async fn due<C: ConnectionTrait>(
                 ),
         )
         .and_where(Expr::col((subscriber::Entity, subscriber::Column::AccountId)).is_not_null())
+        .and_where(something_new)
         .to_owned();
     let rows = db
         .query_all_raw(db.get_database_backend().build(&select))
@@ -279,6 +285,22 @@ pub async fn due<C: ConnectionTrait>(
             })
         })
         .collect()
+}
+
+/// In a [`due`] condition: the member's account id.
+pub fn account_expr() -> Expr {
+    Expr::col((subscriber::Entity, subscriber::Column::AccountId))
+}
+
+/// In a [`due`] condition: since when the member has not been mailed on
+/// the list (the last mail, or else joining it).
+pub fn since_expr() -> Expr {
+    use sea_orm::sea_query::Func;
+    Func::coalesce([
+        Expr::col((subscription::Entity, subscription::Column::LastSentAt)),
+        Expr::col((subscription::Entity, subscription::Column::CreatedAt)),
+    ])
+    .into()
 }
 
 /// Marks `due` as mailed `now`, unless another server did meanwhile or the

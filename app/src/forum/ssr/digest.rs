@@ -6,7 +6,10 @@
 //! a member's digest is claimed with a conditional update of the time it
 //! was last sent, in the same transaction that queues the mail.
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+    sea_query::{Expr, ExprTrait as _, Query},
+};
 use time::{Duration, OffsetDateTime};
 
 use super::{notification, notify::still_public};
@@ -30,9 +33,30 @@ const LISTED: u64 = 50;
 /// notifications about public posts; returns how many were queued.
 pub async fn send_digests(state: &AppState) -> Result<usize, AppError> {
     let now = state.clock.now();
-    let due = mail_lists::due(&state.db, MailList::ForumDigest, DIGEST_EVERY, now)
-        .await
-        .map_err(|e| db_error("finding due digests", e))?;
+    // Only members with an unread notification since their last digest:
+    // the others cost nothing but this query.
+    let unread = Query::select()
+        .expr(Expr::val(1))
+        .from(notification::Entity)
+        .and_where(
+            Expr::col((notification::Entity, notification::Column::AccountId))
+                .eq(mail_lists::account_expr()),
+        )
+        .and_where(Expr::col((notification::Entity, notification::Column::ReadAt)).is_null())
+        .and_where(
+            Expr::col((notification::Entity, notification::Column::CreatedAt))
+                .gt(mail_lists::since_expr()),
+        )
+        .to_owned();
+    let due = mail_lists::due(
+        &state.db,
+        MailList::ForumDigest,
+        DIGEST_EVERY,
+        now,
+        Expr::exists(unread),
+    )
+    .await
+    .map_err(|e| db_error("finding due digests", e))?;
     let mut queued = 0;
     for member in due {
         if send_digest(state, &member, now).await? {

@@ -1,7 +1,8 @@
-//! Erasure that leaves nothing behind: a member who used every feature
-//! deletes their account, and a scan of every column of every table of the
-//! live schema, and of every file the portal wrote, finds their values only
-//! where the data manifest says they are kept.
+//! Erasure that leaves nothing behind: a member who used every feature (a
+//! privacy request included) deletes their account, and a scan of every
+//! column of every table of the live schema, and of every file the portal
+//! wrote, finds their values only where the data manifest says they are
+//! kept.
 
 use app::{
     privacy::manifest::{Class, NOT_ONE_MEMBERS, OnErase, Reduce, lookup, owner_of},
@@ -223,6 +224,17 @@ async fn everything_member() -> Result<(TestApp, TestApp, Worker), Box<dyn std::
         .await?;
     assert_eq!(applied.error(), None, "{applied:?}");
 
+    // A privacy request about their account, confirmed from the mail.
+    super::requests::confirmed(
+        &app,
+        &[
+            ("email", value("email address")),
+            ("name", FULL_NAME),
+            ("account_name", value("username")),
+        ],
+    )
+    .await?;
+
     worker.deliver_due().await?;
     Ok((app, zoid, worker))
 }
@@ -263,10 +275,12 @@ async fn a_member_of_every_feature_is_found_after_deletion_only_where_the_manife
         .collect();
     assert!(unexpected.is_empty(), "still held: {unexpected:?}");
     // What stays is the job application, which is not part of the
-    // account, and the last mail: never the agreements or the account.
+    // account, the privacy request (the record of how it was answered) and
+    // the last mail: never the agreements or the account.
     let tables: std::collections::BTreeSet<&str> =
         after.iter().map(|(_, table, _)| table.as_str()).collect();
     assert!(tables.contains("job_applications"), "{after:?}");
+    assert!(tables.contains("privacy_requests"), "{after:?}");
     for gone in ["cla_signatures", "accounts", "account_identities"] {
         assert!(!tables.contains(gone), "{gone}: {after:?}");
     }

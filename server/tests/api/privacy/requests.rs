@@ -39,7 +39,7 @@ async fn send(visitor: &TestApp, changes: &[(&str, &str)]) -> Result<Answer, req
 }
 
 /// Sends a request and confirms it from the mailed link; returns its id.
-async fn confirmed(
+pub async fn confirmed(
     app: &TestApp,
     changes: &[(&str, &str)],
 ) -> Result<i64, Box<dyn std::error::Error>> {

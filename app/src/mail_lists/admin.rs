@@ -95,7 +95,7 @@ pub fn MailListsAdminPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match lists.await {
-                        Ok(lists) => view! { <ListTable lists archive /> }.into_any(),
+                        Ok(lists) => view! { <ListTable lists save archive /> }.into_any(),
                         Err(error) => view! { <ErrorPage error /> }.into_any(),
                     }
                 })}
@@ -132,7 +132,11 @@ pub fn MailListsAdminPage() -> impl IntoView {
 }
 
 #[component]
-fn ListTable(lists: Vec<ListRow>, archive: ServerAction<ArchiveMailList>) -> impl IntoView {
+fn ListTable(
+    lists: Vec<ListRow>,
+    save: ServerAction<SaveMailList>,
+    archive: ServerAction<ArchiveMailList>,
+) -> impl IntoView {
     let rows = lists
         .into_iter()
         .map(|list| {
@@ -158,6 +162,7 @@ fn ListTable(lists: Vec<ListRow>, archive: ServerAction<ArchiveMailList>) -> imp
                     </ActionForm>
                 }
             });
+            let edit = (!list.built_in).then(|| view! { <EditList list=list.clone() save /> });
             view! {
                 <tr>
                     <th scope="row">{list.name}</th>
@@ -165,7 +170,7 @@ fn ListTable(lists: Vec<ListRow>, archive: ServerAction<ArchiveMailList>) -> imp
                     <td>{audience}</td>
                     <td>{list.subscribers}</td>
                     <td>{if list.built_in { "made by the portal" } else { state }}</td>
-                    <td>{action}</td>
+                    <td>{action} {edit}</td>
                 </tr>
             }
         })
@@ -187,5 +192,51 @@ fn ListTable(lists: Vec<ListRow>, archive: ServerAction<ArchiveMailList>) -> imp
                 <tbody>{rows}</tbody>
             </table>
         </div>
+    }
+}
+
+/// Renaming a list, or changing its description or who may join, folded
+/// away in its row; the fields' ids carry the list's id.
+#[component]
+fn EditList(list: ListRow, save: ServerAction<SaveMailList>) -> impl IntoView {
+    let id = list.id;
+    let field = move |name: &str| format!("list-{id}-{name}");
+    let options = AUDIENCES
+        .iter()
+        .map(|(value, text)| {
+            let chosen = list.audience == *value;
+            view! {
+                <option value=*value selected=chosen>
+                    {*text}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="inline-edit">
+            <summary>{format!("Edit {}", list.name)}</summary>
+            <ActionForm action=save attr:class="form">
+                <input type="hidden" name="id" value=id.to_string() />
+                <div class="field">
+                    <label for=field("name")>"Name"</label>
+                    <input id=field("name") name="name" type="text" value=list.name.clone() />
+                </div>
+                <div class="field">
+                    <label for=field("description")>"Description"</label>
+                    <textarea id=field("description") name="description" rows="3">
+                        {list.description.clone()}
+                    </textarea>
+                </div>
+                <div class="field">
+                    <label for=field("audience")>"Who may join"</label>
+                    <select id=field("audience") name="audience">
+                        {options}
+                    </select>
+                </div>
+                <button type="submit" class="button button-secondary">
+                    "Save"
+                </button>
+            </ActionForm>
+        </details>
     }
 }

@@ -6,7 +6,7 @@ test.describe("mail lists", () => {
   // With JavaScript on, a refused form is a 422 answer the browser logs.
   test.use({ allowedConsoleErrors: [refusedInputError("/api/admin/save-mail-list")] });
 
-  test("an administrator makes a list, is told when a name is taken, and archives it", async ({
+  test("an administrator makes a list, is told when a name is taken, renames and archives it", async ({
     page,
   }, testInfo) => {
     const admin = addMember(testInfo, "lists");
@@ -37,13 +37,24 @@ test.describe("mail lists", () => {
 
     // The same name again is refused at the field.
     await make();
-    await expect(page.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await expect(form.getByLabel("Name", { exact: true })).toHaveAttribute("aria-invalid", "true");
     await expect(form).toContainText("A list with this name already exists");
 
+    // Renamed, and for members only.
     await gotoReady(page, "/admin/mail-lists");
-    await page.getByRole("button", { name: `Archive ${name}` }).click();
-    await expect(page.getByRole("button", { name: `Restore ${name}` })).toBeVisible();
-    await expect(table.getByRole("row", { name: new RegExp(name) })).toContainText("archived");
+    const renamed = `Updates ${admin.username}`;
+    await page.getByText(`Edit ${name}`).click();
+    const edit = page.locator("details.inline-edit[open]");
+    await edit.getByLabel("Name", { exact: true }).fill(renamed);
+    await edit.getByLabel("Who may join").selectOption("members");
+    await edit.getByRole("button", { name: "Save" }).click();
+    const row2 = table.getByRole("row", { name: new RegExp(renamed) });
+    await expect(row2).toContainText("Members only");
+
+    await gotoReady(page, "/admin/mail-lists");
+    await page.getByRole("button", { name: `Archive ${renamed}` }).click();
+    await expect(page.getByRole("button", { name: `Restore ${renamed}` })).toBeVisible();
+    await expect(table.getByRole("row", { name: new RegExp(renamed) })).toContainText("archived");
     await expectNoSeriousA11yViolations(page);
   });
 });

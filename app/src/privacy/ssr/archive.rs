@@ -116,7 +116,11 @@ pub async fn ask_for_archive(state: &AppState, account_id: i64) -> Result<(), Ap
     tracing::info!(account_id, "data archive asked for");
     let state = state.clone();
     tokio::spawn(async move {
-        if let Err(error) = build_due(&state).await {
+        // Waits for a round already running, which may have looked for
+        // work just before this request was recorded: this archive is then
+        // built in the next round instead of at the next housekeeping.
+        let _building = BUILDING.lock().await;
+        if let Err(error) = build_round(&state).await {
             tracing::error!(%error, "building data archives failed");
         }
     });
@@ -144,6 +148,11 @@ pub async fn build_due(state: &AppState) -> Result<u64, DbErr> {
     let Ok(_building) = BUILDING.try_lock() else {
         return Ok(0);
     };
+    build_round(state).await
+}
+
+/// One round of [`build_due`], with [`BUILDING`] held.
+async fn build_round(state: &AppState) -> Result<u64, DbErr> {
     let mut built = 0;
     for _ in 0..BUILDS_PER_ROUND {
         let now = state.clock.now();

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, SqlErr, sea_query::Expr,
 };
 use time::OffsetDateTime;
 
@@ -61,6 +61,16 @@ impl ListInput {
         })
     }
 }
+
+/// The list's key in `mail_lists.slug` (40 characters at most): its name's
+/// words, so that two names differing only in case or punctuation clash.
+fn list_slug(name: &str) -> String {
+    let mut slug = crate::slug::slug(name, "list");
+    slug.truncate(SLUG_LEN);
+    slug.trim_end_matches('-').to_owned()
+}
+
+const SLUG_LEN: usize = 40;
 
 /// Every list, oldest first, with its subscriber count.
 pub async fn lists<C: ConnectionTrait>(db: &C) -> Result<Vec<ListRow>, AppError> {
@@ -122,7 +132,7 @@ pub async fn save<C: ConnectionTrait>(
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
     let failed = |error| db_error("saving a mail list", error);
-    let slug = crate::slug::slug(&input.name, "list");
+    let slug = list_slug(&input.name);
     let taken = list::Entity::find()
         .filter(list::Column::Slug.eq(slug.clone()))
         .one(db)
@@ -164,10 +174,12 @@ pub async fn save<C: ConnectionTrait>(
     match saved {
         Ok(()) => Ok(()),
         // Two administrators saving the same name at once: one wins.
-        Err(DbErr::Query(_) | DbErr::Exec(_)) => Err(AppError::invalid(
-            "name",
-            "A list with this name already exists; choose another.",
-        )),
+        Err(error) if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(AppError::invalid(
+                "name",
+                "A list with this name already exists; choose another.",
+            ))
+        }
         Err(error) => Err(failed(error)),
     }
 }
@@ -195,6 +207,14 @@ pub async fn archive<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_name_gives_a_key_that_fits_its_column() {
+        let slug = list_slug(&"Release notes ".repeat(7));
+        assert!(slug.len() <= SLUG_LEN, "{slug}");
+        assert!(!slug.ends_with('-'));
+        assert_eq!(list_slug("Product News!"), list_slug("product news"));
+    }
 
     #[test]
     fn a_list_needs_a_name_a_short_description_and_an_audience() {

@@ -70,8 +70,13 @@ async fn administrators_make_lists_with_unique_names_and_archive_them() -> TestR
         );
     }
 
+    // A name of up to 100 characters fits, whatever its key's length.
+    let long = "Release notes ".repeat(7);
+    let made = make(&boss, long.trim(), "members").await?;
+    assert_eq!(made.error(), None, "{made:?}");
+
     let shown = lists(&boss).await?;
-    assert_eq!(shown.len(), 2);
+    assert_eq!(shown.len(), 3);
     let news = id_of(&shown, "Product news")?;
     let renamed = boss
         .call(

@@ -8,7 +8,7 @@ use app::{
     privacy::manifest::{Class, NOT_ONE_MEMBERS, OnErase, Reduce, lookup, owner_of},
     ssr::mail::Worker,
 };
-use sea_orm::{ConnectionTrait, DbBackend, Statement};
+use sea_orm::{ConnectionTrait, Statement};
 
 use crate::{
     accounts::{
@@ -66,34 +66,12 @@ fn kept(table: &str, column: &str) -> bool {
     personal && stays
 }
 
-/// Every column of every table in the live schema.
-async fn schema(app: &TestApp) -> Result<Vec<(String, String)>, Box<dyn std::error::Error>> {
-    let backend = app.db.get_database_backend();
-    let sql = match backend {
-        DbBackend::Postgres => {
-            "SELECT table_name::text, column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() ORDER BY 1, 2"
-        }
-        _ => {
-            "SELECT m.name, p.name FROM sqlite_master m, pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' ORDER BY 1, 2"
-        }
-    };
-    let rows = app
-        .db
-        .query_all_raw(Statement::from_string(backend, sql))
-        .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
-        .collect()
-}
-
 /// `(what, table, column)` for every value found in a column.
 async fn found_in_database(
     app: &TestApp,
 ) -> Result<Vec<(&'static str, String, String)>, Box<dyn std::error::Error>> {
     let backend = app.db.get_database_backend();
-    let columns = schema(app).await?;
+    let columns = super::manifest::live_columns(&app.db).await?;
     assert!(columns.len() > 250, "only {} columns", columns.len());
     let mut found = Vec::new();
     for (table, column) in columns {
@@ -402,6 +380,8 @@ async fn the_archive_holds_every_field_and_file_of_the_member_and_downloads_once
     use std::io::Read as _;
 
     let (app, zoid, _worker) = everything_member().await?;
+    let stranger = TestApp::visitor_of(&app)?;
+    assert_eq!(stranger.call("account/archive", &[]).await?.status, 401);
     let asked = zoid.call("account/archive", &[]).await?;
     assert_eq!(asked.error(), None, "{asked:?}");
     assert_eq!(

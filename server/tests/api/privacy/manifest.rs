@@ -8,7 +8,8 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, Statement};
 
 use crate::helpers::{TestResult, spawn_app};
 
-async fn live_columns(
+/// Every `(table, column)` of the live schema.
+pub async fn live_columns(
     db: &DatabaseConnection,
 ) -> Result<BTreeSet<(String, String)>, sea_orm::DbErr> {
     let backend = db.get_database_backend();

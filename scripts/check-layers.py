@@ -50,6 +50,7 @@ ALLOWED_SIDEWAYS = {
     ("jobs", "documents"),
     ("jobs", "privacy"),
     ("mail_lists", "accounts"),
+    ("mail_lists", "privacy"),
     ("admin", "accounts"),
     ("admin", "documents"),
     ("admin", "forum"),

@@ -34,7 +34,12 @@ use crate::{
         LinkSentPage, MyApplicationPage, RecruitPage, UpdatedPage,
     },
     layout::Layout,
-    mail_lists::UnsubscribePage,
+    mail_lists::{
+        UnsubscribePage,
+        newsletter_pages::{
+            ConfirmSubscriptionPage, LeftPage, NewsletterPage, PreferencesPage, SignUpSentPage,
+        },
+    },
     moderation::{ModerationLogPage, ModerationPage},
     privacy::{
         AccountDeletedPage, ConfirmDeletionPage, ConfirmRequestPage, DeleteAccountPage,
@@ -163,6 +168,19 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("mail/unsubscribe") view=UnsubscribePage ssr=SsrMode::Async />
+                    <Route path=path!("newsletter") view=NewsletterPage ssr=SsrMode::Async />
+                    <Route path=path!("newsletter/sent") view=SignUpSentPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("newsletter/confirm")
+                        view=ConfirmSubscriptionPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("newsletter/preferences")
+                        view=PreferencesPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("newsletter/left") view=LeftPage ssr=SsrMode::Async />
                     <Route path=path!("forum/p/:post/edit") view=EditPostPage ssr=SsrMode::Async />
                     <Route
                         path=path!("forum/p/:post/history")

@@ -1,7 +1,8 @@
 //! `/account/choices`: every optional use of the member's data on one page,
-//! each with the switch that stops it at once — the mail digest, "remember
-//! me" and the sign-in providers linked to the account. It gathers the
-//! features' own controls, so it sits above them, like the home page.
+//! each with the switch that stops it at once — the mail digest, the
+//! newsletters, "remember me" and the sign-in providers linked to the
+//! account. It gathers the features' own controls, so it sits above them,
+//! like the home page.
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -12,6 +13,7 @@ use crate::{
     error_page::ErrorPage,
     forms::{FormError, form_error},
     forum::DigestSetting,
+    mail_lists::newsletter_pages::MyNewslettersSection,
 };
 
 #[component]
@@ -34,10 +36,7 @@ pub fn ChoicesPage() -> impl IntoView {
                                 <DigestSetting />
                                 <Remembered sessions forget />
                                 <SignInMethodsSection />
-                                <section aria-labelledby="newsletter-heading">
-                                    <h2 id="newsletter-heading">"Newsletter"</h2>
-                                    <p>"This site does not send a newsletter yet."</p>
-                                </section>
+                                <MyNewslettersSection />
                             </article>
                         }
                             .into_any()

@@ -241,6 +241,18 @@ pub fn Checkbox(
     }
 }
 
+/// A field people never see and bots fill in (`website`): a form whose
+/// server function finds it filled answers as usual and does nothing.
+#[component]
+pub fn Honeypot() -> impl IntoView {
+    view! {
+        <div class="honeypot" aria-hidden="true">
+            <label for="field-website">"Leave this field empty"</label>
+            <input id="field-website" name="website" type="text" tabindex="-1" autocomplete="off" />
+        </div>
+    }
+}
+
 /// The notice for an error that belongs to no single field.
 #[component]
 pub fn FormError(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {

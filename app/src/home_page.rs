@@ -3,6 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use crate::mail_lists::newsletter_pages::NewsletterBox;
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     crate::shared_page::same_for_every_visitor();
@@ -73,7 +75,7 @@ pub fn HomePage() -> impl IntoView {
                 </li>
                 <li>
                     <strong>"You stay in control."</strong>
-                    " Download or delete what we hold about you, change your address and password, and leave the digest with one click."
+                    " Download or delete what we hold about you, change your address and password, and leave the digest or a newsletter with one click."
                 </li>
                 <li>
                     <strong>"Every promise is in the code."</strong>
@@ -81,5 +83,6 @@ pub fn HomePage() -> impl IntoView {
                 </li>
             </ul>
         </section>
+        <NewsletterBox />
     }
 }

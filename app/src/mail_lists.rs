@@ -7,6 +7,10 @@
 pub mod admin;
 #[cfg(feature = "ssr")]
 mod admin_ssr;
+pub mod newsletter;
+pub mod newsletter_pages;
+#[cfg(feature = "ssr")]
+mod newsletter_ssr;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -28,6 +32,7 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
             axum::routing::post(crate::ssr::mail_lists::one_click),
         )
     },
+    purge: |state| Box::pin(newsletter_ssr::purge(state)),
     ..crate::ssr::feature::Feature::named("mail lists")
 };
 

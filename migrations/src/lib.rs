@@ -37,6 +37,8 @@ mod m20261207_000103_policy_notices;
 mod m20261207_000104_retired_usernames;
 mod m20261207_000105_data_archives;
 mod m20261207_000201_mail_subscribers;
+mod m20261207_000202_newsletter;
+mod m20261207_000203_privacy_policy_v4;
 
 pub struct Migrator;
 
@@ -74,6 +76,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000104_retired_usernames::Migration),
             Box::new(m20261207_000105_data_archives::Migration),
             Box::new(m20261207_000201_mail_subscribers::Migration),
+            Box::new(m20261207_000202_newsletter::Migration),
+            Box::new(m20261207_000203_privacy_policy_v4::Migration),
         ]
     }
 }

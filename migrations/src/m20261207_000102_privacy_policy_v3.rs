@@ -13,7 +13,7 @@ use time::macros::datetime;
 use crate::{m20261129_000003_seed_privacy_policy as v1, m20261204_000701_privacy_policy_v2 as v2};
 
 const VERSION: i32 = 3;
-const BODY: &str = include_str!("policy/privacy-v3.md");
+pub(crate) const BODY: &str = include_str!("policy/privacy-v3.md");
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

@@ -4,7 +4,7 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
 use super::{api::Register, identity_pages::ProviderButtons};
-use crate::forms::{Checkbox, Field, FormError, error_for, form_error};
+use crate::forms::{Checkbox, Field, FormError, Honeypot, error_for, form_error};
 
 const FIELDS: &[&str] = &[
     "username",
@@ -70,16 +70,7 @@ pub fn RegisterPage() -> impl IntoView {
                     <a href="/privacy">"privacy policy"</a>
                     "."
                 </Checkbox>
-                <div class="honeypot" aria-hidden="true">
-                    <label for="field-website">"Leave this field empty"</label>
-                    <input
-                        id="field-website"
-                        name="website"
-                        type="text"
-                        tabindex="-1"
-                        autocomplete="off"
-                    />
-                </div>
+                <Honeypot />
                 <p class="hint">
                     "We store only when you confirmed your age, never your birth date. Creating an account sets no cookie; signing in later sets one strictly necessary cookie."
                 </p>

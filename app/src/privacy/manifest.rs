@@ -100,6 +100,9 @@ pub enum Retention {
     HashedAfterAccountDeleted,
     /// Until you sign out or the session expires (at most 30 days).
     SessionEnd,
+    /// List mail: until the subscriber leaves every list (or deletes the
+    /// account), or 7 days for a sign-up nobody confirmed.
+    UntilUnsubscribed,
     /// Moments only; the text says how long.
     Brief(&'static str),
     /// Public posts: kept while the forum exists; deleting the account
@@ -128,6 +131,9 @@ impl fmt::Display for Retention {
             Self::SessionEnd => {
                 f.write_str("until you sign out or the session expires (at most 30 days)")
             }
+            Self::UntilUnsubscribed => f.write_str(
+                "until you leave every list or delete your account; 7 days if the address is never confirmed",
+            ),
         }
     }
 }
@@ -238,18 +244,76 @@ pub const MANIFEST: &[&[Column]] = &[
     requests::COLUMNS,
 ];
 
-/// A column of `mail_list_subscriptions`: the member's own choice of mail.
+/// A column of `mail_list_subscriptions`: the subscriber's own choice of
+/// mail.
 const fn mail_choice(column: &'static str, label: &'static str, purpose: &'static str) -> Column {
     personal(
         "mail_list_subscriptions",
         column,
         Personal {
-            feature: Feature::Forum,
+            feature: Feature::Newsletter,
             label,
             purpose,
             required: false,
-            visible_to: &[Audience::Owner],
-            retention: Retention::UntilChangedOrAccountDeleted,
+            visible_to: &[Audience::Owner, Audience::Admins],
+            retention: Retention::UntilUnsubscribed,
+        },
+    )
+}
+
+/// A column of `mail_subscribers`: who receives list mail.
+const fn subscriber(
+    column: &'static str,
+    label: &'static str,
+    purpose: &'static str,
+    visible_to: &'static [Audience],
+) -> Column {
+    personal(
+        "mail_subscribers",
+        column,
+        Personal {
+            feature: Feature::Newsletter,
+            label,
+            purpose,
+            required: true,
+            visible_to,
+            retention: Retention::UntilUnsubscribed,
+        },
+    )
+}
+
+/// A column of `mail_subscriber_links`: one row per link mailed.
+const fn subscriber_link(column: &'static str, label: &'static str) -> Column {
+    personal(
+        "mail_subscriber_links",
+        column,
+        Personal {
+            feature: Feature::Newsletter,
+            label,
+            purpose: "Lets the link in a mail confirm your sign-up, or open the page where you change or leave your lists, without signing in.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::Brief(
+                "7 days for a confirmation link, a year for the others, or until you leave every list",
+            ),
+        },
+    )
+}
+
+/// A column of `mail_suppressions`: an address that asked for no mail.
+const fn suppression(column: &'static str, label: &'static str) -> Column {
+    personal(
+        "mail_suppressions",
+        column,
+        Personal {
+            feature: Feature::Newsletter,
+            label,
+            purpose: "Keeps the promise never to mail an address again when its owner asked, without keeping the address.",
+            required: false,
+            visible_to: &[Audience::NoOne],
+            retention: Retention::Brief(
+                "until the address joins a list again from a signed-in account",
+            ),
         },
     )
 }
@@ -261,7 +325,7 @@ const fn unsubscribe_link(column: &'static str, label: &'static str) -> Column {
         "mail_list_unsubscribe_tokens",
         column,
         Personal {
-            feature: Feature::Forum,
+            feature: Feature::Newsletter,
             label,
             purpose: "Lets you stop a mail in one click from the mail itself, without signing in.",
             required: false,
@@ -729,33 +793,67 @@ const CORE: &[Column] = &[
     not_personal("mail_lists", "archived_at", MAIL_LIST),
     not_personal("mail_subscribers", "id", INTERNAL_KEY),
     not_personal("mail_subscribers", "account_id", INTERNAL_KEY),
-    personal(
-        "mail_subscribers",
+    subscriber(
         "created_at",
-        Personal {
-            feature: Feature::Accounts,
-            label: "When you first turned a mail on",
-            purpose: "Keeps your mail choices together.",
-            required: true,
-            visible_to: &[Audience::Owner],
-            retention: Retention::UntilAccountDeleted,
-        },
+        "When you first asked for list mail",
+        "Keeps your mail choices together; a sign-up nobody confirms is erased 7 days after it.",
+        &[Audience::Owner, Audience::Admins],
+    ),
+    subscriber(
+        "name",
+        "Your name (newsletter, without an account)",
+        "Greets you in the newsletters you asked for.",
+        &[Audience::Owner, Audience::Admins],
+    ),
+    subscriber(
+        "email",
+        "Your email address (newsletter, without an account)",
+        "Where the newsletters you asked for are sent.",
+        &[Audience::Owner, Audience::Admins],
+    ),
+    subscriber(
+        "email_key",
+        "Your address in lower case",
+        "Keeps one subscription per address, so nobody gets a newsletter twice.",
+        &[Audience::NoOne],
+    ),
+    subscriber(
+        "confirmed_at",
+        "When you confirmed your address",
+        "Proves that the address's owner asked for the mail (double opt-in); nothing but the confirmation is sent before.",
+        &[Audience::Owner, Audience::Admins],
+    ),
+    subscriber_link("token_hash", "Links in mail to you (hashed)"),
+    not_personal("mail_subscriber_links", "subscriber_id", INTERNAL_KEY),
+    not_personal(
+        "mail_subscriber_links",
+        "purpose",
+        "what the link does: confirm a sign-up or open the preferences",
+    ),
+    subscriber_link("created_at", "When a link in mail to you was made"),
+    suppression(
+        "address_hash",
+        "Keyed hash of an address that asked never to be mailed again",
+    ),
+    suppression(
+        "created_at",
+        "When an address asked never to be mailed again",
     ),
     not_personal("mail_list_subscriptions", "subscriber_id", INTERNAL_KEY),
     mail_choice(
         "list_id",
-        "Mail you turned on",
-        "Sends the daily forum digest only to members who asked for it.",
+        "Lists you are on",
+        "Sends list mail (the forum digest, newsletters) only to those who asked for it.",
     ),
     mail_choice(
         "created_at",
-        "When you turned a mail on",
+        "When you joined a list",
         "The first digest lists only what came after.",
     ),
     mail_choice(
         "last_sent_at",
-        "When your last digest was sent",
-        "Sends it at most once a day, listing only what is new.",
+        "When you were last mailed on a list",
+        "Sends the digest at most once a day, listing only what is new.",
     ),
     unsubscribe_link("token_hash", "Unsubscribe links in your mail (hashed)"),
     not_personal(

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::requests::{ConfirmPrivacyRequest, RequestKind, SendPrivacyRequest};
 use crate::{
-    forms::{Field, FormError, TextArea, error_for, form_error},
+    forms::{Field, FormError, Honeypot, TextArea, error_for, form_error},
     notice::Notice,
     privacy::manifest::{Class, lookup},
 };
@@ -128,16 +128,7 @@ pub fn RequestFormPage() -> impl IntoView {
                     )
                     error=error_for(result, "details")
                 />
-                <div class="honeypot" aria-hidden="true">
-                    <label for="field-website">"Leave this field empty"</label>
-                    <input
-                        id="field-website"
-                        name="website"
-                        type="text"
-                        tabindex="-1"
-                        autocomplete="off"
-                    />
-                </div>
+                <Honeypot />
                 <button
                     type="submit"
                     class="button"

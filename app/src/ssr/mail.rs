@@ -91,6 +91,25 @@ impl Mail {
         }
     }
 
+    /// A mail of plain paragraphs; a paragraph that is a web address
+    /// becomes a link in the HTML part.
+    pub fn paragraphs(to: &crate::email::Email, subject: &str, paragraphs: &[String]) -> Self {
+        let text = format!("{}\n", paragraphs.join("\n\n"));
+        let body = html(
+            &paragraphs
+                .iter()
+                .map(|paragraph| {
+                    if paragraph.starts_with("http://") || paragraph.starts_with("https://") {
+                        link(paragraph)
+                    } else {
+                        escape(paragraph)
+                    }
+                })
+                .collect::<Vec<_>>(),
+        );
+        Self::new(to, subject, text, body)
+    }
+
     /// Marks the mail as sent on a list the member can leave in one click
     /// at `url` (RFC 8058): mail programs show an "Unsubscribe" button.
     #[must_use]

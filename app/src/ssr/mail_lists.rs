@@ -14,7 +14,7 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
-use super::tokens;
+use super::{server_key::ServerKey, tokens};
 
 pub mod list {
     use sea_orm::entity::prelude::*;
@@ -45,7 +45,8 @@ pub mod list {
 pub mod subscriber {
     use sea_orm::entity::prelude::*;
 
-    /// Someone who may receive list mail: today a member, by account.
+    /// Someone who may receive list mail: a member, by account (their
+    /// address is the account's), or a visitor by name and address.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "mail_subscribers")]
     pub struct Model {
@@ -53,6 +54,15 @@ pub mod subscriber {
         pub id: i64,
         pub account_id: Option<i64>,
         pub created_at: TimeDateTimeWithTimeZone,
+        /// A visitor's name, as they gave it.
+        pub name: Option<String>,
+        /// A visitor's address.
+        pub email: Option<String>,
+        /// A visitor's address in lower case: one confirmed subscriber each.
+        pub email_key: Option<String>,
+        /// When the address was confirmed; nothing but the confirmation is
+        /// mailed before. A member's row is confirmed when it is made.
+        pub confirmed_at: Option<TimeDateTimeWithTimeZone>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -91,6 +101,46 @@ pub mod unsubscribe_token {
         pub token_hash: String,
         pub subscriber_id: i64,
         pub list_id: i64,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod link {
+    use sea_orm::entity::prelude::*;
+
+    /// A link mailed to a subscriber: confirm a sign-up, or manage what
+    /// they get. Stored hashed.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_subscriber_links")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub token_hash: String,
+        pub subscriber_id: i64,
+        /// `confirm` or `manage`.
+        pub purpose: String,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod suppression {
+    use sea_orm::entity::prelude::*;
+
+    /// An address that asked never to be mailed again, as a keyed hash.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_suppressions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub address_hash: String,
         pub created_at: TimeDateTimeWithTimeZone,
     }
 
@@ -160,6 +210,7 @@ async fn member_subscriber_made<C: ConnectionTrait>(
     subscriber::Entity::insert(subscriber::ActiveModel {
         account_id: Set(Some(account_id)),
         created_at: Set(now),
+        confirmed_at: Set(Some(now)),
         ..Default::default()
     })
     .on_conflict_do_nothing_on([subscriber::Column::AccountId])
@@ -197,24 +248,109 @@ pub async fn set_subscribed<C: ConnectionTrait>(
     now: OffsetDateTime,
 ) -> Result<(), DbErr> {
     let list = list_id(db, list).await?;
+    set_member_list(db, account_id, list, on, now).await
+}
+
+/// [`set_subscribed`] for any list, by its id.
+pub async fn set_member_list<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    list: i64,
+    on: bool,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
     if on {
         let subscriber = member_subscriber_made(db, account_id, now).await?;
-        subscription::Entity::insert(subscription::ActiveModel {
-            subscriber_id: Set(subscriber),
-            list_id: Set(list),
-            created_at: Set(now),
-            last_sent_at: Set(None),
-        })
-        .on_conflict_do_nothing_on([
-            subscription::Column::SubscriberId,
-            subscription::Column::ListId,
-        ])
-        .exec(db)
-        .await?;
+        join(db, subscriber, list, now).await?;
     } else if let Some(subscriber) = member_subscriber(db, account_id).await? {
         subscription::Entity::delete_by_id((subscriber, list))
             .exec(db)
             .await?;
+    }
+    Ok(())
+}
+
+/// Puts `subscriber` on `list`; nothing when they are on it already.
+pub async fn join<C: ConnectionTrait>(
+    db: &C,
+    subscriber: i64,
+    list: i64,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    subscription::Entity::insert(subscription::ActiveModel {
+        subscriber_id: Set(subscriber),
+        list_id: Set(list),
+        created_at: Set(now),
+        last_sent_at: Set(None),
+    })
+    .on_conflict_do_nothing_on([
+        subscription::Column::SubscriberId,
+        subscription::Column::ListId,
+    ])
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// The ids of the lists the member is on.
+pub async fn member_lists<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<Vec<i64>, DbErr> {
+    let Some(subscriber) = member_subscriber(db, account_id).await? else {
+        return Ok(Vec::new());
+    };
+    lists_of(db, subscriber).await
+}
+
+/// The ids of the lists `subscriber` is on.
+pub async fn lists_of<C: ConnectionTrait>(db: &C, subscriber: i64) -> Result<Vec<i64>, DbErr> {
+    Ok(subscription::Entity::find()
+        .filter(subscription::Column::SubscriberId.eq(subscriber))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| row.list_id)
+        .collect())
+}
+
+/// How an address that asked never to be mailed again is kept: a keyed
+/// hash of its lower-case form, which cannot be read back.
+pub fn address_hash(key: &ServerKey, email_key: &str) -> String {
+    hex::encode(key.derive("mail-suppressions").mac(&[email_key.as_bytes()]))
+}
+
+/// Whether the address (lower case) asked never to be mailed again.
+pub async fn is_suppressed<C: ConnectionTrait>(
+    db: &C,
+    key: &ServerKey,
+    email_key: &str,
+) -> Result<bool, DbErr> {
+    Ok(
+        suppression::Entity::find_by_id(address_hash(key, email_key))
+            .count(db)
+            .await?
+            > 0,
+    )
+}
+
+/// Records that the address (lower case) must never be mailed again, or
+/// (`never` false) forgets that it asked.
+pub async fn set_suppressed<C: ConnectionTrait>(
+    db: &C,
+    key: &ServerKey,
+    email_key: &str,
+    never: bool,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    let hash = address_hash(key, email_key);
+    if never {
+        suppression::Entity::insert(suppression::ActiveModel {
+            address_hash: Set(hash),
+            created_at: Set(now),
+        })
+        .on_conflict_do_nothing_on([suppression::Column::AddressHash])
+        .exec(db)
+        .await?;
+    } else {
+        suppression::Entity::delete_by_id(hash).exec(db).await?;
     }
     Ok(())
 }

@@ -3,3 +3,4 @@
 
 pub mod digest;
 pub mod lists;
+pub mod newsletter;

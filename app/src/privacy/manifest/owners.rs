@@ -13,6 +13,13 @@ pub enum Rows {
     /// `column` holds the member's normalised email address: records made
     /// without signing in, such as job applications.
     EmailKey(&'static str),
+    /// Either: `account` holds the member's account id, or `email_key`
+    /// their normalised address (a newsletter sign-up made without
+    /// signing in).
+    AccountOrEmailKey {
+        account: &'static str,
+        email_key: &'static str,
+    },
     /// `column` holds the `id` of a row of `parent` that is the member's.
     Through {
         column: &'static str,
@@ -146,7 +153,19 @@ pub const OWNED: &[Owned] = &[
     by_account("pending_sign_ins", "account_id"),
     by_account("account_identities", "account_id"),
     by_account("sign_in_flows", "account_id"),
-    by_account("mail_subscribers", "account_id"),
+    owned(
+        "mail_subscribers",
+        Rows::AccountOrEmailKey {
+            account: "account_id",
+            email_key: "email_key",
+        },
+        OnErase::Delete,
+    ),
+    owned(
+        "mail_subscriber_links",
+        through("subscriber_id", "mail_subscribers"),
+        OnErase::Delete,
+    ),
     owned(
         "mail_list_subscriptions",
         through("subscriber_id", "mail_subscribers"),
@@ -241,6 +260,10 @@ pub const NOT_ONE_MEMBERS: &[(&str, &str)] = &[
     (
         "retired_usernames",
         "keyed hashes of deleted accounts' usernames, which lead to no account and cannot be read back",
+    ),
+    (
+        "mail_suppressions",
+        "keyed hashes of addresses that asked never to be mailed again, which cannot be read back; a member lifts theirs by joining a list again",
     ),
     (
         "mail_outbox",
@@ -339,15 +362,18 @@ mod tests {
     #[test]
     fn owners_name_columns_the_manifest_has_and_parents_listed_before() {
         for (at, owned) in OWNED.iter().enumerate() {
-            let (column, parent) = match owned.rows {
-                Rows::Account(column) | Rows::EmailKey(column) => (column, None),
-                Rows::Through { column, parent } => (column, Some(parent)),
+            let (columns, parent) = match owned.rows {
+                Rows::Account(column) | Rows::EmailKey(column) => (vec![column], None),
+                Rows::AccountOrEmailKey { account, email_key } => (vec![account, email_key], None),
+                Rows::Through { column, parent } => (vec![column], Some(parent)),
             };
-            assert!(
-                lookup(owned.table, column).is_some(),
-                "{}.{column} is not in the manifest",
-                owned.table
-            );
+            for column in columns {
+                assert!(
+                    lookup(owned.table, column).is_some(),
+                    "{}.{column} is not in the manifest",
+                    owned.table
+                );
+            }
             if let Some(parent) = parent {
                 let before = OWNED[..at].iter().any(|entry| entry.table == parent);
                 assert!(before, "{}: {parent} must come first", owned.table);

@@ -283,6 +283,13 @@ pub(super) fn rows_of(owned: &Owned, member: &Member) -> SimpleExpr {
             Some(key) => Expr::col(Alias::new(column)).eq(key.as_str()),
             None => Expr::val(false),
         },
+        Rows::AccountOrEmailKey { account, email_key } => {
+            let by_account = Expr::col(Alias::new(account)).eq(member.id);
+            match &member.email_key {
+                Some(key) => by_account.or(Expr::col(Alias::new(email_key)).eq(key.as_str())),
+                None => by_account,
+            }
+        }
         Rows::Through { column, parent } => {
             Expr::col(Alias::new(column)).in_subquery(parent_ids(parent, member))
         }

@@ -4,24 +4,11 @@
 use crate::{
     accounts::Email,
     privacy::requests::{RequestKind, RequestStatus},
-    ssr::mail::{Mail, escape, html, link},
+    ssr::mail::Mail,
 };
 
 fn mail(to: &Email, subject: &str, paragraphs: &[String]) -> Mail {
-    let text = format!("{}\n", paragraphs.join("\n\n"));
-    let body = html(
-        &paragraphs
-            .iter()
-            .map(|paragraph| {
-                if paragraph.starts_with("http://") || paragraph.starts_with("https://") {
-                    link(paragraph)
-                } else {
-                    escape(paragraph)
-                }
-            })
-            .collect::<Vec<_>>(),
-    );
-    Mail::new(to, subject, text, body)
+    Mail::paragraphs(to, subject, paragraphs)
 }
 
 fn asked(kind: RequestKind) -> String {

@@ -19,6 +19,7 @@ use crate::{
     forum::threads::{NOT_HELD, forum_admin, member, reply, start_thread},
     helpers::{PASSWORD, TestApp, TestResult, files_under},
     jobs::applications::{PDF, applicant},
+    mail_lists::newsletter::{make_list, subscribed},
     provider_double::{Fault, Person},
 };
 
@@ -212,6 +213,15 @@ async fn everything_member() -> Result<(TestApp, TestApp, Worker), Box<dyn std::
         ],
     )
     .await?;
+
+    // A newsletter: signed up for without an account, then joined as a member.
+    let news = make_list(&boss, "Product news", "everyone").await?;
+    subscribed(&app, FULL_NAME, value("email address"), &[&news]).await?;
+    let joined = zoid
+        .call("newsletter/set-mine", &[("list", &news), ("on", "true")])
+        .await?;
+    assert_eq!(joined.error(), None, "{joined:?}");
+    assert_eq!(app.count("mail_subscribers").await?, 2);
 
     worker.deliver_due().await?;
     Ok((app, zoid, worker))

@@ -51,6 +51,7 @@ ALLOWED_SIDEWAYS = {
     ("jobs", "privacy"),
     ("mail_lists", "accounts"),
     ("mail_lists", "privacy"),
+    ("mail_lists", "documents"),
     ("admin", "accounts"),
     ("admin", "documents"),
     ("admin", "forum"),

@@ -195,6 +195,21 @@ pub fn App() -> impl IntoView {
                         view=crate::mail_lists::admin::MailListsAdminPage
                         ssr=SsrMode::Async
                     />
+                    <Route
+                        path=path!("admin/campaigns")
+                        view=crate::mail_lists::campaign_pages::CampaignsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin/campaigns/new")
+                        view=crate::mail_lists::campaign_pages::CampaignPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin/campaigns/:id")
+                        view=crate::mail_lists::campaign_pages::CampaignPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("jobs") view=JobsPage ssr=SsrMode::Async />
                     <Route path=path!("jobs/applied") view=AppliedPage ssr=SsrMode::Async />
                     <Route

@@ -69,6 +69,17 @@ pub async fn periodic(state: &AppState) -> Result<Counts, DbErr> {
     failed.map_or(Ok(counts), Err)
 }
 
+/// Each feature's frequent work (a campaign's next batch): every few
+/// seconds while the housekeeping runs.
+pub async fn tick(state: &AppState) -> Result<Counts, DbErr> {
+    let mut counts = Counts::new();
+    let failed = run(state, |feature| feature.tick, &mut counts).await;
+    if counts.iter().any(|(_, n)| *n > 0) {
+        tracing::info!(done = %summary(&counts), "frequent work done");
+    }
+    failed.map_or(Ok(counts), Err)
+}
+
 /// Runs one task of every feature, adding to `counts`; the first error.
 async fn run(
     state: &AppState,

@@ -7,6 +7,10 @@
 pub mod admin;
 #[cfg(feature = "ssr")]
 mod admin_ssr;
+pub mod campaign_pages;
+pub mod campaigns;
+#[cfg(feature = "ssr")]
+pub mod campaigns_ssr;
 pub mod newsletter;
 pub mod newsletter_pages;
 #[cfg(feature = "ssr")]
@@ -33,13 +37,14 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
         )
     },
     purge: |state| Box::pin(newsletter_ssr::purge(state)),
+    tick: |state| Box::pin(campaigns_ssr::tick(state)),
     ..crate::ssr::feature::Feature::named("mail lists")
 };
 
 /// What an unsubscribe link is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListLink {
-    /// The list, in words: "the daily forum digest".
+    /// The list, in words: "the daily forum digest", or a newsletter's name.
     pub list: String,
     /// Whether the member is still on it.
     pub subscribed: bool,
@@ -55,10 +60,7 @@ pub async fn mail_link(token: String) -> Result<ListLink, AppError> {
         .await
         .map_err(|e| db_error("reading an unsubscribe link", e))?
         .ok_or(AppError::NotFound)?;
-    Ok(ListLink {
-        list: list.title().to_owned(),
-        subscribed,
-    })
+    Ok(ListLink { list, subscribed })
 }
 
 /// Takes the link's member off its list.
@@ -112,8 +114,10 @@ pub fn UnsubscribePage() -> impl IntoView {
                                     {format!("You will not get {list} any more.")}
                                 </p>
                                 <p>
-                                    "Changed your mind? Sign in and turn it back on under "
-                                    <a href="/forum/notifications">"Forum notifications"</a> "."
+                                    "Changed your mind? Members turn it back on under "
+                                    <a href="/account/choices">"Your choices"</a>
+                                    "; anyone can sign up again on the "
+                                    <a href="/newsletter">"newsletter page"</a> "."
                                 </p>
                             }
                                 .into_any()
@@ -124,8 +128,9 @@ pub fn UnsubscribePage() -> impl IntoView {
                                     "This unsubscribe link does not work any more: it is older than a year, or not whole."
                                 </p>
                                 <p>
-                                    "Sign in and switch the mail off under "
-                                    <a href="/forum/notifications">"Forum notifications"</a> "."
+                                    "Members switch mail off under "
+                                    <a href="/account/choices">"Your choices"</a>
+                                    "; every newsletter also links to a page that changes or leaves your lists."
                                 </p>
                             }
                                 .into_any()

@@ -39,6 +39,7 @@ mod m20261207_000105_data_archives;
 mod m20261207_000201_mail_subscribers;
 mod m20261207_000202_newsletter;
 mod m20261207_000203_privacy_policy_v4;
+mod m20261207_000204_campaigns;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000201_mail_subscribers::Migration),
             Box::new(m20261207_000202_newsletter::Migration),
             Box::new(m20261207_000203_privacy_policy_v4::Migration),
+            Box::new(m20261207_000204_campaigns::Migration),
         ]
     }
 }

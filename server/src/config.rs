@@ -79,6 +79,10 @@ pub struct Config {
     /// Where mail goes when no SMTP server is configured.
     #[serde(default = "defaults::mail_dir")]
     pub mail_dir: String,
+    /// Newsletter mails queued per minute while a campaign is sent (the
+    /// relay's limit, or less).
+    #[serde(default = "defaults::mail_rate_per_minute")]
+    pub mail_rate_per_minute: u32,
     /// The server key (32 bytes, hex or base64) that seals secrets kept in
     /// the database; without it, the key in `secret_key_file` is used.
     #[serde(default)]
@@ -167,6 +171,9 @@ mod defaults {
     }
     pub fn application_retention_days() -> u32 {
         180
+    }
+    pub fn mail_rate_per_minute() -> u32 {
+        600
     }
     pub fn forum_held_posts() -> u32 {
         1

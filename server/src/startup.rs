@@ -13,6 +13,7 @@ use app::{
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
     jobs::ssr::JobSettings,
+    mail_lists::campaigns_ssr::CampaignSettings,
     privacy::{PrivacySettings, manifest::RetentionSettings},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -93,6 +94,8 @@ const MAIL_POLL: Duration = Duration::from_secs(2);
 const UPLOAD_LIMIT: usize = 12 * 1024 * 1024;
 /// How often expired rows are deleted and the features' periodic work runs.
 const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(600);
+/// How often the features' frequent work (a campaign's next batch) runs.
+const TICK_EVERY: Duration = Duration::from_secs(5);
 
 impl Application {
     pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
@@ -155,10 +158,15 @@ impl Application {
         // Each feature logs its own failures; the next round tries again.
         let housekeeping = self.housekeeping.then(|| {
             tokio::spawn(async move {
+                let mut last = None::<tokio::time::Instant>;
                 loop {
-                    let _ = app::features::purge(&state).await;
-                    let _ = app::features::periodic(&state).await;
-                    tokio::time::sleep(HOUSEKEEPING_EVERY).await;
+                    if last.is_none_or(|at| at.elapsed() >= HOUSEKEEPING_EVERY) {
+                        let _ = app::features::purge(&state).await;
+                        let _ = app::features::periodic(&state).await;
+                        last = Some(tokio::time::Instant::now());
+                    }
+                    let _ = app::features::tick(&state).await;
+                    tokio::time::sleep(TICK_EVERY).await;
                 }
             })
         });
@@ -215,6 +223,9 @@ pub async fn app_state(
         contact: config.privacy_contact(),
     });
     features.insert(Files(Arc::new(LocalStore::new(&config.upload_dir))));
+    features.insert(CampaignSettings {
+        per_minute: config.mail_rate_per_minute,
+    });
     features.insert(JobSettings {
         retention_days: config.application_retention_days,
     });

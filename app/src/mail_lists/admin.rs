@@ -91,6 +91,10 @@ pub fn MailListsAdminPage() -> impl IntoView {
             <p>
                 "The lists people may join. An archived list sends nothing and takes no one new; its subscribers stay until it is restored or they leave."
             </p>
+            <p>
+                <a href="/admin/campaigns">"Campaigns"</a>
+                ": write and send newsletters to these lists."
+            </p>
             <FormError error=form_error(move || archive.value().get(), &[]) />
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -30,7 +30,7 @@ fn explained(column: &str) -> String {
 
 /// A box to tick per list (`lists[ID]`), with its description.
 #[component]
-fn ListBoxes(lists: Vec<ListChoice>, error: Signal<Option<String>>) -> impl IntoView {
+pub(super) fn ListBoxes(lists: Vec<ListChoice>, error: Signal<Option<String>>) -> impl IntoView {
     let only_one = lists.len() == 1;
     let boxes = lists
         .into_iter()

@@ -206,6 +206,32 @@ async fn new_link<C: ConnectionTrait>(
     Ok(token)
 }
 
+/// The row of a fresh manage link (whose token hashes to `token_hash`),
+/// for a campaign's batch to insert with [`insert_links`].
+pub fn manage_link_row(
+    subscriber: i64,
+    token_hash: String,
+    now: OffsetDateTime,
+) -> link::ActiveModel {
+    link::ActiveModel {
+        token_hash: Set(token_hash),
+        subscriber_id: Set(subscriber),
+        purpose: Set(Purpose::Manage.as_str().to_owned()),
+        created_at: Set(now),
+    }
+}
+
+/// Inserts the links a batch made.
+pub async fn insert_links<C: ConnectionTrait>(
+    db: &C,
+    rows: Vec<link::ActiveModel>,
+) -> Result<(), DbErr> {
+    if !rows.is_empty() {
+        link::Entity::insert_many(rows).exec(db).await?;
+    }
+    Ok(())
+}
+
 /// The live link `token` is, for `purpose`.
 async fn live_link<C: ConnectionTrait>(
     db: &C,

@@ -224,6 +224,10 @@ pub(super) const INTERNAL_KEY: &str = "internal identifier, meaningless outside 
 const SCHEMA: &str = "schema bookkeeping";
 const PUBLISHED: &str = "published document text and metadata";
 const MAIL_LIST: &str = "a mail list, as the site describes it to everyone";
+const CAMPAIGN: &str =
+    "a newsletter the administrators wrote to a list, the same for everyone on it";
+const CAMPAIGN_COUNT: &str =
+    "how many mails of a campaign were queued, sent or given up: counts only";
 
 /// Mailed links: kept a week after they were used or expired.
 const SPENT_LINK: Retention = Retention::DaysAfter(7, "the link is used or expires");
@@ -783,6 +787,35 @@ const CORE: &[Column] = &[
             retention: OUTBOX_TEXT,
         },
     ),
+    not_personal(
+        "mail_outbox",
+        "batch_id",
+        "which bulk send (a campaign) the mail is part of",
+    ),
+    not_personal("mail_batches", "id", INTERNAL_KEY),
+    not_personal("mail_batches", "queued", CAMPAIGN_COUNT),
+    not_personal("mail_batches", "sent", CAMPAIGN_COUNT),
+    not_personal("mail_batches", "failed", CAMPAIGN_COUNT),
+    not_personal("mail_batches", "created_at", CAMPAIGN_COUNT),
+    // Campaigns: what administrators write to the lists.
+    not_personal("mail_campaigns", "id", INTERNAL_KEY),
+    not_personal("mail_campaigns", "subject", CAMPAIGN),
+    not_personal("mail_campaigns", "body", CAMPAIGN),
+    not_personal("mail_campaigns", "status", CAMPAIGN),
+    not_personal("mail_campaigns", "created_at", CAMPAIGN),
+    not_personal("mail_campaigns", "updated_at", CAMPAIGN),
+    not_personal("mail_campaigns", "send_at", CAMPAIGN),
+    not_personal("mail_campaigns", "started_at", CAMPAIGN),
+    not_personal("mail_campaigns", "finished_at", CAMPAIGN),
+    not_personal("mail_campaigns", "batch_id", INTERNAL_KEY),
+    not_personal(
+        "mail_campaigns",
+        "cursor",
+        "how far the sender has come, as a row number of the subscribers",
+    ),
+    not_personal("mail_campaigns", "last_batch_at", CAMPAIGN),
+    not_personal("mail_campaign_lists", "campaign_id", INTERNAL_KEY),
+    not_personal("mail_campaign_lists", "list_id", CAMPAIGN),
     // Mail lists, who receives list mail, and what.
     not_personal("mail_lists", "id", INTERNAL_KEY),
     not_personal("mail_lists", "slug", MAIL_LIST),

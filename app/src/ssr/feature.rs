@@ -37,6 +37,10 @@ pub struct Feature {
     /// Other periodic work (digests), after the purge; not run by
     /// `portal purge`.
     pub periodic: for<'a> fn(&'a AppState) -> Task<'a, Counts>,
+    /// Work that cannot wait for the housekeeping (a campaign's next
+    /// batch): runs every few seconds, so it must cost next to nothing
+    /// when there is nothing to do.
+    pub tick: for<'a> fn(&'a AppState) -> Task<'a, Counts>,
 }
 
 impl Feature {
@@ -49,6 +53,7 @@ impl Feature {
             cookies: &[],
             purge: nothing,
             periodic: nothing,
+            tick: nothing,
         }
     }
 }

@@ -55,12 +55,71 @@ pub mod outbox {
         pub last_error: Option<String>,
         /// The one-click unsubscribe link of mail sent on a list.
         pub list_unsubscribe: Option<String>,
+        /// The bulk send (a campaign) the mail is part of.
+        pub batch_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod batch {
+    use sea_orm::entity::prelude::*;
+
+    /// One bulk send: how many of its mails were queued, sent and given
+    /// up. The worker counts as it delivers, so progress needs no scan of
+    /// the outbox, and the counts outlive the outbox rows.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_batches")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub queued: i32,
+        pub sent: i32,
+        pub failed: i32,
+        pub created_at: TimeDateTimeWithTimeZone,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// Starts a bulk send; its id, for [`Mail::in_batch`].
+pub async fn new_batch<C: ConnectionTrait>(
+    db: &C,
+    now: OffsetDateTime,
+) -> Result<i64, sea_orm::DbErr> {
+    use sea_orm::ActiveModelTrait;
+    Ok(batch::ActiveModel {
+        queued: Set(0),
+        sent: Set(0),
+        failed: Set(0),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?
+    .id)
+}
+
+/// Adds `n` to one of a batch's counts.
+async fn count_in_batch<C: ConnectionTrait>(
+    db: &C,
+    id: i64,
+    column: batch::Column,
+    n: i32,
+) -> Result<(), sea_orm::DbErr> {
+    use sea_orm::sea_query::ExprTrait;
+    batch::Entity::update_many()
+        .col_expr(column, Expr::col(column).add(n))
+        .filter(batch::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A message ready to queue. Build it with [`Mail::new`], which refuses
@@ -72,6 +131,7 @@ pub struct Mail {
     text: String,
     html: String,
     list_unsubscribe: Option<String>,
+    batch: Option<i64>,
 }
 
 impl Mail {
@@ -88,6 +148,7 @@ impl Mail {
             text,
             html,
             list_unsubscribe: None,
+            batch: None,
         }
     }
 
@@ -108,6 +169,14 @@ impl Mail {
                 .collect::<Vec<_>>(),
         );
         Self::new(to, subject, text, body)
+    }
+
+    /// Counts the mail in the bulk send `batch` (see [`new_batch`]); the
+    /// caller counts it as queued with [`enqueue`].
+    #[must_use]
+    pub fn in_batch(mut self, batch: i64) -> Self {
+        self.batch = Some(batch);
+        self
     }
 
     /// Marks the mail as sent on a list the member can leave in one click
@@ -187,7 +256,11 @@ pub async fn enqueue<C: ConnectionTrait>(
     mail: Mail,
 ) -> Result<(), sea_orm::DbErr> {
     let now = clock.now();
+    if let Some(batch) = mail.batch {
+        count_in_batch(db, batch, batch::Column::Queued, 1).await?;
+    }
     outbox::Entity::insert(outbox::ActiveModel {
+        batch_id: Set(mail.batch),
         recipient: Set(mail.to),
         subject: Set(mail.subject),
         body_text: Set(mail.text),
@@ -198,6 +271,41 @@ pub async fn enqueue<C: ConnectionTrait>(
         next_attempt_at: Set(now),
         ..Default::default()
     })
+    .exec(db)
+    .await?;
+    Ok(())
+}
+
+/// Queues many mails at once (a campaign's batch) on `db`: one insert,
+/// and one count per bulk send they belong to.
+pub async fn enqueue_many<C: ConnectionTrait>(
+    db: &C,
+    clock: &Clock,
+    mails: Vec<Mail>,
+) -> Result<(), sea_orm::DbErr> {
+    let now = clock.now();
+    let mut per_batch: std::collections::BTreeMap<i64, i32> = std::collections::BTreeMap::new();
+    for batch in mails.iter().filter_map(|mail| mail.batch) {
+        *per_batch.entry(batch).or_default() += 1;
+    }
+    for (batch, n) in per_batch {
+        count_in_batch(db, batch, batch::Column::Queued, n).await?;
+    }
+    if mails.is_empty() {
+        return Ok(());
+    }
+    outbox::Entity::insert_many(mails.into_iter().map(|mail| outbox::ActiveModel {
+        batch_id: Set(mail.batch),
+        recipient: Set(mail.to),
+        subject: Set(mail.subject),
+        body_text: Set(mail.text),
+        body_html: Set(mail.html),
+        list_unsubscribe: Set(mail.list_unsubscribe),
+        created_at: Set(now),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        ..Default::default()
+    }))
     .exec(db)
     .await?;
     Ok(())
@@ -333,6 +441,9 @@ impl Worker {
                 Ok(message) => match self.transport.send(message).await {
                     Ok(()) => {
                         self.mark_sent(id).await?;
+                        if let Some(batch) = row.batch_id {
+                            count_in_batch(&self.db, batch, batch::Column::Sent, 1).await?;
+                        }
                         sent += 1;
                     }
                     Err(error) => self.mark_failed(&row, &error).await?,
@@ -427,6 +538,9 @@ impl Worker {
         let delay = Duration::minutes(1_i64 << attempts.clamp(0, 10));
         let update = if attempts >= MAX_ATTEMPTS {
             tracing::warn!(mail_id = row.id, attempts, "mail delivery failed; given up");
+            if let Some(batch) = row.batch_id {
+                count_in_batch(&self.db, batch, batch::Column::Failed, 1).await?;
+            }
             erase(outbox::Entity::update_many())
         } else {
             tracing::warn!(
@@ -475,9 +589,19 @@ pub async fn forget_unsent<C: ConnectionTrait>(
     db: &C,
     recipient: &str,
 ) -> Result<u64, sea_orm::DbErr> {
-    Ok(outbox::Entity::delete_many()
+    let unsent = outbox::Entity::find()
         .filter(outbox::Column::Recipient.eq(recipient))
         .filter(outbox::Column::SentAt.is_null())
+        .all(db)
+        .await?;
+    // A bulk send's mail that will not go counts as given up.
+    for row in &unsent {
+        if let Some(batch) = row.batch_id {
+            count_in_batch(db, batch, batch::Column::Failed, 1).await?;
+        }
+    }
+    Ok(outbox::Entity::delete_many()
+        .filter(outbox::Column::Id.is_in(unsent.iter().map(|row| row.id)))
         .exec(db)
         .await?
         .rows_affected)

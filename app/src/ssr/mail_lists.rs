@@ -485,13 +485,20 @@ pub async fn unsubscribe_link<C: ConnectionTrait>(
     ))
 }
 
-/// The list a link's token belongs to and whether its subscriber is still
-/// on it; `None` when the link is unknown or too old.
+/// What a link's list is called on the page that leaves it: "the daily
+/// forum digest", or a newsletter's name.
+fn title_of(list: &list::Model) -> String {
+    MailList::parse(&list.slug).map_or_else(|| list.name.clone(), |list| list.title().to_owned())
+}
+
+/// The list a link's token belongs to (as the page names it) and whether
+/// its subscriber is still on it; `None` when the link is unknown or too
+/// old.
 pub async fn link_state<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<(MailList, bool)>, DbErr> {
+) -> Result<Option<(String, bool)>, DbErr> {
     let Some((row, list)) = live_link(db, token, now).await? else {
         return Ok(None);
     };
@@ -499,7 +506,7 @@ pub async fn link_state<C: ConnectionTrait>(
         .count(db)
         .await?
         > 0;
-    Ok(Some((list, on)))
+    Ok(Some((title_of(&list), on)))
 }
 
 /// A link's row and its list, while the link works.
@@ -507,7 +514,7 @@ async fn live_link<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<(unsubscribe_token::Model, MailList)>, DbErr> {
+) -> Result<Option<(unsubscribe_token::Model, list::Model)>, DbErr> {
     let Some(row) = unsubscribe_token::Entity::find_by_id(tokens::hash(token))
         .one(db)
         .await?
@@ -515,27 +522,25 @@ async fn live_link<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
-    let list = list::Entity::find_by_id(row.list_id)
-        .one(db)
-        .await?
-        .and_then(|list| MailList::parse(&list.slug));
+    let list = list::Entity::find_by_id(row.list_id).one(db).await?;
     Ok(list.map(|list| (row, list)))
 }
 
-/// Takes the subscriber whose link `token` is off its list. `None` when the
-/// link is unknown or too old; using a link twice answers the same.
+/// Takes the subscriber whose link `token` is off its list, and only that
+/// list; the list's key. `None` when the link is unknown or too old; using
+/// a link twice answers the same.
 pub async fn unsubscribe_by_token<C: ConnectionTrait>(
     db: &C,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<MailList>, DbErr> {
+) -> Result<Option<String>, DbErr> {
     let Some((row, list)) = live_link(db, token, now).await? else {
         return Ok(None);
     };
     subscription::Entity::delete_by_id((row.subscriber_id, row.list_id))
         .exec(db)
         .await?;
-    Ok(Some(list))
+    Ok(Some(list.slug))
 }
 
 /// Deletes links older than [`LINK_VALID`].
@@ -562,7 +567,7 @@ pub async fn one_click(
         .unwrap_or_default();
     match unsubscribe_by_token(&state.db, &token, state.clock.now()).await {
         Ok(Some(list)) => {
-            tracing::info!(list = list.as_str(), "one-click unsubscribe");
+            tracing::info!(list, "one-click unsubscribe");
             (StatusCode::OK, "unsubscribed").into_response()
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),

@@ -15,6 +15,8 @@ pub mod newsletter;
 pub mod newsletter_pages;
 #[cfg(feature = "ssr")]
 mod newsletter_ssr;
+#[cfg(feature = "ssr")]
+mod tracking_ssr;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,10 +33,16 @@ use crate::{
 #[cfg(feature = "ssr")]
 pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     routes: || {
-        axum::Router::new().route(
-            "/mail/unsubscribe",
-            axum::routing::post(crate::ssr::mail_lists::one_click),
-        )
+        axum::Router::new()
+            .route(
+                "/mail/unsubscribe",
+                axum::routing::post(crate::ssr::mail_lists::one_click),
+            )
+            .route("/mail/o/{campaign}", axum::routing::get(tracking_ssr::open))
+            .route(
+                "/mail/c/{campaign}/{position}",
+                axum::routing::get(tracking_ssr::click),
+            )
     },
     purge: |state| Box::pin(newsletter_ssr::purge(state)),
     tick: |state| Box::pin(campaigns_ssr::tick(state)),

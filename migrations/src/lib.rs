@@ -40,6 +40,7 @@ mod m20261207_000201_mail_subscribers;
 mod m20261207_000202_newsletter;
 mod m20261207_000203_privacy_policy_v4;
 mod m20261207_000204_campaigns;
+mod m20261207_000205_mail_tracking;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000202_newsletter::Migration),
             Box::new(m20261207_000203_privacy_policy_v4::Migration),
             Box::new(m20261207_000204_campaigns::Migration),
+            Box::new(m20261207_000205_mail_tracking::Migration),
         ]
     }
 }

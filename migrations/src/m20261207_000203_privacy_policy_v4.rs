@@ -1,6 +1,6 @@
 //! Publishes version 4 of the privacy policy: the newsletter (sign-up with
-//! a name and an address, double opt-in, leaving that erases them) and the
-//! archive of a member's data. Both are used only when someone asks, so
+//! a name and an address, double opt-in, leaving that erases them, opens
+//! and clicks counted per newsletter) and the archive of a member's data. Both are used only when someone asks, so
 //! the version is not material: members are not asked to accept it again.
 //!
 //! An installation whose operator already published a policy of their own

@@ -83,6 +83,10 @@ pub struct Config {
     /// relay's limit, or less).
     #[serde(default = "defaults::mail_rate_per_minute")]
     pub mail_rate_per_minute: u32,
+    /// Let campaign mail count opens (a 1×1 image) and clicks, per campaign
+    /// only; subscribers may still turn it off for themselves.
+    #[serde(default = "defaults::yes")]
+    pub mail_tracking: bool,
     /// The server key (32 bytes, hex or base64) that seals secrets kept in
     /// the database; without it, the key in `secret_key_file` is used.
     #[serde(default)]

@@ -13,7 +13,7 @@ use app::{
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
     jobs::ssr::JobSettings,
-    mail_lists::campaigns_ssr::CampaignSettings,
+    mail_lists::campaigns_ssr::{CampaignSettings, Tally},
     privacy::{PrivacySettings, manifest::RetentionSettings},
     ssr::{
         AppState, Clock, SiteSettings, content_security_policy, db,
@@ -225,6 +225,8 @@ pub async fn app_state(
     features.insert(Files(Arc::new(LocalStore::new(&config.upload_dir))));
     features.insert(CampaignSettings {
         per_minute: config.mail_rate_per_minute,
+        tracking: config.mail_tracking,
+        tally: Tally::default(),
     });
     features.insert(JobSettings {
         retention_days: config.application_retention_days,

@@ -8,8 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     campaigns::{
-        CampaignDetail, CampaignStatus, Progress, SaveCampaign, SendCampaign, StopCampaign,
-        TestCampaign, campaign, campaign_lists, campaigns, preview_campaign,
+        CampaignDetail, CampaignStatus, Counted, Progress, SaveCampaign, SendCampaign,
+        StopCampaign, TestCampaign, campaign, campaign_lists, campaigns, preview_campaign,
     },
     newsletter::ListChoice,
     newsletter_pages::ListBoxes,
@@ -38,6 +38,63 @@ fn ProgressBar(progress: Progress) -> impl IntoView {
             ></progress>
             <span>{label}</span>
         </div>
+    }
+}
+
+/// What the counting image and links counted, with what that is worth.
+#[component]
+fn CountedSection(counted: Counted) -> impl IntoView {
+    let Counted {
+        opens,
+        tracked,
+        links,
+    } = counted;
+    view! {
+        <section aria-labelledby="counted-heading">
+            <h2 id="counted-heading">"Opens and clicks"</h2>
+            <p>
+                {format!(
+                    "Opened {opens} times (an estimate); {tracked} of the mails carried the counting image.",
+                )}
+            </p>
+            <p class="hint">
+                "Counted per campaign, never per person: nothing says who opened or clicked. Mail programs that block images hide opens, and some (Apple Mail's privacy protection) fetch every image whether or not the mail is read, so opens are a rough estimate; clicks are firmer. Subscribers who turned counting off, and mail programs showing only text, are not counted."
+            </p>
+            {(!links.is_empty())
+                .then(|| {
+                    view! {
+                        <div
+                            class="table-scroll"
+                            tabindex="0"
+                            role="region"
+                            aria-label="Clicks per link"
+                        >
+                            <table class="table">
+                                <caption>"Clicks per link"</caption>
+                                <thead>
+                                    <tr>
+                                        <th scope="col">"Link"</th>
+                                        <th scope="col">"Clicks"</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {links
+                                        .into_iter()
+                                        .map(|(url, clicks)| {
+                                            view! {
+                                                <tr>
+                                                    <td class="url">{url}</td>
+                                                    <td>{clicks}</td>
+                                                </tr>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                })}
+        </section>
     }
 }
 
@@ -182,6 +239,7 @@ fn Campaign(detail: CampaignDetail, set_tick: WriteSignal<u32>) -> impl IntoView
         lists,
         audience,
         progress,
+        counted,
     } = detail;
     if status == CampaignStatus::Sending {
         // With script, the progress refreshes itself; without, a reload does.
@@ -231,6 +289,7 @@ fn Campaign(detail: CampaignDetail, set_tick: WriteSignal<u32>) -> impl IntoView
                     </section>
                 }
             })}
+        {counted.map(|counted| view! { <CountedSection counted /> })}
         {if status.is_editable() {
             view! {
                 <Editor id=Some(id) subject body preview lists />
@@ -264,13 +323,8 @@ fn Editor(
     let result = move || value.get();
     let body_error = error_for(result, "body");
     let (shown, set_shown) = signal(preview);
-    let render = Action::new(|text: &String| preview_campaign(text.clone()));
-    Effect::new(move |_| {
-        if let Some(Ok(html)) = render.value().get() {
-            set_shown.set(html);
-        }
-    });
-    // A preview a moment after the last key, not one per key.
+    // A preview a moment after the last key, not one per key; the page may
+    // be gone by then (saved, or left), so nothing here may insist on it.
     let typed = StoredValue::new(0_u32);
     let on_input = move |event: leptos::ev::Event| {
         let text = event_target_value(&event);
@@ -278,8 +332,12 @@ fn Editor(
         let mine = typed.get_value();
         set_timeout(
             move || {
-                if typed.get_value() == mine {
-                    render.dispatch(text);
+                if typed.try_get_value() == Some(mine) {
+                    leptos::task::spawn_local(async move {
+                        if let Ok(html) = preview_campaign(text).await {
+                            set_shown.try_set(html);
+                        }
+                    });
                 }
             },
             std::time::Duration::from_millis(300),

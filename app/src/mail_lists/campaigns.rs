@@ -106,6 +106,19 @@ pub struct CampaignDetail {
     /// Confirmed subscribers on the chosen lists now.
     pub audience: i64,
     pub progress: Option<Progress>,
+    /// Opens and clicks, once it went out with the counting image.
+    pub counted: Option<Counted>,
+}
+
+/// What a campaign's counting image and links counted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counted {
+    /// Fetches of the image: an estimate (see the campaign page).
+    pub opens: i64,
+    /// Mails that carried the image.
+    pub tracked: i64,
+    /// Each web link of the text, in order, with its clicks.
+    pub links: Vec<(String, i64)>,
 }
 
 #[cfg(feature = "ssr")]

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 use time::{Duration, OffsetDateTime};
 
-use super::campaigns::{CampaignDetail, CampaignStatus, CampaignSummary, Progress};
+use super::campaigns::{CampaignDetail, CampaignStatus, CampaignSummary, Counted, Progress};
 use super::newsletter::ListChoice;
 use crate::{
     accounts::{Email, ssr::account},
@@ -47,11 +47,19 @@ pub const TESTS_PER_ACCOUNT: crate::ssr::rate_limit::Limit = crate::ssr::rate_li
 /// The most mails queued in one transaction.
 const BATCH_MAX: u64 = 500;
 
-/// How fast campaigns go out, from `PORTAL_MAIL_RATE_PER_MINUTE`.
-#[derive(Debug, Clone, Copy)]
+/// How campaigns go out.
+#[derive(Debug, Clone, Default)]
 pub struct CampaignSettings {
+    /// Mails queued per minute (`PORTAL_MAIL_RATE_PER_MINUTE`).
     pub per_minute: u32,
+    /// Whether campaign mail may count opens and clicks at all
+    /// (`PORTAL_MAIL_TRACKING`); each subscriber may turn it off too.
+    pub tracking: bool,
+    /// Opens and clicks not yet written.
+    pub tally: Tally,
 }
+
+pub use super::tracking_ssr::Tally;
 
 pub mod campaign {
     use sea_orm::entity::prelude::*;
@@ -74,6 +82,32 @@ pub mod campaign {
         /// The last subscriber id queued.
         pub cursor: i64,
         pub last_batch_at: Option<TimeDateTimeWithTimeZone>,
+        /// Fetches of the counting image.
+        pub opens: i64,
+        /// Mails that carried it.
+        pub tracked: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod campaign_link {
+    use sea_orm::entity::prelude::*;
+
+    /// A web link of a campaign, by its place in the text.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "mail_campaign_links")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub campaign_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub position: i32,
+        #[sea_orm(column_type = "Text")]
+        pub url: String,
+        pub clicks: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -420,7 +454,31 @@ pub async fn detail(state: &AppState, id: i64) -> Result<CampaignDetail, AppErro
             .collect(),
         audience: audience_size(&state.db, &chosen).await.map_err(failed)?,
         progress: progress(&state.db, &row).await.map_err(failed)?,
+        counted: counted(&state.db, &row).await.map_err(failed)?,
     })
+}
+
+/// The opens and clicks of a campaign that went out with the image.
+async fn counted<C: ConnectionTrait>(
+    db: &C,
+    row: &campaign::Model,
+) -> Result<Option<Counted>, DbErr> {
+    if row.tracked == 0 {
+        return Ok(None);
+    }
+    let links = campaign_link::Entity::find()
+        .filter(campaign_link::Column::CampaignId.eq(row.id))
+        .order_by_asc(campaign_link::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|link| (link.url, link.clicks))
+        .collect();
+    Ok(Some(Counted {
+        opens: row.opens,
+        tracked: row.tracked,
+        links,
+    }))
 }
 
 /// What one recipient's mail says, in both parts.
@@ -438,6 +496,7 @@ fn render(
     list_name: &str,
     preferences: &str,
     unsubscribe: &str,
+    counted: Option<(&str, i64)>,
 ) -> Rendered {
     let text = format!(
         "{body}\n\n-- \nYou get this mail because you are on the list \"{list_name}\".\nChange your lists or leave them all: {preferences}\nUnsubscribe from \"{list_name}\": {unsubscribe}\n"
@@ -451,14 +510,25 @@ fn render(
          <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#f3f4f6;\">\
          <tr><td align=\"center\" style=\"padding:24px 12px;\">\
          <table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" style=\"max-width:600px;background:#ffffff;border-radius:8px;\">\
-         <tr><td style=\"padding:32px;{font};font-size:16px;line-height:1.6;color:#111827;\">\n{content}\n</td></tr></table>\
+         <tr><td style=\"padding:32px;{font};font-size:16px;line-height:1.6;color:#111827;\">\n{content}\n</td></tr></table>{pixel}\
          <p style=\"max-width:600px;margin:16px auto 0;{font};font-size:13px;line-height:1.5;color:#4b5563;\">\
          You get this mail because you are on the list \u{201c}{list}\u{201d}. \
          <a href=\"{preferences_attr}\" style=\"color:#1d4ed8;\">Change your lists or leave them all</a> \u{b7} \
          <a href=\"{unsubscribe_attr}\" style=\"color:#1d4ed8;\">Unsubscribe from \u{201c}{list}\u{201d}</a></p>\
          </td></tr></table></body></html>\n",
         title = escape(subject),
-        content = markdown::to_safe_html(body),
+        content = match counted {
+            Some((base, id)) => {
+                markdown::to_safe_html_via(body, |n| format!("{base}/mail/c/{id}/{n}"))
+            }
+            None => markdown::to_safe_html(body),
+        },
+        pixel = counted.map_or_else(String::new, |(base, id)| {
+            format!(
+                "<img src=\"{}\" width=\"1\" height=\"1\" alt=\"\" style=\"display:block;border:0;\">",
+                escape(&format!("{base}/mail/o/{id}"))
+            )
+        }),
         list = escape(list_name),
         preferences_attr = escape(preferences),
         unsubscribe_attr = escape(unsubscribe),
@@ -477,6 +547,7 @@ pub async fn send_test(state: &AppState, id: i64, to: &Email) -> Result<(), AppE
         "(test)",
         &format!("{base}/newsletter"),
         &format!("{base}/newsletter"),
+        None,
     );
     let mail = Mail::new(
         to,
@@ -576,6 +647,7 @@ struct Recipient {
     list_id: i64,
     email: Option<String>,
     account_id: Option<i64>,
+    tracking: bool,
 }
 
 /// The next `limit` subscribers after `cursor` on `lists`, by id: the
@@ -604,6 +676,7 @@ async fn next_recipients<C: ConnectionTrait>(
         .column((subscriber::Entity, subscriber::Column::Id))
         .column((subscriber::Entity, subscriber::Column::Email))
         .column((subscriber::Entity, subscriber::Column::AccountId))
+        .column((subscriber::Entity, subscriber::Column::Tracking))
         .expr_as(first_list, Alias::new("list_id"))
         .from(subscriber::Entity)
         .and_where(Expr::col((subscriber::Entity, subscriber::Column::Id)).gt(cursor))
@@ -625,6 +698,7 @@ async fn next_recipients<C: ConnectionTrait>(
                 email: row.try_get("", "email")?,
                 account_id: row.try_get("", "account_id")?,
                 list_id: row.try_get("", "list_id")?,
+                tracking: row.try_get("", "tracking")?,
             })
         })
         .collect()
@@ -685,6 +759,11 @@ async fn queue_batch(
         .map(|list| (list.id, list.name))
         .collect();
     let base = state.site.base_url.trim_end_matches('/');
+    let tracking = state
+        .features
+        .get::<CampaignSettings>()
+        .is_some_and(|settings| settings.tracking);
+    let mut tracked = 0_i64;
     let batch = row
         .batch_id
         .ok_or_else(|| DbErr::Custom("a campaign being sent has a batch".to_owned()))?;
@@ -712,12 +791,15 @@ async fn queue_batch(
             now,
         ));
         let unsubscribe = format!("{base}/mail/unsubscribe?token={unsubscribe}");
+        let counted = (tracking && recipient.tracking).then_some((base, row.id));
+        tracked += i64::from(counted.is_some());
         let rendered = render(
             &row.subject,
             &row.body,
             names.get(&recipient.list_id).map_or("", String::as_str),
             &format!("{base}/newsletter/preferences?token={manage}"),
             &unsubscribe,
+            counted,
         );
         mails.push(
             Mail::new(&to, &row.subject, rendered.text, rendered.html)
@@ -726,6 +808,16 @@ async fn queue_batch(
         );
     }
     let queued = mails.len();
+    if tracked > 0 {
+        campaign::Entity::update_many()
+            .col_expr(
+                campaign::Column::Tracked,
+                Expr::col(campaign::Column::Tracked).add(tracked),
+            )
+            .filter(campaign::Column::Id.eq(row.id))
+            .exec(&txn)
+            .await?;
+    }
     if !unsubscribes.is_empty() {
         unsubscribe_token::Entity::insert_many(unsubscribes)
             .exec(&txn)
@@ -762,6 +854,23 @@ async fn start_due(state: &AppState) -> Result<u64, DbErr> {
             .exec(&txn)
             .await?;
         if won.rows_affected == 1 {
+            let links = markdown::links(&row.body);
+            if !links.is_empty() {
+                campaign_link::Entity::delete_many()
+                    .filter(campaign_link::Column::CampaignId.eq(row.id))
+                    .exec(&txn)
+                    .await?;
+                campaign_link::Entity::insert_many(links.into_iter().zip(0..).map(
+                    |(url, position)| campaign_link::ActiveModel {
+                        campaign_id: Set(row.id),
+                        position: Set(position),
+                        url: Set(url),
+                        clicks: Set(0),
+                    },
+                ))
+                .exec(&txn)
+                .await?;
+            }
             txn.commit().await?;
             tracing::info!(campaign = row.id, "campaign sending started");
             started += 1;
@@ -795,11 +904,14 @@ async fn allowance(state: &AppState, row: &campaign::Model, per_minute: u32) -> 
 
 /// One round of the sender: start what is due, queue what the rate allows.
 pub async fn tick(state: &AppState) -> Result<Counts, DbErr> {
-    let started = start_due(state).await?;
-    let per_minute = state
+    let settings = state
         .features
         .get::<CampaignSettings>()
-        .map_or(600, |settings| settings.per_minute);
+        .cloned()
+        .unwrap_or_default();
+    let counted = settings.tally.flush(&state.db, state.clock.now()).await?;
+    let started = start_due(state).await?;
+    let per_minute = settings.per_minute;
     let sending = campaign::Entity::find()
         .filter(campaign::Column::Status.eq(CampaignStatus::Sending.as_str()))
         .order_by_asc(campaign::Column::Id)
@@ -816,6 +928,7 @@ pub async fn tick(state: &AppState) -> Result<Counts, DbErr> {
         }
     }
     Ok(vec![
+        ("campaign opens and clicks counted", counted),
         ("campaigns started", started),
         ("campaign mails queued", queued),
     ])

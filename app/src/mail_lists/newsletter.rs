@@ -29,6 +29,8 @@ pub struct Preferences {
     pub name: Option<String>,
     pub email: String,
     pub lists: Vec<ListChoice>,
+    /// Whether their newsletters count opens and clicks (per campaign).
+    pub tracking: bool,
 }
 
 /// The signed-in member's newsletters.
@@ -111,9 +113,10 @@ pub async fn save_preferences(
     token: String,
     #[server(default)] name: String,
     #[server(default)] lists: HashMap<String, String>,
+    #[server(default)] tracking: String,
 ) -> Result<(), AppError> {
     let state = crate::ssr::AppState::from_context()?;
-    super::newsletter_ssr::save(&state, &token, &name, &lists).await?;
+    super::newsletter_ssr::save(&state, &token, &name, &lists, !tracking.is_empty()).await?;
     // The token was found, so it is one of ours: URL-safe as it is.
     leptos_axum::redirect(&format!(
         "/newsletter/preferences?token={}&saved=1",

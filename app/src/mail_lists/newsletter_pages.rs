@@ -309,6 +309,7 @@ fn PreferencesForms(
         name,
         email,
         lists,
+        tracking,
     } = preferences;
     let (whom, leaving) = if member {
         (
@@ -343,6 +344,21 @@ fn PreferencesForms(
                         }
                     })}
                 <ListBoxes lists error=error_for(result, "lists") />
+                <div class="checkbox">
+                    <input
+                        id="field-tracking"
+                        name="tracking"
+                        type="checkbox"
+                        checked=tracking
+                        aria-describedby="field-tracking-hint"
+                    />
+                    <label for="field-tracking">
+                        "Count when I open a newsletter or follow its links"
+                    </label>
+                    <p class="hint" id="field-tracking-hint">
+                        "Counted per newsletter, never per person: a small image and links that pass through this site tell us how often a newsletter was opened and which links were followed, not by whom. Untick it and your newsletters carry neither."
+                    </p>
+                </div>
                 <button
                     type="submit"
                     class="button"

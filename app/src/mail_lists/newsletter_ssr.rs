@@ -435,20 +435,22 @@ pub async fn preferences(state: &AppState, token: &str) -> Result<Preferences, A
     };
     Ok(Preferences {
         member: row.account_id.is_some(),
+        tracking: row.tracking,
         name: row.name,
         email,
         lists: choices(&offered, &on),
     })
 }
 
-/// Replaces a subscriber's choice among the lists offered to them (and,
-/// for a visitor, their name); lists no longer offered are left as they
-/// are.
+/// Replaces a subscriber's choice among the lists offered to them, of
+/// counting, and (for a visitor) their name; lists no longer offered are
+/// left as they are.
 pub async fn save(
     state: &AppState,
     token: &str,
     name: &str,
     ticked: &HashMap<String, String>,
+    tracking: bool,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let failed = |error| db_error("saving newsletter preferences", error);
@@ -474,9 +476,12 @@ pub async fn save(
     for list in &chosen {
         join(&txn, row.id, *list, now).await.map_err(failed)?;
     }
-    if name.is_some() && name != row.name {
+    if (name.is_some() && name != row.name) || tracking != row.tracking {
         let mut row = row.into_active_model();
-        row.name = Set(name);
+        if name.is_some() {
+            row.name = Set(name);
+        }
+        row.tracking = Set(tracking);
         row.update(&txn).await.map_err(failed)?;
     }
     txn.commit().await.map_err(failed)

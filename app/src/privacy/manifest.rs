@@ -226,8 +226,7 @@ const PUBLISHED: &str = "published document text and metadata";
 const MAIL_LIST: &str = "a mail list, as the site describes it to everyone";
 const CAMPAIGN: &str =
     "a newsletter the administrators wrote to a list, the same for everyone on it";
-const CAMPAIGN_COUNT: &str =
-    "how many mails of a campaign were queued, sent or given up: counts only";
+const CAMPAIGN_COUNT: &str = "how many mails of a campaign were queued, sent, given up, opened or clicked: counts per campaign, never per person";
 
 /// Mailed links: kept a week after they were used or expired.
 const SPENT_LINK: Retention = Retention::DaysAfter(7, "the link is used or expires");
@@ -814,6 +813,12 @@ const CORE: &[Column] = &[
         "how far the sender has come, as a row number of the subscribers",
     ),
     not_personal("mail_campaigns", "last_batch_at", CAMPAIGN),
+    not_personal("mail_campaigns", "opens", CAMPAIGN_COUNT),
+    not_personal("mail_campaigns", "tracked", CAMPAIGN_COUNT),
+    not_personal("mail_campaign_links", "campaign_id", INTERNAL_KEY),
+    not_personal("mail_campaign_links", "position", CAMPAIGN),
+    not_personal("mail_campaign_links", "url", CAMPAIGN),
+    not_personal("mail_campaign_links", "clicks", CAMPAIGN_COUNT),
     not_personal("mail_campaign_lists", "campaign_id", INTERNAL_KEY),
     not_personal("mail_campaign_lists", "list_id", CAMPAIGN),
     // Mail lists, who receives list mail, and what.
@@ -864,6 +869,12 @@ const CORE: &[Column] = &[
         "what the link does: confirm a sign-up or open the preferences",
     ),
     subscriber_link("created_at", "When a link in mail to you was made"),
+    subscriber(
+        "tracking",
+        "Whether your newsletters count opens and clicks",
+        "Leaves the counting image and links out of your newsletters when you untick it; counts are per newsletter, never per person.",
+        &[Audience::Owner, Audience::Admins],
+    ),
     suppression(
         "address_hash",
         "Keyed hash of an address that asked never to be mailed again",

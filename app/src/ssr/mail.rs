@@ -18,7 +18,7 @@ use std::{
 };
 
 use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{
         Body, Mailbox, MultiPart, SinglePart,
         header::{ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue},
@@ -344,18 +344,26 @@ impl Transport {
         }
     }
 
-    async fn send(&self, message: Message) -> Result<(), String> {
+    /// Sends the outbox row `id` as `message`. A row sent again after a
+    /// crash between sending and marking it overwrites its own file, and
+    /// carries the same `Message-ID` over SMTP, so the copy can be told.
+    async fn send(&self, id: i64, message: Message) -> Result<(), String> {
         match self {
             Self::Smtp(smtp) => smtp
                 .send(message)
                 .await
                 .map(drop)
                 .map_err(|e| e.to_string()),
-            Self::Files(folder) => AsyncFileTransport::<Tokio1Executor>::new(folder)
-                .send(message)
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string()),
+            Self::Files(folder) => {
+                // Written whole, then renamed: a crash leaves no half file.
+                let part = folder.join(format!("{id}.eml.part"));
+                tokio::fs::write(&part, message.formatted())
+                    .await
+                    .map_err(|e| e.to_string())?;
+                tokio::fs::rename(&part, folder.join(format!("{id}.eml")))
+                    .await
+                    .map_err(|e| e.to_string())
+            }
         }
     }
 }
@@ -438,7 +446,7 @@ impl Worker {
         while let Some(row) = self.claim_next().await? {
             let id = row.id;
             match self.build(&row) {
-                Ok(message) => match self.transport.send(message).await {
+                Ok(message) => match self.transport.send(id, message).await {
                     Ok(()) => {
                         self.mark_sent(id).await?;
                         if let Some(batch) = row.batch_id {
@@ -495,10 +503,16 @@ impl Worker {
             .recipient
             .parse()
             .map_err(|_| "invalid recipient".to_owned())?;
+        let domain = self.from.email.domain().to_owned();
         let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(row.subject.clone());
+            .subject(row.subject.clone())
+            .message_id(Some(format!(
+                "<outbox.{}.{}@{domain}>",
+                row.id,
+                row.created_at.unix_timestamp()
+            )));
         if let Some(url) = &row.list_unsubscribe {
             // The link is ours, but a `>` or a line break in it would end
             // the header early: refuse such a row rather than send it.

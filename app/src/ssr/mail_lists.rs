@@ -63,6 +63,9 @@ pub mod subscriber {
         /// When the address was confirmed; nothing but the confirmation is
         /// mailed before. A member's row is confirmed when it is made.
         pub confirmed_at: Option<TimeDateTimeWithTimeZone>,
+        /// Whether their newsletter mail may count opens and clicks (per
+        /// campaign, never per person).
+        pub tracking: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

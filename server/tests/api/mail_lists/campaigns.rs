@@ -357,3 +357,321 @@ async fn a_scheduled_campaign_waits_for_its_time_and_only_drafts_change() -> Tes
     assert_eq!(detail(&boss, &id).await?["subject"], "News for December");
     Ok(())
 }
+
+/// The real binary on `database`, sending mail as files to `mail_dir`.
+fn serve(
+    database: &crate::helpers::TestDatabase,
+    mail_dir: &std::path::Path,
+) -> std::io::Result<std::process::Child> {
+    std::process::Command::new(env!("CARGO_BIN_EXE_portal"))
+        .arg("serve")
+        .env("DATABASE_URL", &database.url)
+        .env("PORTAL_LISTEN", "127.0.0.1:0")
+        .env("PORTAL_MAIL_DIR", mail_dir)
+        .env("PORTAL_MAIL_RATE_PER_MINUTE", "6000")
+        .env("PORTAL_SECRET_KEY", crate::helpers::TEST_SECRET_KEY)
+        .env("PORTAL_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+}
+
+/// The recipients of every campaign mail written to `folder`.
+fn recipients(folder: &std::path::Path) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let mut to = Vec::new();
+    for path in files_under(folder) {
+        if path.extension().is_some_and(|ext| ext == "eml") {
+            let eml = std::fs::read_to_string(&path)?;
+            if let Some(line) = eml.lines().find(|line| line.starts_with("To: ")) {
+                to.push(line.trim_start_matches("To: ").to_owned());
+            }
+        }
+    }
+    Ok(to)
+}
+
+#[tokio::test]
+async fn a_send_killed_mid_way_resumes_and_mails_everyone_once() -> TestResult {
+    use sea_orm::{ConnectionTrait, Statement, TransactionTrait};
+    const READERS: usize = 1200;
+
+    let database = crate::helpers::TestDatabase::migrated().await?;
+    let db = database.connect().await?;
+    let backend = db.get_database_backend();
+    let run = |sql: String| Statement::from_string(backend, sql);
+    let now = "2026-12-01 00:00:00+00:00";
+    let txn = db.begin().await?;
+    txn.execute_raw(run(format!(
+        "INSERT INTO mail_lists (slug, name, description, audience, created_at) \
+         VALUES ('news', 'News', '', 'everyone', '{now}')"
+    )))
+    .await?;
+    for i in 0..READERS {
+        let email = format!("reader{i}@example.org");
+        txn.execute_raw(run(format!(
+            "INSERT INTO mail_subscribers (name, email, email_key, created_at, confirmed_at) \
+             VALUES ('Reader', '{email}', '{email}', '{now}', '{now}')"
+        )))
+        .await?;
+    }
+    txn.execute_raw(run(format!(
+        "INSERT INTO mail_list_subscriptions (subscriber_id, list_id, created_at) \
+         SELECT s.id, l.id, '{now}' FROM mail_subscribers s, mail_lists l WHERE l.slug = 'news'"
+    )))
+    .await?;
+    txn.execute_raw(run(format!(
+        "INSERT INTO mail_campaigns (subject, body, status, created_at, updated_at, send_at, cursor) \
+         VALUES ('Once each', 'Hello.', 'scheduled', '{now}', '{now}', '{now}', 0)"
+    )))
+    .await?;
+    txn.execute_raw(run(
+        "INSERT INTO mail_campaign_lists (campaign_id, list_id) \
+         SELECT c.id, l.id FROM mail_campaigns c, mail_lists l"
+            .to_owned(),
+    ))
+    .await?;
+    txn.commit().await?;
+
+    let mail_dir = std::env::temp_dir().join(format!("portal-kill-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&mail_dir)?;
+    // Killed at a different point each run, once some mail is out.
+    let at = 1 + usize::try_from(uuid::Uuid::new_v4().as_u128() % 400)?;
+    let mut server = serve(&database, &mail_dir)?;
+    let started = std::time::Instant::now();
+    while recipients(&mail_dir)?.len() < at {
+        assert!(started.elapsed().as_secs() < 60, "nothing was sent");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    server.kill()?;
+    server.wait()?;
+    let before = recipients(&mail_dir)?.len();
+    assert!(before < READERS, "killed mid-way: {before} sent");
+    // The killed worker's claim on the mail it was sending lapses after
+    // five minutes; lapse it now rather than wait.
+    db.execute_raw(run(
+        "UPDATE mail_outbox SET claimed_until = NULL WHERE sent_at IS NULL".to_owned(),
+    ))
+    .await?;
+
+    let mut server = serve(&database, &mail_dir)?;
+    let done = async {
+        loop {
+            let left = db
+                .query_one_raw(run(
+                    "SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL".to_owned(),
+                ))
+                .await?
+                .ok_or("no row")?
+                .try_get_by_index::<i64>(0)?;
+            let status = db
+                .query_one_raw(run("SELECT status FROM mail_campaigns".to_owned()))
+                .await?
+                .ok_or("no row")?
+                .try_get_by_index::<String>(0)?;
+            if left == 0 && status == "sent" {
+                return Ok::<(), Box<dyn std::error::Error>>(());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    };
+    let finished = tokio::time::timeout(std::time::Duration::from_secs(120), done).await;
+    server.kill()?;
+    server.wait()?;
+    finished.map_err(|_| "the send did not finish after the restart")??;
+
+    let mut to = recipients(&mail_dir)?;
+    let all = to.len();
+    to.sort_unstable();
+    to.dedup();
+    assert_eq!(to.len(), READERS, "everyone, killed after {before}");
+    assert_eq!(all, READERS, "nobody twice, killed after {before}");
+    let _ = std::fs::remove_dir_all(&mail_dir);
+    Ok(())
+}
+
+/// Every value of every column of the live schema, as text, sorted per
+/// column: what a request may have written anywhere.
+async fn every_value(
+    app: &TestApp,
+) -> Result<std::collections::BTreeMap<(String, String), Vec<String>>, Box<dyn std::error::Error>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let mut values = std::collections::BTreeMap::new();
+    for (table, column) in crate::privacy::manifest::live_columns(&app.db).await? {
+        let rows = app
+            .db
+            .query_all_raw(Statement::from_string(
+                app.db.get_database_backend(),
+                format!("SELECT CAST({column} AS TEXT) FROM {table}"),
+            ))
+            .await?;
+        let mut column_values: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                row.try_get_by_index::<Option<String>>(0)
+                    .map(Option::unwrap_or_default)
+            })
+            .collect::<Result<_, _>>()?;
+        column_values.sort_unstable();
+        values.insert((table, column), column_values);
+    }
+    Ok(values)
+}
+
+/// The campaign's HTML part for `to`, as queued.
+async fn html_to(app: &TestApp, to: &str) -> Result<String, Box<dyn std::error::Error>> {
+    use app::ssr::mail::outbox;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(outbox::Entity::find()
+        .filter(outbox::Column::Recipient.eq(to))
+        .filter(outbox::Column::Subject.eq("News for December"))
+        .one(&app.db)
+        .await?
+        .ok_or("no campaign mail")?
+        .body_html)
+}
+
+#[tokio::test]
+async fn opens_and_clicks_are_counted_per_campaign_and_nothing_else_is_kept() -> TestResult {
+    let app = spawn_app().await?;
+    let (boss, _) = forum_admin(&app).await?;
+    let news = make_list(&boss, "Product news", "everyone").await?;
+    subscribed(&app, "Ada", "ada@example.org", &[&news]).await?;
+    let bob = subscribed(&app, "Bob", "bob@example.org", &[&news]).await?;
+    // Bob unticks counting.
+    let saved = TestApp::visitor_of(&app)?
+        .call(
+            "newsletter/save-preferences",
+            &[
+                ("token", &bob),
+                ("name", "Bob"),
+                (&format!("lists[{news}]"), "on"),
+            ],
+        )
+        .await?;
+    assert_eq!(saved.error(), None, "{saved:?}");
+    let id = new_campaign(&boss, &[&news]).await?;
+    boss.call("admin/send-campaign", &[("id", &id)]).await?;
+    assert_eq!(tick(&app).await?, 2);
+    app.clock.advance(Duration::seconds(10));
+    tick(&app).await?;
+
+    let ada = html_to(&app, "ada@example.org").await?;
+    assert!(ada.contains(&format!("/mail/o/{id}\"")), "{ada}");
+    assert!(
+        ada.contains(&format!("href=\"http://127.0.0.1:3000/mail/c/{id}/0\"")),
+        "{ada}"
+    );
+    assert!(
+        !ada.contains("https://example.org/notes"),
+        "the link goes through the site"
+    );
+    let bob = html_to(&app, "bob@example.org").await?;
+    assert!(
+        !bob.contains("/mail/o/"),
+        "no image for who turned counting off: {bob}"
+    );
+    assert!(!bob.contains("/mail/c/"));
+    assert!(bob.contains("href=\"https://example.org/notes\""));
+
+    let before = every_value(&app).await?;
+    let fetch = |path: String, agent: &'static str, ip: &'static str| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map(|client| {
+                client
+                    .get(app.url(&path))
+                    .header("user-agent", agent)
+                    .header("x-forwarded-for", ip)
+                    .send()
+            })
+    };
+    for (agent, ip) in [
+        ("Mail/1", "192.0.2.1"),
+        ("Mail/2", "192.0.2.2"),
+        ("Proxy", "192.0.2.3"),
+    ] {
+        let image = fetch(format!("/mail/o/{id}"), agent, ip)?.await?;
+        assert_eq!(image.status(), 200);
+        assert_eq!(
+            image
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok()),
+            Some("image/gif")
+        );
+        assert!(image.headers().get("set-cookie").is_none());
+    }
+    for _ in 0..2 {
+        let click = fetch(format!("/mail/c/{id}/0"), "Mail/1", "192.0.2.1")?.await?;
+        assert_eq!(click.status(), 303);
+        assert_eq!(
+            click
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok()),
+            Some("https://example.org/notes")
+        );
+    }
+    // Never an open redirect: only a link the campaign has.
+    for path in [
+        format!("/mail/c/{id}/1"),
+        "/mail/c/999/0".to_owned(),
+        format!("/mail/c/{id}/0?to=https://evil.example"),
+    ] {
+        let refused = fetch(path.clone(), "Mail/1", "192.0.2.1")?.await?;
+        let location = refused
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        assert!(
+            refused.status() == 404 || location.as_deref() == Some("https://example.org/notes"),
+            "{path}: {} {location:?}",
+            refused.status()
+        );
+    }
+    // An image of a campaign that does not exist counts nothing.
+    fetch("/mail/o/999".to_owned(), "Mail/1", "192.0.2.1")?.await?;
+    app::features::tick(&app.state).await?;
+
+    let after = every_value(&app).await?;
+    let changed: Vec<&(String, String)> = before
+        .keys()
+        .filter(|key| before.get(*key) != after.get(*key))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            &("mail_campaign_links".to_owned(), "clicks".to_owned()),
+            &("mail_campaigns".to_owned(), "opens".to_owned()),
+        ],
+        "only the counts change: no row per recipient, no address, no browser"
+    );
+    let counted = detail(&boss, &id).await?["counted"].clone();
+    assert_eq!(counted["opens"], 3);
+    assert_eq!(counted["tracked"], 1);
+    assert_eq!(counted["links"][0][0], "https://example.org/notes");
+    // Two clicks, and the third that followed the link with a query added.
+    assert_eq!(counted["links"][0][1], 3);
+    Ok(())
+}
+
+#[tokio::test]
+async fn with_counting_off_for_everyone_no_mail_carries_the_image() -> TestResult {
+    let app = spawn_app_with(&[("PORTAL_MAIL_TRACKING", "false")]).await?;
+    let (boss, _) = forum_admin(&app).await?;
+    let news = make_list(&boss, "Product news", "everyone").await?;
+    subscribed(&app, "Ada", "ada@example.org", &[&news]).await?;
+    let id = new_campaign(&boss, &[&news]).await?;
+    boss.call("admin/send-campaign", &[("id", &id)]).await?;
+    assert_eq!(tick(&app).await?, 1);
+    let ada = html_to(&app, "ada@example.org").await?;
+    assert!(
+        !ada.contains("/mail/o/") && !ada.contains("/mail/c/"),
+        "{ada}"
+    );
+    assert!(ada.contains("href=\"https://example.org/notes\""));
+    assert_eq!(detail(&boss, &id).await?["counted"], Value::Null);
+    Ok(())
+}

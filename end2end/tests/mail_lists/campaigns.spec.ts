@@ -1,0 +1,84 @@
+// A campaign from the administrator's side: write it with a preview, send
+// a test, send it to a list, and watch it arrive through the real SMTP
+// server with both parts and its way out.
+import { expect, expectNoSeriousA11yViolations, gotoReady, refusedInputError, test } from "../fixtures";
+import { isJavaScriptEnabled } from "../js-mode";
+import { waitForMail } from "../mail";
+import { acceptPolicy, addMember, expectWelcome, signIn } from "../members";
+
+test.describe("campaigns", () => {
+  // With JavaScript on, a refused form is a 422 answer the browser logs.
+  test.use({ allowedConsoleErrors: [refusedInputError("/api/admin/save-campaign")] });
+
+  test("an administrator writes, tries and sends a campaign to a list", async ({
+    page,
+    request,
+  }, testInfo) => {
+    const admin = addMember(testInfo, "cp");
+    const list = `Digest ${admin.username}`;
+    const subject = `Shipped in December ${admin.username}`;
+    await signIn(page, admin.username, admin.password);
+    await expectWelcome(page, admin);
+    await acceptPolicy(page);
+
+    // A list, joined by the administrator, so that the campaign reaches them.
+    await gotoReady(page, "/admin/mail-lists");
+    const make = page.getByRole("region", { name: "Make a list" });
+    await make.getByLabel("Name", { exact: true }).fill(list);
+    await make.getByLabel("Who may join").selectOption("members");
+    await make.getByRole("button", { name: "Make the list" }).click();
+    await expect(page.getByRole("table", { name: "Mail lists" })).toContainText(list);
+    await gotoReady(page, "/account/choices");
+    await page.getByRole("button", { name: `Join ${list}` }).click();
+    await expect(page.getByRole("button", { name: `Leave ${list}` })).toBeVisible();
+
+    await gotoReady(page, "/admin/mail-lists");
+    await page.getByRole("link", { name: "Campaigns" }).click();
+    await expect(page).toHaveURL("/admin/campaigns");
+    await expectNoSeriousA11yViolations(page);
+    await page.getByRole("link", { name: "New campaign" }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText("New campaign");
+
+    // A subject is required; the refusal is at the field.
+    const text = page.getByLabel("Text (Markdown)", { exact: true });
+    await text.fill("We shipped **search** this month.\n\n[Release notes](https://example.org/notes)");
+    const preview = page.getByRole("region", { name: "Preview" });
+    if (isJavaScriptEnabled(page)) {
+      await expect(preview.locator("strong")).toHaveText("search");
+    }
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByLabel("Subject", { exact: true })).toHaveAttribute("aria-invalid", "true");
+    await page.getByLabel("Subject", { exact: true }).fill(subject);
+    await page.getByLabel("Text (Markdown)", { exact: true }).fill(
+      "We shipped **search** this month.\n\n[Release notes](https://example.org/notes)",
+    );
+    await page.getByLabel(list, { exact: true }).check();
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page).toHaveURL(/\/admin\/campaigns\/\d+\?saved=1$/);
+    await expect(page.getByRole("status")).toHaveText("Saved.");
+    await expect(page.getByRole("region", { name: "Preview" }).locator("strong")).toHaveText("search");
+    await expect(page.locator(".status-line")).toContainText("Reaches 1 confirmed subscribers");
+    await expectNoSeriousA11yViolations(page);
+
+    await page.getByRole("button", { name: "Send a test to yourself" }).click();
+    await expect(page.getByRole("status")).toContainText("A test is on its way");
+    const trial = await waitForMail(request, admin.email, `[Test] ${subject}`);
+    expect(trial.html).toContain("<strong>search</strong>");
+
+    await page.getByRole("button", { name: "Send to the lists" }).click();
+    const mail = await waitForMail(request, admin.email, subject);
+    expect(mail.text).toContain("We shipped **search** this month.");
+    expect(mail.text).toMatch(new RegExp(`Unsubscribe from "${list}": https?://\\S+/mail/unsubscribe\\?token=`));
+    expect(mail.html).toContain('href="https://example.org/notes"');
+    // The sender marks the campaign sent on its next round, a few seconds on.
+    const campaignPage = page.url().replace(/\?.*$/, "");
+    await expect(async () => {
+      await gotoReady(page, campaignPage);
+      await expect(page.locator(".status-line .status")).toHaveText("Sent", { timeout: 1_000 });
+      await expect(page.locator(".send-progress")).toContainText("1 sent, 0 failed, 0 left", {
+        timeout: 1_000,
+      });
+    }).toPass({ timeout: 20_000 });
+    await expectNoSeriousA11yViolations(page);
+  });
+});

@@ -196,6 +196,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("admin/subscribers")
+                        view=crate::mail_lists::subscribers_page::SubscribersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("admin/campaigns")
                         view=crate::mail_lists::campaign_pages::CampaignsPage
                         ssr=SsrMode::Async

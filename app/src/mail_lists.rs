@@ -15,6 +15,10 @@ pub mod newsletter;
 pub mod newsletter_pages;
 #[cfg(feature = "ssr")]
 mod newsletter_ssr;
+pub mod subscribers;
+pub mod subscribers_page;
+#[cfg(feature = "ssr")]
+mod subscribers_ssr;
 #[cfg(feature = "ssr")]
 mod tracking_ssr;
 
@@ -40,11 +44,24 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
             )
             .route("/mail/o/{campaign}", axum::routing::get(tracking_ssr::open))
             .route(
+                "/admin/subscribers.csv",
+                axum::routing::get(subscribers_ssr::export),
+            )
+            .route(
                 "/mail/c/{campaign}/{position}",
                 axum::routing::get(tracking_ssr::click),
             )
     },
-    purge: |state| Box::pin(newsletter_ssr::purge(state)),
+    purge: |state| {
+        Box::pin(async move {
+            let mut counts = newsletter_ssr::purge(state).await?;
+            counts.push((
+                "mail list counts of the day",
+                subscribers_ssr::count_today(state).await?,
+            ));
+            Ok(counts)
+        })
+    },
     tick: |state| Box::pin(campaigns_ssr::tick(state)),
     ..crate::ssr::feature::Feature::named("mail lists")
 };

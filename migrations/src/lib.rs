@@ -41,6 +41,7 @@ mod m20261207_000202_newsletter;
 mod m20261207_000203_privacy_policy_v4;
 mod m20261207_000204_campaigns;
 mod m20261207_000205_mail_tracking;
+mod m20261207_000206_mail_list_days;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000203_privacy_policy_v4::Migration),
             Box::new(m20261207_000204_campaigns::Migration),
             Box::new(m20261207_000205_mail_tracking::Migration),
+            Box::new(m20261207_000206_mail_list_days::Migration),
         ]
     }
 }

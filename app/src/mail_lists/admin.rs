@@ -93,7 +93,9 @@ pub fn MailListsAdminPage() -> impl IntoView {
             </p>
             <p>
                 <a href="/admin/campaigns">"Campaigns"</a>
-                ": write and send newsletters to these lists."
+                ": write and send newsletters to these lists. "
+                <a href="/admin/subscribers">"Subscribers"</a>
+                ": who is on them, over time, and the export."
             </p>
             <FormError error=form_error(move || archive.value().get(), &[]) />
             <Suspense fallback=|| ()>

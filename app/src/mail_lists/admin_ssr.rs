@@ -13,7 +13,7 @@ use crate::{
     error::AppError,
     ssr::{
         db_error,
-        mail_lists::{MailList, list, subscription},
+        mail_lists::{MailList, list, subscriber, subscription},
     },
 };
 
@@ -81,6 +81,15 @@ pub async fn lists<C: ConnectionTrait>(db: &C) -> Result<Vec<ListRow>, AppError>
         .await
         .map_err(failed)?;
     let counts: HashMap<i64, i64> = subscription::Entity::find()
+        .filter(
+            subscription::Column::SubscriberId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(subscriber::Column::Id)
+                    .from(subscriber::Entity)
+                    .and_where(subscriber::Column::ConfirmedAt.is_not_null())
+                    .to_owned(),
+            ),
+        )
         .select_only()
         .column(subscription::Column::ListId)
         .column_as(subscription::Column::SubscriberId.count(), "subscribers")

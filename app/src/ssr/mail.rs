@@ -608,6 +608,9 @@ pub async fn forget_unsent<C: ConnectionTrait>(
         .filter(outbox::Column::SentAt.is_null())
         .all(db)
         .await?;
+    if unsent.is_empty() {
+        return Ok(0);
+    }
     // A bulk send's mail that will not go counts as given up.
     for row in &unsent {
         if let Some(batch) = row.batch_id {

@@ -69,7 +69,14 @@ test.describe("campaigns", () => {
     const mail = await waitForMail(request, admin.email, subject);
     expect(mail.text).toContain("We shipped **search** this month.");
     expect(mail.text).toMatch(new RegExp(`Unsubscribe from "${list}": https?://\\S+/mail/unsubscribe\\?token=`));
-    expect(mail.html).toContain('href="https://example.org/notes"');
+    // Opens and clicks are counted per campaign: the image and the link
+    // lead through the site, and the link goes only where the text said.
+    expect(mail.html).toMatch(/<img src="https?:\/\/[^"]+\/mail\/o\/\d+"/);
+    const click = mail.html.match(/href="(https?:\/\/[^"]+\/mail\/c\/\d+\/0)"/);
+    expect(click, mail.html).not.toBeNull();
+    const followed = await request.get(click![1], { maxRedirects: 0 });
+    expect(followed.status()).toBe(303);
+    expect(followed.headers()["location"]).toBe("https://example.org/notes");
     // The sender marks the campaign sent on its next round, a few seconds on.
     const campaignPage = page.url().replace(/\?.*$/, "");
     await expect(async () => {
@@ -78,7 +85,25 @@ test.describe("campaigns", () => {
       await expect(page.locator(".send-progress")).toContainText("1 sent, 0 failed, 0 left", {
         timeout: 1_000,
       });
+      const clicks = page.getByRole("table", { name: "Clicks per link" }).locator("tbody tr").first();
+      await expect(clicks.locator("td").last()).toHaveText("1", { timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     await expectNoSeriousA11yViolations(page);
+
+    // The subscribers page finds the administrator, and erases them.
+    await gotoReady(page, "/admin/mail-lists");
+    await page.getByRole("link", { name: "Subscribers" }).click();
+    await expect(page).toHaveURL("/admin/subscribers");
+    await expect(page.getByRole("heading", { name: "Over the last 90 days" })).toBeVisible();
+    await page.getByLabel("Name, username or address contains").fill(admin.email);
+    await page.getByRole("button", { name: "Search" }).click();
+    await expect(page).toHaveURL(/\/admin\/subscribers\?q=/);
+    const rows = page.getByRole("table", { name: "Subscribers" }).locator("tbody tr");
+    await expect(rows).toHaveCount(1);
+    await expect(rows.first()).toContainText(list);
+    await expectNoSeriousA11yViolations(page);
+    await rows.first().getByText(/^Erase @/).click();
+    await rows.first().getByRole("button", { name: /^Yes, erase @/ }).click();
+    await expect(page.getByText("Nobody found.")).toBeVisible();
   });
 });

@@ -5,3 +5,4 @@ pub mod campaigns;
 pub mod digest;
 pub mod lists;
 pub mod newsletter;
+pub mod subscribers;

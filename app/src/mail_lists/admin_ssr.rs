@@ -1,10 +1,8 @@
 //! The server side of the list administration.
 
-use std::collections::HashMap;
-
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, SqlErr, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, SqlErr,
+    sea_query::Expr,
 };
 use time::OffsetDateTime;
 
@@ -13,7 +11,7 @@ use crate::{
     error::AppError,
     ssr::{
         db_error,
-        mail_lists::{MailList, list, subscriber, subscription},
+        mail_lists::{MailList, list},
     },
 };
 
@@ -80,26 +78,9 @@ pub async fn lists<C: ConnectionTrait>(db: &C) -> Result<Vec<ListRow>, AppError>
         .all(db)
         .await
         .map_err(failed)?;
-    let counts: HashMap<i64, i64> = subscription::Entity::find()
-        .filter(
-            subscription::Column::SubscriberId.in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(subscriber::Column::Id)
-                    .from(subscriber::Entity)
-                    .and_where(subscriber::Column::ConfirmedAt.is_not_null())
-                    .to_owned(),
-            ),
-        )
-        .select_only()
-        .column(subscription::Column::ListId)
-        .column_as(subscription::Column::SubscriberId.count(), "subscribers")
-        .group_by(subscription::Column::ListId)
-        .into_tuple::<(i64, i64)>()
-        .all(db)
+    let counts = super::subscribers_ssr::confirmed_counts(db)
         .await
-        .map_err(failed)?
-        .into_iter()
-        .collect();
+        .map_err(failed)?;
     Ok(rows
         .into_iter()
         .map(|row| ListRow {

@@ -314,6 +314,40 @@ pub async fn sign_up(state: &AppState, input: SignUp, ip: &str) -> Result<(), Ap
     Ok(())
 }
 
+/// Moves every list of the subscriber `from` to `into`, and deletes `from`
+/// with the name and address it held: one person, one subscriber.
+async fn merge_into<C: ConnectionTrait>(
+    db: &C,
+    from: i64,
+    into: i64,
+    now: OffsetDateTime,
+) -> Result<(), DbErr> {
+    for list in lists_of(db, from).await? {
+        join(db, into, list, now).await?;
+    }
+    subscriber::Entity::delete_by_id(from).exec(db).await?;
+    Ok(())
+}
+
+/// The subscriber row of the member whose confirmed address is `email_key`.
+async fn member_row_with_address<C: ConnectionTrait>(
+    db: &C,
+    email_key: &str,
+) -> Result<Option<subscriber::Model>, DbErr> {
+    let Some(account) = account::Entity::find()
+        .filter(account::Column::EmailKey.eq(email_key))
+        .filter(account::Column::EmailVerifiedAt.is_not_null())
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    subscriber::Entity::find()
+        .filter(subscriber::Column::AccountId.eq(account.id))
+        .one(db)
+        .await
+}
+
 /// Confirms the sign-up the mailed `token` belongs to, and answers a
 /// fresh manage link for the page the subscriber lands on. A sign-up for
 /// an address already confirmed adds its lists to that subscriber.
@@ -337,32 +371,44 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<String, AppError> 
         .map_err(failed)?
         .filter(|row| row.confirmed_at.is_none())
         .ok_or_else(expired)?;
+    // The address is a member's who already gets list mail: their row.
+    let member = match &pending.email_key {
+        Some(key) => member_row_with_address(&txn, key).await.map_err(failed)?,
+        None => None,
+    };
     let existing = subscriber::Entity::find()
         .filter(subscriber::Column::EmailKey.eq(pending.email_key.clone()))
         .filter(subscriber::Column::ConfirmedAt.is_not_null())
         .one(&txn)
         .await
         .map_err(failed)?;
-    let target = match existing {
-        Some(existing) => {
-            for list in lists_of(&txn, pending.id).await.map_err(failed)? {
-                join(&txn, existing.id, list, now).await.map_err(failed)?;
-            }
-            let id = existing.id;
-            let mut row = existing.into_active_model();
-            row.name = Set(pending.name.clone());
-            row.update(&txn).await.map_err(failed)?;
-            subscriber::Entity::delete_by_id(pending.id)
-                .exec(&txn)
+    let target = match (member, existing) {
+        (Some(member), _) => {
+            merge_into(&txn, pending.id, member.id, now)
                 .await
                 .map_err(failed)?;
-            id
+            member.id
         }
-        None => {
-            let id = pending.id;
-            let mut row = pending.into_active_model();
-            row.confirmed_at = Set(Some(now));
-            row.update(&txn).await.map_err(|error| {
+        (None, existing) => match existing {
+            Some(existing) => {
+                for list in lists_of(&txn, pending.id).await.map_err(failed)? {
+                    join(&txn, existing.id, list, now).await.map_err(failed)?;
+                }
+                let id = existing.id;
+                let mut row = existing.into_active_model();
+                row.name = Set(pending.name.clone());
+                row.update(&txn).await.map_err(failed)?;
+                subscriber::Entity::delete_by_id(pending.id)
+                    .exec(&txn)
+                    .await
+                    .map_err(failed)?;
+                id
+            }
+            None => {
+                let id = pending.id;
+                let mut row = pending.into_active_model();
+                row.confirmed_at = Set(Some(now));
+                row.update(&txn).await.map_err(|error| {
                 if matches!(error.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
                     AppError::invalid(
                         "token",
@@ -372,12 +418,13 @@ pub async fn confirm(state: &AppState, token: &str) -> Result<String, AppError> 
                     failed(error)
                 }
             })?;
-            link::Entity::delete_by_id(link.token_hash)
-                .exec(&txn)
-                .await
-                .map_err(failed)?;
-            id
-        }
+                link::Entity::delete_by_id(link.token_hash)
+                    .exec(&txn)
+                    .await
+                    .map_err(failed)?;
+                id
+            }
+        },
     };
     let manage = new_link(&txn, target, Purpose::Manage, now)
         .await
@@ -538,6 +585,9 @@ pub async fn set_mine(
         ));
     }
     let txn = state.db.begin().await.map_err(failed)?;
+    mail_lists::set_member_list(&txn, account_id, list, on, now)
+        .await
+        .map_err(failed)?;
     if on
         && let Some(account) = account::Entity::find_by_id(account_id)
             .one(&txn)
@@ -547,10 +597,24 @@ pub async fn set_mine(
         mail_lists::set_suppressed(&txn, &state.server_key, &account.email_key, false, now)
             .await
             .map_err(failed)?;
+        // A sign-up made without the account, with the same address, joins
+        // the member's row: one person, one subscriber, one copy of a mail.
+        let signed_up = subscriber::Entity::find()
+            .filter(subscriber::Column::EmailKey.eq(account.email_key.clone()))
+            .filter(subscriber::Column::ConfirmedAt.is_not_null())
+            .filter(subscriber::Column::AccountId.is_null())
+            .one(&txn)
+            .await
+            .map_err(failed)?;
+        let member = member_row_with_address(&txn, &account.email_key)
+            .await
+            .map_err(failed)?;
+        if let (Some(signed_up), Some(member)) = (signed_up, member) {
+            merge_into(&txn, signed_up.id, member.id, now)
+                .await
+                .map_err(failed)?;
+        }
     }
-    mail_lists::set_member_list(&txn, account_id, list, on, now)
-        .await
-        .map_err(failed)?;
     txn.commit().await.map_err(failed)
 }
 

@@ -564,3 +564,41 @@ async fn a_members_data_download_and_erasure_cover_sign_ups_with_their_address()
     assert_eq!(app.count("mail_list_subscriptions").await?, 0);
     Ok(())
 }
+
+/// The names of the lists the signed-in member is on.
+async fn my_lists(member: &TestApp) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    lists_on(&member.call("newsletter/mine", &[]).await?)
+}
+
+#[tokio::test]
+async fn a_member_and_a_sign_up_with_their_address_become_one_subscriber() -> TestResult {
+    let app = spawn_app().await?;
+    let (boss, news, inner) = with_lists(&app).await?;
+    let advisories = make_list(&boss, "Security advisories", "everyone").await?;
+
+    // Signed up without the account first, then joined as a member.
+    subscribed(&app, "Ada", "ada@example.org", &[&news]).await?;
+    let ada = member(&app, "ada").await?;
+    ada.accept_policy().await?;
+    let joined = ada
+        .call("newsletter/set-mine", &[("list", &inner), ("on", "true")])
+        .await?;
+    assert_eq!(joined.error(), None, "{joined:?}");
+    assert_eq!(app.count("mail_subscribers").await?, 1);
+    assert_eq!(my_lists(&ada).await?, ["Product news", "Members' letter"]);
+    assert_eq!(
+        scalar(&app, "SELECT email FROM mail_subscribers").await?,
+        None,
+        "the sign-up's name and address went with it"
+    );
+
+    // A member first, then a sign-up with their address, confirmed.
+    let bob = member(&app, "bob").await?;
+    bob.accept_policy().await?;
+    bob.call("newsletter/set-mine", &[("list", &news), ("on", "true")])
+        .await?;
+    subscribed(&app, "Bob", "bob@example.org", &[&advisories]).await?;
+    assert_eq!(app.count("mail_subscribers").await?, 2, "one each");
+    assert_eq!(my_lists(&bob).await?, ["Product news", "Security advisories"]);
+    Ok(())
+}

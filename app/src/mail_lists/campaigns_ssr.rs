@@ -743,14 +743,19 @@ async fn queue_batch(
         txn.rollback().await?;
         return Ok(None);
     }
-    let accounts: HashMap<i64, String> = account::Entity::find()
-        .filter(account::Column::Id.is_in(recipients.iter().filter_map(|r| r.account_id)))
-        .filter(account::Column::EmailVerifiedAt.is_not_null())
-        .all(&txn)
-        .await?
-        .into_iter()
-        .map(|account| (account.id, account.email))
-        .collect();
+    let members: Vec<i64> = recipients.iter().filter_map(|r| r.account_id).collect();
+    let accounts: HashMap<i64, String> = if members.is_empty() {
+        HashMap::new()
+    } else {
+        account::Entity::find()
+            .filter(account::Column::Id.is_in(members))
+            .filter(account::Column::EmailVerifiedAt.is_not_null())
+            .all(&txn)
+            .await?
+            .into_iter()
+            .map(|account| (account.id, account.email))
+            .collect()
+    };
     let names: HashMap<i64, String> = list::Entity::find()
         .filter(list::Column::Id.is_in(lists.iter().copied()))
         .all(&txn)

@@ -599,6 +599,9 @@ async fn a_member_and_a_sign_up_with_their_address_become_one_subscriber() -> Te
         .await?;
     subscribed(&app, "Bob", "bob@example.org", &[&advisories]).await?;
     assert_eq!(app.count("mail_subscribers").await?, 2, "one each");
-    assert_eq!(my_lists(&bob).await?, ["Product news", "Security advisories"]);
+    assert_eq!(
+        my_lists(&bob).await?,
+        ["Product news", "Security advisories"]
+    );
     Ok(())
 }

@@ -248,3 +248,63 @@ async fn a_members_download_and_erasure_find_their_rows_through_indexes() -> Tes
     assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
     Ok(())
 }
+
+#[tokio::test]
+async fn a_campaigns_next_batch_is_found_through_indexes() -> TestResult {
+    let app = spawn_app().await?;
+    let backend = app.db.get_database_backend();
+    let now = "2026-12-01 00:00:00+00:00";
+    let txn = app.db.begin().await?;
+    txn.execute_unprepared(&format!(
+        "INSERT INTO mail_lists (slug, name, description, audience, created_at) \
+         VALUES ('news', 'News', '', 'everyone', '{now}')"
+    ))
+    .await?;
+    for i in 0..300 {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO mail_subscribers (name, email, email_key, created_at, confirmed_at) \
+             VALUES ('Reader', 'r{i}@example.org', 'r{i}@example.org', '{now}', '{now}')"
+        ))
+        .await?;
+    }
+    for sql in [
+        format!(
+            "INSERT INTO mail_list_subscriptions (subscriber_id, list_id, created_at) \
+             SELECT s.id, l.id, '{now}' FROM mail_subscribers s, mail_lists l WHERE l.slug = 'news'"
+        ),
+        format!(
+            "INSERT INTO mail_campaigns (subject, body, status, created_at, updated_at, send_at, cursor) \
+             VALUES ('News', 'Read [this](https://example.org/).', 'scheduled', '{now}', '{now}', '{now}', 0)"
+        ),
+        "INSERT INTO mail_campaign_lists (campaign_id, list_id) \
+         SELECT c.id, l.id FROM mail_campaigns c, mail_lists l WHERE l.slug = 'news'"
+            .to_owned(),
+    ] {
+        txn.execute_unprepared(&sql).await?;
+    }
+    txn.commit().await?;
+    if backend == DbBackend::Sqlite {
+        app.db.execute_unprepared("ANALYZE").await?;
+    }
+    let (state, captured) = recording(&app.state);
+    // Started and the first batch queued; then, a second later, the next.
+    app::features::tick(&state).await?;
+    app.clock.advance(time::Duration::seconds(1));
+    app::features::tick(&state).await?;
+    let statements = take(&captured);
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.sql.contains("mail_subscribers")),
+        "the sender read the subscribers"
+    );
+    let mut scans = Vec::new();
+    for statement in statements
+        .iter()
+        .filter(|s| s.sql.trim_start().to_uppercase().starts_with("SELECT"))
+    {
+        scans.extend(full_scans(&app.db, statement).await?);
+    }
+    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+    Ok(())
+}

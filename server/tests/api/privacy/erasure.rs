@@ -221,7 +221,11 @@ async fn everything_member() -> Result<(TestApp, TestApp, Worker), Box<dyn std::
         .call("newsletter/set-mine", &[("list", &news), ("on", "true")])
         .await?;
     assert_eq!(joined.error(), None, "{joined:?}");
-    assert_eq!(app.count("mail_subscribers").await?, 1, "one person, one subscriber");
+    assert_eq!(
+        app.count("mail_subscribers").await?,
+        1,
+        "one person, one subscriber"
+    );
 
     worker.deliver_due().await?;
     Ok((app, zoid, worker))

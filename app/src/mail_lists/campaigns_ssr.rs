@@ -32,7 +32,7 @@ use crate::{
         AppState, db_error,
         feature::Counts,
         mail::{self, Mail, batch, escape},
-        mail_lists::{MailList, list, subscriber, subscription, unsubscribe_token},
+        mail_lists::{list, subscriber, subscription, unsubscribe_token},
         markdown, tokens,
     },
 };
@@ -172,18 +172,8 @@ impl CampaignInput {
                 "Keep the text under 100,000 characters.",
             ));
         }
-        let mut lists = Vec::new();
-        for key in ticked.keys() {
-            let id = key
-                .parse::<i64>()
-                .ok()
-                .filter(|id| offered.iter().any(|row| row.id == *id))
-                .ok_or_else(|| {
-                    AppError::invalid("lists", "One of these lists was archived; choose again.")
-                })?;
-            lists.push(id);
-        }
-        lists.sort_unstable();
+        // A draft may have no list yet; sending checks that it has one.
+        let lists = super::newsletter_ssr::ticked_lists(ticked, offered)?;
         Ok(Self {
             subject: subject.to_owned(),
             body: body.trim_end().to_owned(),
@@ -192,16 +182,10 @@ impl CampaignInput {
     }
 }
 
-/// The lists a campaign can go to: live ones, not the software's own.
+/// The lists a campaign can go to: every live list but the software's
+/// own, the same that members may join.
 pub async fn sendable_lists<C: ConnectionTrait>(db: &C) -> Result<Vec<list::Model>, DbErr> {
-    Ok(list::Entity::find()
-        .filter(list::Column::ArchivedAt.is_null())
-        .order_by_asc(list::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|row| MailList::parse(&row.slug).is_none())
-        .collect())
+    super::newsletter_ssr::member_lists_offered(db).await
 }
 
 async fn lists_of<C: ConnectionTrait>(db: &C, campaign: i64) -> Result<Vec<i64>, DbErr> {
@@ -328,12 +312,24 @@ async fn progress<C: ConnectionTrait>(
     let Some(batch_id) = row.batch_id else {
         return Ok(None);
     };
-    let Some(counts) = batch::Entity::find_by_id(batch_id).one(db).await? else {
+    let counts = batch::Entity::find_by_id(batch_id).one(db).await?;
+    let lists = lists_of(db, row.id).await?;
+    progress_from(db, row, counts.as_ref(), &lists).await
+}
+
+/// [`progress`] from the campaign's batch counts and lists, already read;
+/// only a campaign being sent costs a query (what is left to queue).
+async fn progress_from<C: ConnectionTrait>(
+    db: &C,
+    row: &campaign::Model,
+    counts: Option<&batch::Model>,
+    lists: &[i64],
+) -> Result<Option<Progress>, DbErr> {
+    let Some(counts) = counts else {
         return Ok(None);
     };
     let still_to_queue = if status_of(row) == CampaignStatus::Sending {
-        let lists = lists_of(db, row.id).await?;
-        remaining(db, &lists, row.cursor).await?
+        remaining(db, lists, row.cursor).await?
     } else {
         0
     };
@@ -401,9 +397,34 @@ pub async fn summaries(state: &AppState) -> Result<Vec<CampaignSummary>, AppErro
         .into_iter()
         .map(|row| (row.id, row.name))
         .collect();
+    // One query each for every campaign's lists and batch counts.
+    let mut lists_by_campaign: HashMap<i64, Vec<i64>> = HashMap::new();
+    for row in campaign_list::Entity::find()
+        .order_by_asc(campaign_list::Column::ListId)
+        .all(&state.reads)
+        .await
+        .map_err(failed)?
+    {
+        lists_by_campaign
+            .entry(row.campaign_id)
+            .or_default()
+            .push(row.list_id);
+    }
+    let batches: HashMap<i64, batch::Model> = batch::Entity::find()
+        .filter(batch::Column::Id.is_in(rows.iter().filter_map(|row| row.batch_id)))
+        .all(&state.reads)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .map(|counts| (counts.id, counts))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let lists = lists_of(&state.reads, row.id).await.map_err(failed)?;
+        let lists = lists_by_campaign.remove(&row.id).unwrap_or_default();
+        let counts = row.batch_id.and_then(|id| batches.get(&id));
+        let progress = progress_from(&state.reads, &row, counts, &lists)
+            .await
+            .map_err(failed)?;
         out.push(CampaignSummary {
             id: row.id,
             subject: row.subject.clone(),
@@ -413,7 +434,7 @@ pub async fn summaries(state: &AppState) -> Result<Vec<CampaignSummary>, AppErro
                 .iter()
                 .filter_map(|id| names.get(id).cloned())
                 .collect(),
-            progress: progress(&state.reads, &row).await.map_err(failed)?,
+            progress,
         });
     }
     Ok(out)

@@ -100,7 +100,9 @@ pub async fn open_lists<C: ConnectionTrait>(db: &C) -> Result<Vec<list::Model>, 
 }
 
 /// The lists members may join.
-async fn member_lists_offered<C: ConnectionTrait>(db: &C) -> Result<Vec<list::Model>, DbErr> {
+pub(super) async fn member_lists_offered<C: ConnectionTrait>(
+    db: &C,
+) -> Result<Vec<list::Model>, DbErr> {
     offered(db, &[AUDIENCE_EVERYONE, AUDIENCE_MEMBERS]).await
 }
 
@@ -116,8 +118,22 @@ fn choices(lists: &[list::Model], on: &[i64]) -> Vec<ListChoice> {
         .collect()
 }
 
-/// The lists ticked on a form (`lists[ID]=on`), each one of `offered`.
+/// The lists ticked on a form (`lists[ID]=on`), at least one, each one of
+/// `offered`.
 fn chosen_lists(
+    ticked: &HashMap<String, String>,
+    offered: &[list::Model],
+) -> Result<Vec<i64>, AppError> {
+    let ids = ticked_lists(ticked, offered)?;
+    if ids.is_empty() {
+        return Err(AppError::invalid("lists", "Choose at least one list."));
+    }
+    Ok(ids)
+}
+
+/// The lists ticked on a form (`lists[ID]=on`), each one of `offered`,
+/// in order; none is an answer too.
+pub(super) fn ticked_lists(
     ticked: &HashMap<String, String>,
     offered: &[list::Model],
 ) -> Result<Vec<i64>, AppError> {
@@ -134,9 +150,6 @@ fn chosen_lists(
                 )
             })?;
         ids.push(id);
-    }
-    if ids.is_empty() {
-        return Err(AppError::invalid("lists", "Choose at least one list."));
     }
     ids.sort_unstable();
     Ok(ids)

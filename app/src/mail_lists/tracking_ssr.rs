@@ -17,8 +17,8 @@ use std::{
 
 use axum::{
     extract::{Path, State},
-    http::{StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QuerySelect,
@@ -53,7 +53,13 @@ struct Counts {
     countable: HashSet<i64>,
     opens: HashMap<i64, i64>,
     clicks: HashMap<(i64, i32), i64>,
+    /// When the counts were last written.
+    flushed_at: Option<OffsetDateTime>,
 }
+
+/// How old the counts may grow before a fetch writes them itself: on an
+/// instance that runs no housekeeping, nothing else would.
+const WRITE_AFTER: Duration = Duration::seconds(10);
 
 impl Tally {
     fn counts(&self) -> MutexGuard<'_, Counts> {
@@ -77,6 +83,25 @@ impl Tally {
             .or_default() += 1;
     }
 
+    /// Writes the counts in the background if nobody has for a while;
+    /// at most one such write per [`WRITE_AFTER`].
+    fn write_if_stale(&self, state: &AppState) {
+        let now = state.clock.now();
+        {
+            let mut counts = self.counts();
+            if counts.flushed_at.is_some_and(|at| now - at < WRITE_AFTER) {
+                return;
+            }
+            counts.flushed_at = Some(now);
+        }
+        let (tally, db) = (self.clone(), state.db.clone());
+        tokio::spawn(async move {
+            if let Err(error) = tally.flush(&db, now).await {
+                tracing::warn!(%error, "writing campaign counts failed");
+            }
+        });
+    }
+
     /// Adds the counts gathered to the campaigns and learns which
     /// campaigns are countable now; the number of fetches written.
     pub async fn flush<C: ConnectionTrait>(
@@ -86,6 +111,7 @@ impl Tally {
     ) -> Result<u64, DbErr> {
         let (opens, clicks) = {
             let mut counts = self.counts();
+            counts.flushed_at = Some(now);
             (
                 std::mem::take(&mut counts.opens),
                 std::mem::take(&mut counts.clicks),
@@ -135,10 +161,24 @@ impl Tally {
     }
 }
 
+/// `url` with every byte outside visible ASCII percent-encoded.
+fn ascii_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// `GET /mail/o/{campaign}`: the image of a campaign mail.
 pub async fn open(State(state): State<AppState>, Path(campaign): Path<i64>) -> Response {
     if let Some(settings) = state.features.get::<CampaignSettings>() {
         settings.tally.open(campaign);
+        settings.tally.write_if_stale(&state);
     }
     (
         [
@@ -161,12 +201,35 @@ pub async fn click(
         .await
     {
         Ok(Some(link)) => {
+            // Written by an administrator: a link with spaces or letters
+            // beyond ASCII is sent percent-encoded, never as a broken header.
+            let Ok(location) = HeaderValue::try_from(ascii_url(&link.url)) else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
             if let Some(settings) = state.features.get::<CampaignSettings>() {
                 settings.tally.click(campaign, position);
+                settings.tally.write_if_stale(&state);
             }
-            Redirect::to(&link.url).into_response()
+            (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => error_status(&db_error("following a campaign link", error)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_url;
+
+    #[test]
+    fn a_link_beyond_ascii_is_percent_encoded() {
+        assert_eq!(
+            ascii_url("https://example.org/a b/\u{fc}"),
+            "https://example.org/a%20b/%C3%BC"
+        );
+        assert_eq!(
+            ascii_url("https://example.org/?q=1#x"),
+            "https://example.org/?q=1#x"
+        );
     }
 }

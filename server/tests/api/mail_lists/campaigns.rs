@@ -6,7 +6,7 @@
 use serde_json::Value;
 use time::Duration;
 
-use super::newsletter::{make_list, subscribed};
+use super::newsletter::{make_list, subscribe, subscribed};
 use crate::{
     forum::threads::{forum_admin, member},
     helpers::{TestApp, TestResult, files_under, spawn_app, spawn_app_with},
@@ -124,16 +124,13 @@ async fn a_campaign_goes_once_to_each_confirmed_subscriber_with_one_click_header
     subscribed(&app, "Bob", "bob@example.org", &[&other]).await?;
     subscribed(&app, "Cy", "cy@example.org", &[&news]).await?;
     // Not confirmed: gets nothing.
-    TestApp::visitor_of(&app)?
-        .call(
-            "newsletter/subscribe",
-            &[
-                ("name", "Dee"),
-                ("email", "dee@example.org"),
-                (&format!("lists[{news}]"), "on"),
-            ],
-        )
-        .await?;
+    subscribe(
+        &TestApp::visitor_of(&app)?,
+        "Dee",
+        "dee@example.org",
+        &[&news],
+    )
+    .await?;
     // A member who joined with their confirmed address.
     let eve = member(&app, "eve").await?;
     eve.accept_policy().await?;

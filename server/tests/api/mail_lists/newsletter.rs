@@ -51,7 +51,7 @@ async fn with_lists(
     Ok((boss, news, inner))
 }
 
-async fn subscribe(
+pub async fn subscribe(
     visitor: &TestApp,
     name: &str,
     email: &str,

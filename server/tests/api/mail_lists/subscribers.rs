@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::newsletter::{make_list, subscribed};
+use super::newsletter::{make_list, subscribe, subscribed};
 use crate::{
     forum::threads::{forum_admin, member},
     helpers::{TestApp, TestResult, spawn_app},
@@ -74,16 +74,13 @@ async fn administrators_find_export_and_erase_subscribers() -> TestResult {
     eve.call("newsletter/set-mine", &[("list", &other), ("on", "true")])
         .await?;
     // Not confirmed: not a subscriber yet.
-    TestApp::visitor_of(&app)?
-        .call(
-            "newsletter/subscribe",
-            &[
-                ("name", "Dee"),
-                ("email", "dee@example.org"),
-                (&format!("lists[{news}]"), "on"),
-            ],
-        )
-        .await?;
+    subscribe(
+        &TestApp::visitor_of(&app)?,
+        "Dee",
+        "dee@example.org",
+        &[&news],
+    )
+    .await?;
 
     let all = search(&boss, &[]).await?;
     assert_eq!(names(&all), ["Ada Lovelace", "=HYPERLINK(\"x\")", "@eve"]);

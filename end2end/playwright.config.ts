@@ -25,6 +25,7 @@
 //                  tests add members with `portal create-admin` (tests/members.ts)
 //   E2E_SECRET_KEY_FILE  with E2E_NO_SERVER: that server's key file, if it
 //                  has one (PORTAL_SECRET_KEY_FILE)
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -74,6 +75,30 @@ const databaseUrl = startServer
 const secretKeyFile = startServer
   ? path.join(freshDatabaseDir(), "secret.key")
   : process.env.E2E_SECRET_KEY_FILE;
+// The test mail server speaks STARTTLS with a certificate from a throwaway
+// authority made here (by the runner; workers find the files), which the
+// portal is told to trust with PORTAL_SMTP_CA_FILE, as for a relay with a
+// private CA.
+const smtpUser = "portal";
+const smtpPassword = "e2e-smtp-secret";
+function testTls(dir: string): { ca: string; key: string; cert: string } {
+  const file = (name: string) => path.join(dir, name);
+  const files = { ca: file("smtp-ca.pem"), key: file("smtp-key.pem"), cert: file("smtp-cert.pem") };
+  if (fs.existsSync(files.cert)) return files;
+  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
+  const ecKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  openssl("req", "-x509", ...ecKey, "-keyout", file("smtp-ca-key.pem"), "-out", files.ca,
+    "-days", "7", "-subj", "/CN=Portal end-to-end test CA",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign");
+  openssl("req", "-new", ...ecKey, "-keyout", files.key, "-out", file("smtp.csr"), "-subj", "/CN=127.0.0.1");
+  fs.writeFileSync(file("smtp.ext"),
+    "subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+  openssl("x509", "-req", "-in", file("smtp.csr"), "-CA", files.ca, "-CAkey", file("smtp-ca-key.pem"),
+    "-CAcreateserial", "-days", "7", "-extfile", file("smtp.ext"), "-out", files.cert);
+  return files;
+}
+const smtpTls = startServer ? testTls(freshDatabaseDir()) : undefined;
+
 // Workers read these to add members with `portal create-admin` (tests/members.ts).
 process.env.E2E_PORTAL_BIN = portalBin;
 if (databaseUrl) process.env.E2E_DATABASE_URL = databaseUrl;
@@ -122,6 +147,10 @@ export default defineConfig({
           env: {
             E2E_SMTP_PORT: String(smtpPort),
             E2E_MAIL_HTTP_PORT: String(mailHttpPort),
+            E2E_SMTP_USER: smtpUser,
+            E2E_SMTP_PASSWORD: smtpPassword,
+            E2E_SMTP_KEY: smtpTls!.key,
+            E2E_SMTP_CERT: smtpTls!.cert,
           },
           url: `http://127.0.0.1:${mailHttpPort}/health`,
           timeout: 15_000,
@@ -157,7 +186,8 @@ export default defineConfig({
           env: {
             PORTAL_LISTEN: `127.0.0.1:${port}`,
             PORTAL_BASE_URL: baseURL,
-            PORTAL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+            PORTAL_SMTP_URL: `smtp://${smtpUser}:${smtpPassword}@127.0.0.1:${smtpPort}?tls=required`,
+            PORTAL_SMTP_CA_FILE: smtpTls!.ca,
             // Every test comes from 127.0.0.1: lift the per-address limits
             // on registering and signing in (the integration tests check them).
             PORTAL_REGISTRATIONS_PER_IP_PER_HOUR: "1000",

@@ -1,14 +1,22 @@
 // A real SMTP server for the browser tests, with an HTTP window onto what it
 // received. Playwright starts it (see `webServer` in playwright.config.ts)
-// before the portal, whose mail worker delivers to it over plain SMTP.
+// before the portal, whose mail worker delivers to it. Like a production
+// relay it takes mail only after STARTTLS and AUTH, so the portal's TLS and
+// credentials are exercised by every test that sends mail.
 //
-//   SMTP  127.0.0.1:$E2E_SMTP_PORT       (default 2525; no auth, no TLS)
+//   SMTP  127.0.0.1:$E2E_SMTP_PORT       (default 2525)
+//         STARTTLS with $E2E_SMTP_KEY / $E2E_SMTP_CERT (PEM files), then
+//         AUTH PLAIN or LOGIN as $E2E_SMTP_USER / $E2E_SMTP_PASSWORD
 //   HTTP  127.0.0.1:$E2E_MAIL_HTTP_PORT  (default 2580)
 //         GET /health              → 200 "ok"
-//         GET /messages?to=ADDRESS → JSON [{to, subject, text, html}], newest last
+//         GET /messages?to=ADDRESS → JSON [{to, subject, text, html, headers,
+//                                    tls, user}], newest last
 //         GET /messages            → every message
 //
-// Messages are kept in memory only, for the life of the process.
+// `headers` maps each lower-case header name to its unfolded value (the
+// last one, for a repeated header); `tls` and `user` tell how the message
+// was submitted. Messages are kept in memory only, for the life of the process.
+import fs from "node:fs";
 import http from "node:http";
 import { simpleParser } from "mailparser";
 import { SMTPServer } from "smtp-server";
@@ -31,17 +39,43 @@ function port(name, fallback) {
   return value;
 }
 
-/** @type {{to: string[], subject: string, text: string, html: string}[]} */
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`mail-server: ${name} is not set`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const credentials = { user: required("E2E_SMTP_USER"), password: required("E2E_SMTP_PASSWORD") };
+const tls = { key: fs.readFileSync(required("E2E_SMTP_KEY")), cert: fs.readFileSync(required("E2E_SMTP_CERT")) };
+
+/**
+ * @type {{to: string[], subject: string, text: string, html: string,
+ *   headers: Record<string, string>, tls: boolean, user: string}[]}
+ */
 const messages = [];
 
 const normalize = (address) => address.trim().toLowerCase();
 
 const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
+  // No mail without AUTH, and no AUTH before STARTTLS.
+  authOptional: false,
+  allowInsecureAuth: false,
+  authMethods: ["PLAIN", "LOGIN"],
+  secure: false,
+  ...tls,
   size: MAX_MESSAGE_BYTES,
   logger: false,
   banner: "portal end-to-end test mail server",
+  onAuth(auth, session, callback) {
+    if (!session.secure) return callback(new Error("STARTTLS first"));
+    if (auth.username === credentials.user && auth.password === credentials.password) {
+      return callback(null, { user: auth.username });
+    }
+    callback(new Error("invalid username or password"));
+  },
   onData(stream, session, callback) {
     simpleParser(stream)
       .then((parsed) => {
@@ -58,6 +92,14 @@ const smtp = new SMTPServer({
           subject: parsed.subject ?? "",
           text: parsed.text ?? "",
           html: typeof parsed.html === "string" ? parsed.html : "",
+          headers: Object.fromEntries(
+            parsed.headerLines.map(({ key, line }) => [
+              key,
+              line.slice(line.indexOf(":") + 1).replace(/\r?\n[ \t]+/g, " ").trim(),
+            ]),
+          ),
+          tls: session.secure,
+          user: String(session.user ?? ""),
         });
         if (messages.length > MAX_MESSAGES) messages.shift();
         callback();
@@ -83,7 +125,7 @@ const web = http.createServer((request, response) => {
     const wanted = to === null ? messages : messages.filter((m) => m.to.includes(normalize(to)));
     return send(
       200,
-      JSON.stringify(wanted.map(({ to, subject, text, html }) => ({ to: to.join(", "), subject, text, html }))),
+      JSON.stringify(wanted.map((message) => ({ ...message, to: message.to.join(", ") }))),
     );
   }
   send(404, '{"error":"not found"}');

@@ -2,7 +2,17 @@
 // (support/mail-server.mjs, started by playwright.config.ts).
 import { expect, type APIRequestContext } from "@playwright/test";
 
-export type Mail = { to: string; subject: string; text: string; html: string };
+export type Mail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Lower-case header name → unfolded value. */
+  headers: Record<string, string>;
+  /** Whether the portal submitted it after STARTTLS, and as which user. */
+  tls: boolean;
+  user: string;
+};
 
 const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? 2580);
 const MAIL_API = `http://127.0.0.1:${mailHttpPort}`;

@@ -56,6 +56,11 @@ pub struct Config {
     /// without it, mail is written as `.eml` files to `mail_dir`.
     #[serde(default)]
     pub smtp_url: Option<SecretString>,
+    /// A PEM file with the certificate authority the SMTP relay's
+    /// certificate is checked against, for a relay with a private CA
+    /// (the public authorities otherwise).
+    #[serde(default)]
+    pub smtp_ca_file: Option<String>,
     /// The sender of every mail, e.g. `Community Portal <noreply@example.org>`.
     #[serde(default = "defaults::mail_from")]
     pub mail_from: String,
@@ -296,6 +301,12 @@ impl Config {
                 "must be a mailbox such as Community Portal <noreply@example.org>",
             ));
         }
+        if self.smtp_ca_file.is_some() && self.smtp_url.is_none() {
+            return Err(invalid(
+                "PORTAL_SMTP_CA_FILE",
+                "is only used with PORTAL_SMTP_URL, which is not set",
+            ));
+        }
         if let Some(contact) = &self.privacy_contact
             && contact.parse::<lettre::message::Mailbox>().is_err()
         {
@@ -445,7 +456,10 @@ impl Config {
             self.forum_held_posts
         );
         let mail = match &self.smtp_url {
-            Some(url) => format!("SMTP {}", redact(url.expose_secret())),
+            Some(url) => match &self.smtp_ca_file {
+                Some(ca) => format!("SMTP {} (CA {ca})", redact(url.expose_secret())),
+                None => format!("SMTP {}", redact(url.expose_secret())),
+            },
             None => format!("files in {}", self.mail_dir),
         };
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);

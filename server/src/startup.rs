@@ -113,10 +113,13 @@ impl Application {
                     source,
                 })?;
         let state = app_state(config, db, clock).await?;
-        let transport = Transport::new(
-            config.smtp_url.as_ref().map(|url| url.expose_secret()),
-            &config.mail_dir,
-        )?;
+        let transport = match &config.smtp_url {
+            Some(url) => Transport::smtp(
+                url.expose_secret(),
+                config.smtp_ca_file.as_deref().map(std::path::Path::new),
+            )?,
+            None => Transport::files(&config.mail_dir)?,
+        };
         let mailer = mail::Worker::new(
             state.db.clone(),
             state.clock.clone(),

@@ -23,6 +23,7 @@ use lettre::{
         Body, Mailbox, MultiPart, SinglePart,
         header::{ContentTransferEncoding, ContentType, Header, HeaderName, HeaderValue},
     },
+    transport::smtp::client::{Certificate, Tls, TlsParameters},
 };
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -322,6 +323,12 @@ pub enum Transport {
 pub enum TransportError {
     #[error("the SMTP URL is not valid: {0}")]
     SmtpUrl(String),
+    #[error(
+        "a CA file is set for SMTP, but the SMTP URL asks for no TLS: use smtps://… or smtp://…?tls=required"
+    )]
+    CaWithoutTls,
+    #[error("could not read the SMTP CA file {0}: {1}")]
+    CaFile(String, String),
     #[error("the sender address {0:?} is not a valid mailbox")]
     From(String),
     #[error("could not create the mail folder {0}: {1}")]
@@ -333,15 +340,58 @@ impl Transport {
     /// files under `folder` when there is none.
     pub fn new(smtp_url: Option<&str>, folder: &str) -> Result<Self, TransportError> {
         match smtp_url {
-            Some(url) => AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-                .map(|builder| Self::Smtp(builder.build()))
-                .map_err(|error| TransportError::SmtpUrl(error.to_string())),
-            None => {
-                std::fs::create_dir_all(folder)
-                    .map_err(|error| TransportError::Folder(folder.to_owned(), error))?;
-                Ok(Self::Files(PathBuf::from(folder)))
-            }
+            Some(url) => Self::smtp(url, None),
+            None => Self::files(folder),
         }
+    }
+
+    /// SMTP from a URL. With `ca_file` (PEM), the relay's certificate is
+    /// checked against that authority instead of the public ones: for a
+    /// relay inside the operator's network with a private CA. The host
+    /// name is still checked, and the URL must ask for TLS.
+    pub fn smtp(url: &str, ca_file: Option<&Path>) -> Result<Self, TransportError> {
+        let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|error| TransportError::SmtpUrl(error.to_string()))?;
+        let Some(ca_file) = ca_file else {
+            return Ok(Self::Smtp(builder.build()));
+        };
+        let parsed =
+            url::Url::parse(url).map_err(|error| TransportError::SmtpUrl(error.to_string()))?;
+        let host = parsed.host_str().unwrap_or_default().to_owned();
+        let tls_mode = parsed
+            .query_pairs()
+            .find(|(key, _)| key == "tls")
+            .map(|(_, value)| value.into_owned());
+        let wrap: fn(TlsParameters) -> Tls = match (parsed.scheme(), tls_mode.as_deref()) {
+            ("smtps", _) => Tls::Wrapper,
+            ("smtp", Some("required")) => Tls::Required,
+            ("smtp", Some("opportunistic")) => Tls::Opportunistic,
+            _ => return Err(TransportError::CaWithoutTls),
+        };
+        let ca_error = |error: String| TransportError::CaFile(ca_file.display().to_string(), error);
+        let pem = std::fs::read(ca_file).map_err(|error| ca_error(error.to_string()))?;
+        // The parser skips what is not a certificate: a file with none
+        // would leave nothing trusted, and every delivery failing.
+        if !pem
+            .windows(27)
+            .any(|window| window == b"-----BEGIN CERTIFICATE-----")
+        {
+            return Err(ca_error("it holds no PEM certificate".to_owned()));
+        }
+        let certificate =
+            Certificate::from_pem(&pem).map_err(|error| ca_error(error.to_string()))?;
+        let parameters = TlsParameters::builder(host)
+            .add_root_certificate(certificate)
+            .build()
+            .map_err(|error| ca_error(error.to_string()))?;
+        Ok(Self::Smtp(builder.tls(wrap(parameters)).build()))
+    }
+
+    /// `.eml` files under `folder`, made if it is missing.
+    pub fn files(folder: &str) -> Result<Self, TransportError> {
+        std::fs::create_dir_all(folder)
+            .map_err(|error| TransportError::Folder(folder.to_owned(), error))?;
+        Ok(Self::Files(PathBuf::from(folder)))
     }
 
     /// Sends the outbox row `id` as `message`. A row sent again after a

@@ -67,6 +67,12 @@ test.describe("campaigns", () => {
 
     await page.getByRole("button", { name: "Send to the lists" }).click();
     const mail = await waitForMail(request, admin.email, subject);
+    // Submitted as to a production relay: after STARTTLS, authenticated.
+    expect(mail.tls).toBe(true);
+    expect(mail.user).toBe("portal");
+    // A mail client can leave the list in one click (RFC 8058).
+    expect(mail.headers["list-unsubscribe"]).toMatch(/^<https?:\/\/\S+\/mail\/unsubscribe\?token=[\w-]+>/);
+    expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     expect(mail.text).toContain("We shipped **search** this month.");
     expect(mail.text).toMatch(new RegExp(`Unsubscribe from "${list}": https?://\\S+/mail/unsubscribe\\?token=`));
     // Opens and clicks are counted per campaign: the image and the link

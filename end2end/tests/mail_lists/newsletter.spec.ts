@@ -63,6 +63,10 @@ test.describe("newsletter", () => {
     // Only the confirmation is mailed; the page behind its link needs a press.
     const confirm = await waitForMail(request, email, "Confirm your newsletter subscription");
     expect(confirm.text).toContain("Hello Ada Reader,");
+    expect(confirm.html).toContain("Hello Ada Reader,");
+    expect([confirm.tls, confirm.user]).toEqual([true, "portal"]);
+    // A confirmation is no list mail: nothing to leave yet.
+    expect(confirm.headers["list-unsubscribe"]).toBeUndefined();
     await page.goto(linkFrom(confirm, "/newsletter/confirm"));
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Confirm your subscription");
     await expectNoSeriousA11yViolations(page);

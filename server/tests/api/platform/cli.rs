@@ -122,20 +122,27 @@ async fn check_config_summarises_and_reaches_the_database() -> TestResult {
     Ok(())
 }
 
+/// `check-config` with `setting` at `value` exits 2 and says `problem`.
+fn assert_refused(setting: &str, value: &str, problem: &str) -> TestResult {
+    let output = portal(&["check-config"], &[(setting, value)], "")?;
+    let stderr = text(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&format!("{setting}: {problem}")), "{stderr}");
+    Ok(())
+}
+
 #[test]
 fn a_privacy_contact_that_is_not_a_mailbox_is_refused() -> TestResult {
-    let output = portal(
-        &["check-config"],
-        &[("PORTAL_PRIVACY_CONTACT", "write to us")],
-        "",
-    )?;
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        text(&output.stderr).contains("PORTAL_PRIVACY_CONTACT: must be a mailbox"),
-        "{}",
-        text(&output.stderr)
-    );
-    Ok(())
+    assert_refused("PORTAL_PRIVACY_CONTACT", "write to us", "must be a mailbox")
+}
+
+#[test]
+fn an_smtp_ca_file_without_an_smtp_url_is_refused() -> TestResult {
+    assert_refused(
+        "PORTAL_SMTP_CA_FILE",
+        "/etc/ssl/relay-ca.pem",
+        "is only used with PORTAL_SMTP_URL",
+    )
 }
 
 #[tokio::test]

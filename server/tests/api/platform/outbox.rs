@@ -168,3 +168,33 @@ async fn a_mailed_link_stays_whole_in_the_eml_file() -> TestResult {
     assert!(files.iter().any(|file| file.contains(&link)), "{files:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_private_smtp_authority_needs_tls_and_a_certificate() -> TestResult {
+    use mail::TransportError;
+    let dir = folder("ca");
+    std::fs::create_dir_all(&dir)?;
+    let missing = dir.join("missing.pem");
+    let garbage = dir.join("garbage.pem");
+    std::fs::write(&garbage, "not a certificate")?;
+
+    // A CA is pointless, and a sign of a mistake, when nothing is encrypted.
+    let plain = Transport::smtp("smtp://relay.example.org:25", Some(&garbage));
+    assert!(matches!(plain, Err(TransportError::CaWithoutTls)));
+    // An unreadable or unparsable file stops the start with its name.
+    for (file, url) in [
+        (&missing, "smtp://relay.example.org?tls=required"),
+        (&garbage, "smtps://relay.example.org"),
+    ] {
+        match Transport::smtp(url, Some(file)) {
+            Err(error @ TransportError::CaFile(..)) => {
+                assert!(error.to_string().contains(&*file.display().to_string()));
+            }
+            other => panic!("{url} with {file:?}: {:?}", other.err()),
+        }
+    }
+    // Without a CA file the public authorities are used, as before.
+    assert!(Transport::smtp("smtp://relay.example.org?tls=required", None).is_ok());
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

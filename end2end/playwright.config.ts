@@ -188,6 +188,7 @@ export default defineConfig({
             PORTAL_BASE_URL: baseURL,
             PORTAL_SMTP_URL: `smtp://${smtpUser}:${smtpPassword}@127.0.0.1:${smtpPort}?tls=required`,
             PORTAL_SMTP_CA_FILE: smtpTls!.ca,
+            PORTAL_MAIL_UNSUBSCRIBE_ADDRESS: "unsubscribe@localhost",
             // Every test comes from 127.0.0.1: lift the per-address limits
             // on registering and signing in (the integration tests check them).
             PORTAL_REGISTRATIONS_PER_IP_PER_HOUR: "1000",

@@ -64,6 +64,11 @@ pub struct Config {
     /// The sender of every mail, e.g. `Community Portal <noreply@example.org>`.
     #[serde(default = "defaults::mail_from")]
     pub mail_from: String,
+    /// An address whose mail the operator pipes into `portal
+    /// unsubscribe-mail`: list mail then offers it (`mailto:`) beside the
+    /// one-click link. Unset, only the link is offered.
+    #[serde(default)]
+    pub mail_unsubscribe_address: Option<String>,
     /// Who answers privacy requests, e.g. `Privacy team <privacy@example.org>`;
     /// shown on the privacy page, which the policy points people to.
     #[serde(default)]
@@ -301,6 +306,14 @@ impl Config {
                 "must be a mailbox such as Community Portal <noreply@example.org>",
             ));
         }
+        if let Some(address) = &self.mail_unsubscribe_address
+            && address.parse::<lettre::Address>().is_err()
+        {
+            return Err(invalid(
+                "PORTAL_MAIL_UNSUBSCRIBE_ADDRESS",
+                "must be a bare address such as unsubscribe@example.org",
+            ));
+        }
         if self.smtp_ca_file.is_some() && self.smtp_url.is_none() {
             return Err(invalid(
                 "PORTAL_SMTP_CA_FILE",
@@ -463,6 +476,14 @@ impl Config {
             None => format!("files in {}", self.mail_dir),
         };
         let _ = writeln!(out, "mail              {mail} (from {})", self.mail_from);
+        let _ = writeln!(
+            out,
+            "leave a list      one-click link{}",
+            self.mail_unsubscribe_address
+                .as_ref()
+                .map(|address| format!(", or mail to {address}"))
+                .unwrap_or_default()
+        );
         let _ = writeln!(
             out,
             "privacy contact   {}",

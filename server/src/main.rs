@@ -99,6 +99,13 @@ enum Command {
     /// also does this in the background every ten minutes; a running
     /// server's mail worker delivers them.
     SendDigests,
+    /// Read one mail from standard input and, when its subject carries the
+    /// token of a link to leave a list, take its subscriber off that list:
+    /// the `mailto:` way of List-Unsubscribe. Pipe mail to
+    /// PORTAL_MAIL_UNSUBSCRIBE_ADDRESS into it from the mail server. Exits
+    /// 0 whatever the mail said, and 75 (try again later) when the
+    /// database cannot be reached.
+    UnsubscribeMail,
     /// Fill an empty database with a made-up community of realistic size
     /// (members, categories, threads and replies, reports, CLA signatures,
     /// jobs and applications), to try the portal or measure it. Every
@@ -175,12 +182,18 @@ async fn main() -> ExitCode {
         }
     };
     telemetry::init(config.log_format, &config.log);
+    // A mail server retries a delivery that exits EX_TEMPFAIL, and
+    // bounces one that exits otherwise.
+    let failure = match cli.command {
+        Some(Command::UnsubscribeMail) => ExitCode::from(75),
+        _ => ExitCode::FAILURE,
+    };
     match run(cli.command.unwrap_or(Command::Serve), &config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             tracing::error!("{error:#}");
             eprintln!("portal: {error:#}");
-            ExitCode::FAILURE
+            failure
         }
     }
 }
@@ -207,6 +220,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
         Command::Purge => purge(config).await,
         Command::DeleteAccount { username } => delete_account(config, &username).await,
         Command::SendDigests => send_digests(config).await,
+        Command::UnsubscribeMail => unsubscribe_mail(config).await,
         Command::ClaRecord { email, github } => {
             cla_record(config, email.as_deref(), github.as_deref()).await
         }
@@ -299,6 +313,34 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+async fn unsubscribe_mail(config: &Config) -> anyhow::Result<()> {
+    use std::io::Read;
+
+    use app::ssr::mail_lists::{MAILED_LEAVE_READ_BYTES, MailedLeave, unsubscribe_by_mail};
+
+    let mut stdin = std::io::stdin().lock();
+    let mut message = Vec::new();
+    (&mut stdin)
+        .take(MAILED_LEAVE_READ_BYTES as u64)
+        .read_to_end(&mut message)
+        .context("reading the mail")?;
+    // The rest is read and dropped, so the mail server sees it taken.
+    std::io::copy(&mut stdin, &mut std::io::sink()).context("reading the mail")?;
+    let db = connect(config).await?;
+    let outcome = unsubscribe_by_mail(&db, &message, Clock::system().now())
+        .await
+        .context("leaving the list")?;
+    match outcome {
+        MailedLeave::Left(list) => {
+            tracing::info!(list, "unsubscribed by mail");
+            say(&format!("Left the list {list}."));
+        }
+        MailedLeave::UnknownLink => say("The link is unknown or expired: nothing changed."),
+        MailedLeave::NoLink => say("No link to leave a list in the subject: nothing changed."),
+    }
+    Ok(())
 }
 
 async fn purge(config: &Config) -> anyhow::Result<()> {

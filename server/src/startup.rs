@@ -125,7 +125,13 @@ impl Application {
             state.clock.clone(),
             transport,
             &config.mail_from,
-        )?;
+        )?
+        .unsubscribing_by_mail_at(
+            config
+                .mail_unsubscribe_address
+                .as_deref()
+                .and_then(|address| address.parse().ok()),
+        );
         let mailer = config.mail_worker.then_some(mailer);
         let router = router(state.clone(), config);
         Ok(Self {

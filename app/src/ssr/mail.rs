@@ -189,9 +189,10 @@ impl Mail {
     }
 }
 
-/// `List-Unsubscribe: <https://…>` (RFC 2369).
+/// `List-Unsubscribe: <https://…>, <mailto:…>` (RFC 2369): where a mail
+/// program can leave the list, most preferred first.
 #[derive(Clone)]
-struct ListUnsubscribe(String);
+struct ListUnsubscribe(Vec<String>);
 
 impl Header for ListUnsubscribe {
     fn name() -> HeaderName {
@@ -199,12 +200,32 @@ impl Header for ListUnsubscribe {
     }
 
     fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
-        Ok(Self(s.trim_matches(['<', '>']).to_owned()))
+        Ok(Self(
+            s.split(',')
+                .map(|uri| uri.trim().trim_matches(['<', '>']).to_owned())
+                .collect(),
+        ))
     }
 
     fn display(&self) -> HeaderValue {
-        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+        let uris: Vec<String> = self.0.iter().map(|uri| format!("<{uri}>")).collect();
+        HeaderValue::new(Self::name(), uris.join(", "))
     }
+}
+
+/// The `mailto:` twin of a one-click link: a mail to `address` whose
+/// subject carries the link's token, which `portal unsubscribe-mail`
+/// honours when the operator pipes that mailbox into it.
+fn unsubscribe_mailto(address: &lettre::Address, url: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    let token = form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "token")
+        .map(|(_, value)| value.into_owned())?;
+    // A token is URL-safe base64, which needs no escaping in a URI.
+    token
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        .then(|| format!("mailto:{address}?subject=unsubscribe%20{token}"))
 }
 
 /// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the
@@ -446,6 +467,9 @@ pub struct Worker {
     pub from: Mailbox,
     /// Distinguishes this instance's claims from another's.
     pub instance: String,
+    /// Where mail programs may also write to leave a list, besides the
+    /// one-click link (see [`Worker::unsubscribing_by_mail_at`]).
+    pub unsubscribe_address: Option<lettre::Address>,
 }
 
 const MAX_ATTEMPTS: i32 = 8;
@@ -473,7 +497,17 @@ impl Worker {
             transport,
             from,
             instance: uuid::Uuid::new_v4().to_string(),
+            unsubscribe_address: None,
         })
+    }
+
+    /// List mail also offers `mailto:address` to leave the list, for mail
+    /// programs that do not do one-click: only when mail to `address` is
+    /// piped into `portal unsubscribe-mail`, or the offer is a dead end.
+    #[must_use]
+    pub fn unsubscribing_by_mail_at(mut self, address: Option<lettre::Address>) -> Self {
+        self.unsubscribe_address = address;
+        self
     }
 
     /// Polls every `interval`; each round delivers everything that is due.
@@ -569,9 +603,13 @@ impl Worker {
             if url.contains(['<', '>', '\r', '\n']) {
                 return Err("invalid unsubscribe link".to_owned());
             }
-            message = message
-                .header(ListUnsubscribe(url.clone()))
-                .header(OneClick);
+            let mut uris = vec![url.clone()];
+            uris.extend(
+                self.unsubscribe_address
+                    .as_ref()
+                    .and_then(|address| unsubscribe_mailto(address, url)),
+            );
+            message = message.header(ListUnsubscribe(uris)).header(OneClick);
         }
         message
             .multipart(

@@ -546,6 +546,53 @@ pub async fn unsubscribe_by_token<C: ConnectionTrait>(
     Ok(Some(list.slug))
 }
 
+/// What a mail to the unsubscribe address did (see [`unsubscribe_by_mail`]).
+#[derive(Debug, PartialEq, Eq)]
+pub enum MailedLeave {
+    /// Its subscriber left the list with this key.
+    Left(String),
+    /// Its subject carried a token that is unknown or too old.
+    UnknownLink,
+    /// Its subject carried no token.
+    NoLink,
+}
+
+/// How much of a mail to the unsubscribe address is read: the subject
+/// is in the head, and the rest is never looked at.
+pub const MAILED_LEAVE_READ_BYTES: usize = 64 * 1024;
+
+/// The `mailto:` way off a list: a mail program writes to the address in
+/// `List-Unsubscribe` with the subject `unsubscribe TOKEN`, and the mail
+/// reaches this through the operator's mail server. Exactly as the
+/// one-click POST, the token is the only credential (the sender is never
+/// trusted: anyone can write any `From`), and it takes its subscriber off
+/// its one list. At most three token-shaped words are tried.
+pub async fn unsubscribe_by_mail<C: ConnectionTrait>(
+    db: &C,
+    message: &[u8],
+    now: OffsetDateTime,
+) -> Result<MailedLeave, DbErr> {
+    use mailparse::MailHeaderMap;
+
+    let head = &message[..message.len().min(MAILED_LEAVE_READ_BYTES)];
+    let subject = mailparse::parse_headers(head)
+        .ok()
+        .and_then(|(headers, _)| headers.get_first_value("Subject"))
+        .unwrap_or_default();
+    let candidates = subject
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .filter(|word| word.len() == tokens::TOKEN_LENGTH)
+        .take(3);
+    let mut found = MailedLeave::NoLink;
+    for token in candidates {
+        if let Some(list) = unsubscribe_by_token(db, token, now).await? {
+            return Ok(MailedLeave::Left(list));
+        }
+        found = MailedLeave::UnknownLink;
+    }
+    Ok(found)
+}
+
 /// Deletes links older than [`LINK_VALID`].
 pub async fn purge_links<C: ConnectionTrait>(db: &C, now: OffsetDateTime) -> Result<u64, DbErr> {
     Ok(unsubscribe_token::Entity::delete_many()

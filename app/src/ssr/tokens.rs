@@ -5,6 +5,9 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use rand::{TryRngCore, rngs::OsRng};
 use sha2::{Digest, Sha256};
 
+/// Characters in a token: 32 bytes in base64 without padding.
+pub const TOKEN_LENGTH: usize = 43;
+
 /// A fresh token and the hash to store for it.
 pub fn generate() -> (String, String) {
     let mut bytes = [0_u8; 32];
@@ -14,6 +17,7 @@ pub fn generate() -> (String, String) {
         .try_fill_bytes(&mut bytes)
         .expect("the operating system's random generator failed");
     let token = URL_SAFE_NO_PAD.encode(bytes);
+    debug_assert_eq!(token.len(), TOKEN_LENGTH);
     let hashed = hash(&token);
     (token, hashed)
 }

@@ -70,8 +70,12 @@ test.describe("campaigns", () => {
     // Submitted as to a production relay: after STARTTLS, authenticated.
     expect(mail.tls).toBe(true);
     expect(mail.user).toBe("portal");
-    // A mail client can leave the list in one click (RFC 8058).
-    expect(mail.headers["list-unsubscribe"]).toMatch(/^<https?:\/\/\S+\/mail\/unsubscribe\?token=[\w-]+>/);
+    // A mail client can leave the list in one click (RFC 8058), or by mail.
+    const leave = mail.headers["list-unsubscribe"].match(
+      /^<https?:\/\/\S+\/mail\/unsubscribe\?token=([\w-]+)>, <mailto:unsubscribe@localhost\?subject=unsubscribe%20([\w-]+)>$/,
+    );
+    expect(leave, mail.headers["list-unsubscribe"]).not.toBeNull();
+    expect(leave![2]).toBe(leave![1]);
     expect(mail.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
     expect(mail.text).toContain("We shipped **search** this month.");
     expect(mail.text).toMatch(new RegExp(`Unsubscribe from "${list}": https?://\\S+/mail/unsubscribe\\?token=`));

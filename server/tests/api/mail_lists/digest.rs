@@ -306,3 +306,78 @@ async fn a_digest_tells_mail_programs_how_to_unsubscribe_in_one_click() -> TestR
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_mail_to_the_unsubscribe_address_leaves_the_list_too() -> TestResult {
+    use crate::platform::cli::{portal, text};
+
+    let app = spawn_app_with(&[NOT_HELD, &[("PORTAL_MAIL_WORKER", "false")]].concat()).await?;
+    let Digested { ada, path, .. } = one_digest_sent(&app).await?;
+    let token = path.rsplit_once("token=").ok_or("no token")?.1.to_owned();
+
+    // The mail offers the address beside the one-click link.
+    let folder = std::env::temp_dir().join(format!("portal-mailto-{}", uuid::Uuid::new_v4()));
+    let worker = mail::Worker::new(
+        app.db.clone(),
+        app.clock.clone(),
+        mail::Transport::files(&folder.display().to_string())?,
+        "Portal <noreply@example.org>",
+    )?
+    .unsubscribing_by_mail_at(Some("leave@example.org".parse()?));
+    worker.deliver_due().await?;
+    let file = std::fs::read_dir(&folder)?
+        .filter_map(Result::ok)
+        .map(|entry| std::fs::read_to_string(entry.path()))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .find(|eml| eml.contains("Subject: Forum digest"))
+        .ok_or("no digest written")?
+        .replace("\r\n ", " ");
+    let mailto = format!("<mailto:leave@example.org?subject=unsubscribe%20{token}>");
+    assert!(file.contains(&format!("{path}>, {mailto}\r\n")), "{file}");
+    std::fs::remove_dir_all(&folder)?;
+
+    // What the operator's mail server pipes in, From anyone: only the
+    // token in the subject counts, and nothing else of the mail is read.
+    let leave = |subject: &str| {
+        let mail = format!(
+            "From: Someone Else <eve@example.net>\r\nTo: leave@example.org\r\n\
+             Subject: {subject}\r\n\r\nPlease take me off.\r\n"
+        );
+        portal(
+            &["unsubscribe-mail"],
+            &[("DATABASE_URL", app.database_url())],
+            &mail,
+        )
+    };
+    let forged = leave(&format!("unsubscribe {}", "A".repeat(43)))?;
+    assert_eq!(forged.status.code(), Some(0), "{}", text(&forged.stderr));
+    assert!(text(&forged.stdout).contains("unknown or expired"));
+    let none = leave("Re: your digest")?;
+    assert_eq!(none.status.code(), Some(0));
+    assert!(text(&none.stdout).contains("No link"));
+    assert!(digest_on(&ada).await?, "neither took Ada off");
+
+    // Mail programs may encode the subject (RFC 2047).
+    let encoded = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("unsubscribe {token}"),
+    );
+    let left = leave(&format!("=?utf-8?b?{encoded}?="))?;
+    assert_eq!(left.status.code(), Some(0), "{}", text(&left.stderr));
+    assert!(
+        text(&left.stdout).contains("Left the list forum_digest."),
+        "{}",
+        text(&left.stdout)
+    );
+    assert!(!digest_on(&ada).await?);
+
+    // A database that cannot be reached asks the mail server to try again.
+    let unreachable = portal(
+        &["unsubscribe-mail"],
+        &[("DATABASE_URL", "sqlite:///nonexistent-folder/portal.db")],
+        &format!("Subject: unsubscribe {token}\r\n\r\n"),
+    )?;
+    assert_eq!(unreachable.status.code(), Some(75), "EX_TEMPFAIL");
+    Ok(())
+}

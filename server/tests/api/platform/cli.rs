@@ -10,7 +10,7 @@ use crate::helpers::{TestDatabase, TestResult};
 
 const PORTAL: &str = env!("CARGO_BIN_EXE_portal");
 
-fn portal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::io::Result<Output> {
+pub fn portal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::io::Result<Output> {
     // A folder of its own for what the command makes unless told otherwise.
     let own = std::env::temp_dir().join(format!("portal-cli-{}", uuid::Uuid::new_v4()));
     let mut child = Command::new(PORTAL)
@@ -30,7 +30,7 @@ fn portal(args: &[&str], env: &[(&str, &str)], stdin: &str) -> std::io::Result<O
     child.wait_with_output()
 }
 
-fn text(bytes: &[u8]) -> String {
+pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
@@ -127,7 +127,10 @@ fn assert_refused(setting: &str, value: &str, problem: &str) -> TestResult {
     let output = portal(&["check-config"], &[(setting, value)], "")?;
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&format!("{setting}: {problem}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{setting}: {problem}")),
+        "{stderr}"
+    );
     Ok(())
 }
 

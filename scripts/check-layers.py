@@ -31,7 +31,7 @@ LAYERS = [
     # Page pieces every feature uses.
     ["error_page", "shared_page"],
     # Features, each its own folder; accounts is the one the others build on.
-    ["accounts", "documents", "privacy", "forum", "moderation", "cla", "jobs", "mail_lists", "admin"],
+    ["accounts", "documents", "privacy", "forum", "moderation", "cla", "jobs", "mail_lists", "insights", "admin"],
     # The page frame, the home page and the composition root.
     ["layout", "home_page", "choices_page", "app", "features"],
 ]

@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=page_title />
         <Router>
+            <NavigationBeacon />
             <Layout>
                 <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
@@ -324,6 +325,14 @@ fn page_title(title: String) -> String {
     #[cfg(feature = "ssr")]
     let full = crate::ssr::mail::escape(&full);
     full
+}
+
+/// Reports client-side navigations for the visit statistics (the server
+/// counts the pages it serves itself).
+#[component]
+fn NavigationBeacon() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    crate::insights::report_navigations();
 }
 
 /// Marks the document once the browser has hydrated it, so that browser

@@ -19,6 +19,7 @@ pub const ALL: &[Feature] = &[
     crate::cla::ssr::FEATURE,
     crate::jobs::ssr::FEATURE,
     crate::mail_lists::FEATURE,
+    crate::insights::FEATURE,
     crate::privacy::ssr::FEATURE,
 ];
 
@@ -33,6 +34,13 @@ pub fn routes() -> Router<AppState> {
 pub fn cookies() -> impl Iterator<Item = &'static CookieKind> {
     ALL.iter()
         .flat_map(|feature| feature.cookies.iter().copied())
+}
+
+/// Tells every feature of a page the server answered with.
+pub fn page_served(state: &AppState, request: &crate::ssr::feature::PageRequest<'_>) {
+    for feature in ALL {
+        (feature.page_served)(state, request);
+    }
 }
 
 /// Whether requests to `path` may carry a body as large as an upload.

@@ -13,6 +13,7 @@ pub mod documents;
 pub mod email;
 pub mod error;
 pub mod forum;
+pub mod insights;
 pub mod jobs;
 pub mod mail_lists;
 pub mod moderation;

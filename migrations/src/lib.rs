@@ -42,6 +42,8 @@ mod m20261207_000203_privacy_policy_v4;
 mod m20261207_000204_campaigns;
 mod m20261207_000205_mail_tracking;
 mod m20261207_000206_mail_list_days;
+mod m20261207_000301_insights;
+mod m20261207_000302_privacy_policy_v5;
 
 pub struct Migrator;
 
@@ -84,6 +86,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000204_campaigns::Migration),
             Box::new(m20261207_000205_mail_tracking::Migration),
             Box::new(m20261207_000206_mail_list_days::Migration),
+            Box::new(m20261207_000301_insights::Migration),
+            Box::new(m20261207_000302_privacy_policy_v5::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use time::macros::datetime;
 use crate::{m20261129_000003_seed_privacy_policy as v1, m20261207_000102_privacy_policy_v3 as v3};
 
 const VERSION: i32 = 4;
-const BODY: &str = include_str!("policy/privacy-v4.md");
+pub(crate) const BODY: &str = include_str!("policy/privacy-v4.md");
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

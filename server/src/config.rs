@@ -97,6 +97,13 @@ pub struct Config {
     /// only; subscribers may still turn it off for themselves.
     #[serde(default = "defaults::yes")]
     pub mail_tracking: bool,
+    /// Count page views, with no personal data (the privacy policy's
+    /// visit statistics); off records nothing.
+    #[serde(default = "defaults::yes")]
+    pub insights: bool,
+    /// Days raw page views are kept.
+    #[serde(default = "defaults::insights_keep_days")]
+    pub insights_keep_days: u16,
     /// The server key (32 bytes, hex or base64) that seals secrets kept in
     /// the database; without it, the key in `secret_key_file` is used.
     #[serde(default)]
@@ -185,6 +192,9 @@ mod defaults {
     }
     pub fn application_retention_days() -> u32 {
         180
+    }
+    pub fn insights_keep_days() -> u16 {
+        30
     }
     pub fn mail_rate_per_minute() -> u32 {
         600
@@ -331,6 +341,12 @@ impl Config {
         if self.application_retention_days == 0 || self.application_retention_days > 3650 {
             return Err(invalid(
                 "PORTAL_APPLICATION_RETENTION_DAYS",
+                "must be between 1 and 3650",
+            ));
+        }
+        if !(1..=3650).contains(&self.insights_keep_days) {
+            return Err(invalid(
+                "PORTAL_INSIGHTS_KEEP_DAYS",
                 "must be between 1 and 3650",
             ));
         }
@@ -484,6 +500,15 @@ impl Config {
                 .map(|address| format!(", or mail to {address}"))
                 .unwrap_or_default()
         );
+        let _ = if self.insights {
+            writeln!(
+                out,
+                "visit statistics  on, page views kept {} days",
+                self.insights_keep_days
+            )
+        } else {
+            writeln!(out, "visit statistics  off")
+        };
         let _ = writeln!(
             out,
             "privacy contact   {}",

@@ -44,6 +44,43 @@ impl<B> MakeSpan<B> for RequestSpan {
 /// limits — so clients, logs and monitoring see what really happened.
 /// Plain form posts are left alone: they are answered with a redirect back
 /// to the form, which shows the error.
+/// Tells the features of every page served, the page cache's included: a
+/// `GET` answered 200 with HTML. (Visit statistics count these.)
+pub async fn pages_served(
+    State(state): State<app::ssr::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.method() != Method::GET {
+        return next.run(request).await;
+    }
+    let uri = request.uri().clone();
+    let headers = request.headers().clone();
+    let peer = request
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0);
+    let response = next.run(request).await;
+    let page = response.status() == StatusCode::OK
+        && response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.starts_with("text/html"));
+    if page {
+        app::features::page_served(
+            &state,
+            &app::ssr::feature::PageRequest {
+                path: uri.path(),
+                query: uri.query(),
+                headers: &headers,
+                peer,
+            },
+        );
+    }
+    response
+}
+
 pub async fn server_fn_error_status(request: Request, next: Next) -> Response {
     let wants_html = wants_html(request.headers());
     let response = next.run(request).await;

@@ -470,9 +470,14 @@ mod tests {
         );
     }
 
-    /// A cache over an in-memory database holding the counter at `n`.
+    /// A cache over a database of its own holding the counter at `n`: a
+    /// file, since each connection to `sqlite::memory:` is a database of
+    /// its own, and a read cut short can cost the pool its connection.
     async fn cache_counting_from(n: i64) -> Result<Arc<Pages>, Box<dyn std::error::Error>> {
-        let db = sea_orm::Database::connect("sqlite::memory:").await?;
+        let file =
+            std::env::temp_dir().join(format!("portal-page-cache-{}.db", uuid::Uuid::new_v4()));
+        let db =
+            sea_orm::Database::connect(format!("sqlite://{}?mode=rwc", file.display())).await?;
         db.execute_unprepared(&format!(
             "CREATE TABLE public_generation (id INTEGER PRIMARY KEY, generation INTEGER); \
              INSERT INTO public_generation VALUES (1, {n})"

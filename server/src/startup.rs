@@ -12,6 +12,7 @@ use app::{
     app::{App, shell},
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
+    insights::recording_ssr::{InsightSettings, Recorder},
     jobs::ssr::JobSettings,
     mail_lists::campaigns_ssr::{CampaignSettings, Tally},
     privacy::{PrivacySettings, manifest::RetentionSettings},
@@ -237,6 +238,16 @@ pub async fn app_state(
         tracking: config.mail_tracking,
         tally: Tally::default(),
     });
+    features.insert(Recorder::start(
+        db.clone(),
+        clock.clone(),
+        &server_key,
+        &config.base_url,
+        InsightSettings {
+            enabled: config.insights,
+            keep_days: config.insights_keep_days,
+        },
+    ));
     features.insert(JobSettings {
         retention_days: config.application_retention_days,
     });
@@ -312,10 +323,11 @@ fn router(state: AppState, config: &Config) -> Router {
             shell,
         ))
         .with_state(state.clone())
-        .layer(from_fn_with_state(state, session::load))
+        .layer(from_fn_with_state(state.clone(), session::load))
         .layer(from_fn(server_fn_error_status))
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes))
-        .layer(from_fn_with_state(page_cache, page_cache::serve));
+        .layer(from_fn_with_state(page_cache, page_cache::serve))
+        .layer(from_fn_with_state(state, crate::middleware::pages_served));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()
             .set_x_request_id(MakeRequestUuid)

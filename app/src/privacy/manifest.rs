@@ -245,6 +245,28 @@ pub const MANIFEST: &[&[Column]] = &[
     &jobs::APPLICATION_FIELDS,
     &jobs::UPDATE_FIELDS,
     requests::COLUMNS,
+    INSIGHTS,
+];
+
+const PAGE_VIEW: &str = "a page view's non-identifying facts (path without the query but for utm_ tags, referring host, browser and OS family, device class, primary language, the minute); no address, user agent, cookie or account; deleted after PORTAL_INSIGHTS_KEEP_DAYS (30 by default)";
+const VISITOR_HASH: &str = "HMAC of the site, address and user agent with a salt of the day; the salt is derived from the day's seed with the server key (never in the database) and gone with the seed when the day is over, after which the hash leads back to no one; deleted with the view";
+const SALT_SEED: &str = "a random value per day from which, with the server key, the day's salt is derived; deleted when its day is over";
+
+/// Visit statistics: nothing here names or leads to a person.
+const INSIGHTS: &[Column] = &[
+    not_personal("insight_page_views", "id", INTERNAL_KEY),
+    not_personal("insight_page_views", "at", PAGE_VIEW),
+    not_personal("insight_page_views", "path", PAGE_VIEW),
+    not_personal("insight_page_views", "referrer_host", PAGE_VIEW),
+    not_personal("insight_page_views", "browser", PAGE_VIEW),
+    not_personal("insight_page_views", "browser_version", PAGE_VIEW),
+    not_personal("insight_page_views", "os", PAGE_VIEW),
+    not_personal("insight_page_views", "device", PAGE_VIEW),
+    not_personal("insight_page_views", "language", PAGE_VIEW),
+    not_personal("insight_page_views", "country", PAGE_VIEW),
+    not_personal("insight_page_views", "visitor", VISITOR_HASH),
+    not_personal("insight_seeds", "day", SALT_SEED),
+    not_personal("insight_seeds", "seed", SALT_SEED),
 ];
 
 /// A column of `mail_list_subscriptions`: the subscriber's own choice of

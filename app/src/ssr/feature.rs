@@ -41,6 +41,18 @@ pub struct Feature {
     /// batch): runs every few seconds, so it must cost next to nothing
     /// when there is nothing to do.
     pub tick: for<'a> fn(&'a AppState) -> Task<'a, Counts>,
+    /// Told of every page the server answered with (a `GET` answered 200
+    /// with HTML, from the page cache or not), after the answer is made.
+    /// Runs on the request path: it must not wait for anything.
+    pub page_served: fn(&AppState, &PageRequest<'_>),
+}
+
+/// A page request, as [`Feature::page_served`] sees it.
+pub struct PageRequest<'a> {
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a axum::http::HeaderMap,
+    pub peer: Option<std::net::SocketAddr>,
 }
 
 impl Feature {
@@ -54,6 +66,7 @@ impl Feature {
             purge: nothing,
             periodic: nothing,
             tick: nothing,
+            page_served: |_, _| {},
         }
     }
 }

@@ -530,6 +530,35 @@ impl TestApp {
         Ok(row.try_get_by_index::<i64>(0)?)
     }
 
+    /// Every value of every column of the live schema, as text, sorted per
+    /// column: what a request may have written anywhere.
+    pub async fn every_value(
+        &self,
+    ) -> Result<std::collections::BTreeMap<(String, String), Vec<String>>, Box<dyn std::error::Error>>
+    {
+        use sea_orm::{ConnectionTrait, Statement};
+        let mut values = std::collections::BTreeMap::new();
+        for (table, column) in crate::privacy::manifest::live_columns(&self.db).await? {
+            let rows = self
+                .db
+                .query_all_raw(Statement::from_string(
+                    self.db.get_database_backend(),
+                    format!("SELECT CAST({column} AS TEXT) FROM {table}"),
+                ))
+                .await?;
+            let mut column_values: Vec<String> = rows
+                .iter()
+                .map(|row| {
+                    row.try_get_by_index::<Option<String>>(0)
+                        .map(Option::unwrap_or_default)
+                })
+                .collect::<Result<_, _>>()?;
+            column_values.sort_unstable();
+            values.insert((table, column), column_values);
+        }
+        Ok(values)
+    }
+
     /// The URL of this server's database, for running `portal` commands on it.
     pub fn database_url(&self) -> &str {
         &self._database.url

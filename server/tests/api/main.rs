@@ -7,6 +7,7 @@ mod cla;
 mod documents;
 mod forum;
 mod helpers;
+mod insights;
 mod jobs;
 mod mail_lists;
 mod moderation;

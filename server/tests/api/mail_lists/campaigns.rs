@@ -486,34 +486,6 @@ async fn a_send_killed_mid_way_resumes_and_mails_everyone_once() -> TestResult {
     Ok(())
 }
 
-/// Every value of every column of the live schema, as text, sorted per
-/// column: what a request may have written anywhere.
-async fn every_value(
-    app: &TestApp,
-) -> Result<std::collections::BTreeMap<(String, String), Vec<String>>, Box<dyn std::error::Error>> {
-    use sea_orm::{ConnectionTrait, Statement};
-    let mut values = std::collections::BTreeMap::new();
-    for (table, column) in crate::privacy::manifest::live_columns(&app.db).await? {
-        let rows = app
-            .db
-            .query_all_raw(Statement::from_string(
-                app.db.get_database_backend(),
-                format!("SELECT CAST({column} AS TEXT) FROM {table}"),
-            ))
-            .await?;
-        let mut column_values: Vec<String> = rows
-            .iter()
-            .map(|row| {
-                row.try_get_by_index::<Option<String>>(0)
-                    .map(Option::unwrap_or_default)
-            })
-            .collect::<Result<_, _>>()?;
-        column_values.sort_unstable();
-        values.insert((table, column), column_values);
-    }
-    Ok(values)
-}
-
 /// The campaign's HTML part for `to`, as queued.
 async fn html_to(app: &TestApp, to: &str) -> Result<String, Box<dyn std::error::Error>> {
     use app::ssr::mail::outbox;
@@ -570,7 +542,7 @@ async fn opens_and_clicks_are_counted_per_campaign_and_nothing_else_is_kept() ->
     assert!(!bob.contains("/mail/c/"));
     assert!(bob.contains("href=\"https://example.org/notes\""));
 
-    let before = every_value(&app).await?;
+    let before = app.every_value().await?;
     let fetch = |path: String, agent: &'static str, ip: &'static str| {
         reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -632,7 +604,7 @@ async fn opens_and_clicks_are_counted_per_campaign_and_nothing_else_is_kept() ->
     fetch("/mail/o/999".to_owned(), "Mail/1", "192.0.2.1")?.await?;
     app::features::tick(&app.state).await?;
 
-    let after = every_value(&app).await?;
+    let after = app.every_value().await?;
     let changed: Vec<&(String, String)> = before
         .keys()
         .filter(|key| before.get(*key) != after.get(*key))

@@ -98,6 +98,10 @@ async fn check_config_summarises_and_reaches_the_database() -> TestResult {
     assert!(stdout.contains("Configuration OK."), "{stdout}");
     assert!(stdout.contains("migration(s) pending"), "{stdout}");
     assert!(
+        stdout.contains("visit statistics  on, page views kept 30 days"),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("warning: PORTAL_PRIVACY_CONTACT is not set"),
         "{stdout}"
     );

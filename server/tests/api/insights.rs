@@ -1,0 +1,3 @@
+//! Insights: visit statistics that identify no one (promises P1, P2, P4).
+
+pub mod recording;

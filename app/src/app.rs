@@ -197,6 +197,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("admin/insights")
+                        view=crate::insights::dashboard_page::InsightsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("admin/subscribers")
                         view=crate::mail_lists::subscribers_page::SubscribersPage
                         ssr=SsrMode::Async

@@ -3,8 +3,12 @@
 //! app reports its client-side navigations to [`BEACON_PATH`], since those
 //! never reach the server as a page.
 
+pub mod dashboard;
+pub mod dashboard_page;
 #[cfg(feature = "ssr")]
 pub mod recording_ssr;
+#[cfg(feature = "ssr")]
+pub mod summary_ssr;
 
 /// Where the hydrated app reports a client-side navigation: a same-origin
 /// POST whose body is the new path, nothing else.
@@ -18,7 +22,14 @@ const BEACON_MAX: usize = 1024;
 /// retention of raw views.
 #[cfg(feature = "ssr")]
 pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
-    routes: || axum::Router::new().route(BEACON_PATH, axum::routing::post(beacon)),
+    routes: || {
+        axum::Router::new()
+            .route(BEACON_PATH, axum::routing::post(beacon))
+            .route(
+                "/admin/insights.csv",
+                axum::routing::get(summary_ssr::export),
+            )
+    },
     page_served: |state, request| {
         if let Ok(recorder) = state.settings::<recording_ssr::Recorder>() {
             recorder.page(request, state.site.trust_forwarded_for);
@@ -32,6 +43,7 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
             recording_ssr::purge(&state.db, recorder.settings(), state.clock.now()).await
         })
     },
+    periodic: |state| Box::pin(summary_ssr::summarise(&state.db, state.clock.now())),
     ..crate::ssr::feature::Feature::named("insights")
 };
 

@@ -20,6 +20,7 @@ pub mod moderation;
 pub mod privacy;
 pub mod return_path;
 
+mod chart;
 mod choices_page;
 mod error_page;
 mod forms;

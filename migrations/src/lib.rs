@@ -44,6 +44,7 @@ mod m20261207_000205_mail_tracking;
 mod m20261207_000206_mail_list_days;
 mod m20261207_000301_insights;
 mod m20261207_000302_privacy_policy_v5;
+mod m20261207_000303_insight_summaries;
 
 pub struct Migrator;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000206_mail_list_days::Migration),
             Box::new(m20261207_000301_insights::Migration),
             Box::new(m20261207_000302_privacy_policy_v5::Migration),
+            Box::new(m20261207_000303_insight_summaries::Migration),
         ]
     }
 }

@@ -46,7 +46,8 @@ pub fn MembersPage() -> impl IntoView {
                                     " · "
                                     <a href="/admin/documents">"publish a document version"</a>
                                     " · " <a href="/admin/forum">"forum categories"</a> " · "
-                                    <a href="/admin/mail-lists">"mail lists"</a>
+                                    <a href="/admin/mail-lists">"mail lists"</a> " · "
+                                    <a href="/admin/insights">"visit statistics"</a>
                                 </p>
                                 <form
                                     method="get"

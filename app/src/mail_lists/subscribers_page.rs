@@ -6,145 +6,13 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::subscribers::{
-    EraseSubscriber, ListHistory, SubscriberPage, lists_over_time, subscribers,
+use super::subscribers::{EraseSubscriber, SubscriberPage, lists_over_time, subscribers};
+use crate::{
+    chart::{LineChart, Series},
+    error_page::ErrorPage,
+    forms::FormError,
+    forms::form_error,
 };
-use crate::{error_page::ErrorPage, forms::FormError, forms::form_error};
-
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 220.0;
-const PAD: f64 = 36.0;
-/// Line colours, told apart by a dash pattern too (never by colour alone).
-const STYLES: [(&str, &str); 4] = [
-    ("#1d4ed8", ""),
-    ("#b45309", "6 3"),
-    ("#047857", "2 3"),
-    ("#7c3aed", "8 3 2 3"),
-];
-
-/// Each list's subscribers over the last 90 days, as lines.
-#[component]
-fn ListChart(history: Vec<ListHistory>) -> impl IntoView {
-    let days: Vec<String> = {
-        let mut days: Vec<String> = history
-            .iter()
-            .flat_map(|list| list.days.iter().map(|(day, _)| day.clone()))
-            .collect();
-        days.sort_unstable();
-        days.dedup();
-        days
-    };
-    let top = history
-        .iter()
-        .flat_map(|list| list.days.iter().map(|(_, n)| *n))
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    if days.is_empty() {
-        return view! {
-            <p>
-                "The chart starts with the first day counted (the housekeeping counts every few minutes)."
-            </p>
-        }
-            .into_any();
-    }
-    let span = (days.len().max(2) - 1) as f64;
-    let x = move |i: usize| PAD + (WIDTH - 2.0 * PAD) * i as f64 / span;
-    let y = move |n: i64| HEIGHT - PAD - (HEIGHT - 2.0 * PAD) * n as f64 / top as f64;
-    let lines = history
-        .iter()
-        .enumerate()
-        .map(|(at, list)| {
-            let (colour, dash) = STYLES[at % STYLES.len()];
-            let points = list
-                .days
-                .iter()
-                .filter_map(|(day, n)| {
-                    days.iter()
-                        .position(|d| d == day)
-                        .map(|i| format!("{:.1},{:.1}", x(i), y(*n)))
-                })
-                .collect::<Vec<_>>()
-                .join(" ");
-            view! {
-                <polyline
-                    points=points
-                    fill="none"
-                    stroke=colour
-                    stroke-width="2"
-                    stroke-dasharray=dash
-                ></polyline>
-            }
-        })
-        .collect_view();
-    let legend = history
-        .iter()
-        .enumerate()
-        .map(|(at, list)| {
-            let (colour, dash) = STYLES[at % STYLES.len()];
-            let now = list.days.last().map_or(0, |(_, n)| *n);
-            view! {
-                <li>
-                    <svg width="28" height="10" aria-hidden="true">
-                        <line
-                            x1="0"
-                            y1="5"
-                            x2="28"
-                            y2="5"
-                            stroke=colour
-                            stroke-width="2"
-                            stroke-dasharray=dash
-                        ></line>
-                    </svg>
-                    {format!(" {}: {now}", list.name)}
-                </li>
-            }
-        })
-        .collect_view();
-    let first = days.first().cloned().unwrap_or_default();
-    let last = days.last().cloned().unwrap_or_default();
-    let description = history
-        .iter()
-        .map(|list| {
-            let start = list.days.first().map_or(0, |(_, n)| *n);
-            let end = list.days.last().map_or(0, |(_, n)| *n);
-            format!("{}: from {start} to {end}", list.name)
-        })
-        .collect::<Vec<_>>()
-        .join("; ");
-    view! {
-        <figure class="chart">
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-labelledby="chart-title chart-desc"
-                class="chart-svg"
-            >
-                <title id="chart-title">"Subscribers per list, by day"</title>
-                <desc id="chart-desc">{description.clone()}</desc>
-                <line x1=PAD y1=HEIGHT - PAD x2=WIDTH - PAD y2=HEIGHT - PAD stroke="#6b7280"></line>
-                <line x1=PAD y1=PAD x2=PAD y2=HEIGHT - PAD stroke="#6b7280"></line>
-                <text x=PAD - 6.0 y=PAD + 4.0 text-anchor="end" font-size="11">
-                    {top}
-                </text>
-                <text x=PAD - 6.0 y=HEIGHT - PAD + 4.0 text-anchor="end" font-size="11">
-                    "0"
-                </text>
-                <text x=PAD y=HEIGHT - 12.0 font-size="11">
-                    {first}
-                </text>
-                <text x=WIDTH - PAD y=HEIGHT - 12.0 text-anchor="end" font-size="11">
-                    {last}
-                </text>
-                {lines}
-            </svg>
-            <figcaption>
-                <ul class="chart-legend">{legend}</ul>
-            </figcaption>
-        </figure>
-    }
-    .into_any()
-}
 
 /// `/admin/subscribers?q=…&list=…&after=…`
 #[component]
@@ -181,7 +49,24 @@ pub fn SubscribersPage() -> impl IntoView {
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match history.await {
-                            Ok(history) => view! { <ListChart history /> }.into_any(),
+                            Ok(history) => {
+                                let series = history
+                                    .into_iter()
+                                    .map(|list| Series {
+                                        name: list.name,
+                                        points: list.days,
+                                    })
+                                    .collect();
+                                view! {
+                                    <LineChart
+                                        id="lists-chart"
+                                        title="Subscribers per list, by day".to_owned()
+                                        series
+                                        empty="The chart starts with the first day counted (the housekeeping counts every few minutes)."
+                                    />
+                                }
+                                    .into_any()
+                            }
                             Err(error) => view! { <ErrorPage error /> }.into_any(),
                         }
                     })}

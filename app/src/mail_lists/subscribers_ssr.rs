@@ -29,6 +29,7 @@ use crate::{
         AppState, db_error, error_status,
         mail_lists::{list, subscriber, subscription},
         rate_limit::Limit,
+        request::csv_field,
     },
 };
 
@@ -255,17 +256,6 @@ pub async fn erase(state: &AppState, id: i64, actor: i64) -> Result<(), AppError
     txn.commit().await.map_err(failed)?;
     tracing::info!(subscriber = id, "subscriber erased by an administrator");
     Ok(())
-}
-
-/// A CSV field, quoted; a leading `=`, `+`, `-` or `@` is defused so that
-/// a spreadsheet opening the file runs no formula someone typed as a name.
-fn csv_field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    };
-    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// `GET /admin/subscribers.csv`: every confirmed subscriber with their

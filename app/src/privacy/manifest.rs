@@ -250,6 +250,7 @@ pub const MANIFEST: &[&[Column]] = &[
 
 const PAGE_VIEW: &str = "a page view's non-identifying facts (path without the query but for utm_ tags, referring host, browser and OS family, device class, primary language, the minute); no address, user agent, cookie or account; deleted after PORTAL_INSIGHTS_KEEP_DAYS (30 by default)";
 const VISITOR_HASH: &str = "HMAC of the site, address and user agent with a salt of the day; the salt is derived from the day's seed with the server key (never in the database) and gone with the seed when the day is over, after which the hash leads back to no one; deleted with the view";
+const DAY_SUMMARY: &str = "a day's counts of the visit statistics, in total and per page, referrer, browser, system, device and language; no visitor hash; kept for years";
 const SALT_SEED: &str = "a random value per day from which, with the server key, the day's salt is derived; deleted when its day is over";
 
 /// Visit statistics: nothing here names or leads to a person.
@@ -265,6 +266,17 @@ const INSIGHTS: &[Column] = &[
     not_personal("insight_page_views", "language", PAGE_VIEW),
     not_personal("insight_page_views", "country", PAGE_VIEW),
     not_personal("insight_page_views", "visitor", VISITOR_HASH),
+    not_personal("insight_days", "day", DAY_SUMMARY),
+    not_personal("insight_days", "visitors", DAY_SUMMARY),
+    not_personal("insight_days", "views", DAY_SUMMARY),
+    not_personal("insight_days", "visits", DAY_SUMMARY),
+    not_personal("insight_days", "bounces", DAY_SUMMARY),
+    not_personal("insight_days", "visit_seconds", DAY_SUMMARY),
+    not_personal("insight_day_counts", "dimension", DAY_SUMMARY),
+    not_personal("insight_day_counts", "day", DAY_SUMMARY),
+    not_personal("insight_day_counts", "value", DAY_SUMMARY),
+    not_personal("insight_day_counts", "visitors", DAY_SUMMARY),
+    not_personal("insight_day_counts", "views", DAY_SUMMARY),
     not_personal("insight_seeds", "day", SALT_SEED),
     not_personal("insight_seeds", "seed", SALT_SEED),
 ];

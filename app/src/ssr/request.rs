@@ -54,6 +54,18 @@ pub fn set_cookie(value: HeaderValue) {
     }
 }
 
+/// One CSV field (RFC 4180): quoted, and defused against spreadsheet
+/// formulas, so that a spreadsheet opening an export runs nothing someone
+/// typed as a name.
+pub fn csv_field(value: &str) -> String {
+    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", defused.replace('"', "\"\""))
+}
+
 /// A file download: `body` as an attachment named `file_name` (ASCII
 /// letters, digits, `.`, `-` and `_` only), never rendered inline, never
 /// stored by a cache.
@@ -83,4 +95,19 @@ pub fn attachment(
         HeaderValue::from_static("private, no-store"),
     );
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(
+            csv_field("Ada \"the\" Countess"),
+            "\"Ada \"\"the\"\" Countess\""
+        );
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("plain"), "\"plain\"");
+    }
 }

@@ -1,3 +1,4 @@
 //! Insights: visit statistics that identify no one (promises P1, P2, P4).
 
+pub mod dashboard;
 pub mod recording;

@@ -19,7 +19,7 @@ use crate::{
     cla::{SignatureId, SignatureRow, Standing, standing_matches},
     documents::ssr::format_date,
     error::AppError,
-    ssr::AppState,
+    ssr::{AppState, request::csv_field},
 };
 
 /// What the list is narrowed to.
@@ -94,16 +94,6 @@ pub async fn search(
     Ok(found)
 }
 
-/// One CSV field: quoted, and defused against spreadsheet formulas.
-fn field(value: &str) -> String {
-    let defused = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    format!("\"{}\"", defused.replace('"', "\"\""))
-}
-
 /// The list as CSV (RFC 4180, CRLF line ends).
 pub fn to_csv(rows: &[SignatureRow]) -> String {
     let mut out =
@@ -128,7 +118,7 @@ pub fn to_csv(rows: &[SignatureRow]) -> String {
         out.push_str(
             &fields
                 .iter()
-                .map(|value| field(value))
+                .map(|value| csv_field(value))
                 .collect::<Vec<_>>()
                 .join(","),
         );
@@ -157,20 +147,5 @@ pub async fn signatures_csv(
             "cla-signatures.csv",
         ),
         Err(error) => crate::ssr::error_status(&error),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(
-            field("Ada \"the\" Countess"),
-            "\"Ada \"\"the\"\" Countess\""
-        );
-        assert_eq!(field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(field("plain"), "\"plain\"");
     }
 }

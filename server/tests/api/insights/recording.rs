@@ -8,12 +8,12 @@ use time::Duration;
 
 use crate::helpers::{TestApp, TestResult, spawn_app};
 
-const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
-const SAFARI_IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
+pub const FIREFOX: &str = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0";
+pub const SAFARI_IPHONE: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1";
 const GOOGLEBOT: &str = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
 
 /// A browser without cookies asking for `path` with `headers`.
-async fn visit(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Result<u16> {
+pub async fn visit(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> reqwest::Result<u16> {
     let mut request = reqwest::Client::new().get(app.url(path));
     for (name, value) in headers {
         request = request.header(*name, *value);

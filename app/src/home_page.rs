@@ -67,7 +67,7 @@ pub fn HomePage() -> impl IntoView {
             <ul class="promise-list">
                 <li>
                     <strong>"Browsing is anonymous."</strong>
-                    " No account, no cookies, no visit statistics, and no IP address is ever stored."
+                    " No account, no cookies, and no IP address is ever stored: visits are counted without knowing who visits."
                 </li>
                 <li>
                     <strong>"Each feature asks only what it needs."</strong>

@@ -43,7 +43,7 @@ test.describe("the privacy policy page", () => {
     expect(await rows.count()).toBeGreaterThanOrEqual(1);
   });
 
-  test("names every cookie the portal can set, and says it keeps no visit statistics", async ({
+  test("names every cookie the portal can set, and says what visit statistics keep", async ({
     page,
   }) => {
     const policy = page.locator("article.document .prose");
@@ -55,7 +55,9 @@ test.describe("the privacy policy page", () => {
     ]) {
       await expect(policy.getByRole("cell", { name: cookie, exact: true })).toBeVisible();
     }
-    await expect(policy).toContainText("This portal keeps no visit statistics");
+    const statistics = policy.locator("h2:has-text('Visit statistics') ~ p").first();
+    await expect(statistics).toContainText("without the query");
+    await expect(policy).toContainText("nothing at all is recorded for your visit");
   });
 
   test("has a privacy contact section the policy points to", async ({ page }) => {

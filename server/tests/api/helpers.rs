@@ -530,33 +530,9 @@ impl TestApp {
         Ok(row.try_get_by_index::<i64>(0)?)
     }
 
-    /// Every value of every column of the live schema, as text, sorted per
-    /// column: what a request may have written anywhere.
-    pub async fn every_value(
-        &self,
-    ) -> Result<std::collections::BTreeMap<(String, String), Vec<String>>, Box<dyn std::error::Error>>
-    {
-        use sea_orm::{ConnectionTrait, Statement};
-        let mut values = std::collections::BTreeMap::new();
-        for (table, column) in crate::privacy::manifest::live_columns(&self.db).await? {
-            let rows = self
-                .db
-                .query_all_raw(Statement::from_string(
-                    self.db.get_database_backend(),
-                    format!("SELECT CAST({column} AS TEXT) FROM {table}"),
-                ))
-                .await?;
-            let mut column_values: Vec<String> = rows
-                .iter()
-                .map(|row| {
-                    row.try_get_by_index::<Option<String>>(0)
-                        .map(Option::unwrap_or_default)
-                })
-                .collect::<Result<_, _>>()?;
-            column_values.sort_unstable();
-            values.insert((table, column), column_values);
-        }
-        Ok(values)
+    /// Every value of every column of the live schema (see [`every_value`]).
+    pub async fn every_value(&self) -> Result<Values, Box<dyn std::error::Error>> {
+        every_value(&self.db).await
     }
 
     /// The URL of this server's database, for running `portal` commands on it.
@@ -623,6 +599,34 @@ pub fn test_config(
 }
 
 /// Starts the application with a fresh database and a manual clock.
+/// Each `(table, column)`'s values, as text, sorted.
+pub type Values = std::collections::BTreeMap<(String, String), Vec<String>>;
+
+/// Every value of every column of the live schema, as text, sorted per
+/// column: what requests may have written anywhere.
+pub async fn every_value(db: &DatabaseConnection) -> Result<Values, Box<dyn std::error::Error>> {
+    use sea_orm::{ConnectionTrait, Statement};
+    let mut values = std::collections::BTreeMap::new();
+    for (table, column) in crate::privacy::manifest::live_columns(db).await? {
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                format!("SELECT CAST({column} AS TEXT) FROM {table}"),
+            ))
+            .await?;
+        let mut column_values: Vec<String> = rows
+            .iter()
+            .map(|row| {
+                row.try_get_by_index::<Option<String>>(0)
+                    .map(Option::unwrap_or_default)
+            })
+            .collect::<Result<_, _>>()?;
+        column_values.sort_unstable();
+        values.insert((table, column), column_values);
+    }
+    Ok(values)
+}
+
 pub async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
     spawn_app_with(&[]).await
 }

@@ -1,5 +1,6 @@
 //! No password, token or email address reaches a log line — checked on the
-//! real binary's output, at debug level, over a full member journey.
+//! real binary's output, at debug level, over a full member journey — and
+//! no visitor's address or user agent reaches a log line or the database.
 
 use std::{
     io::Read,
@@ -62,6 +63,9 @@ async fn wait_until_sent(database: &TestDatabase) -> TestResult {
 /// The real binary, logging at debug level as JSON, on a free port.
 struct Served {
     server: Child,
+    /// Reads the server's standard error as it comes: a full pipe would
+    /// stall the server mid-request.
+    logs: std::thread::JoinHandle<String>,
     base: String,
     client: reqwest::Client,
     mail_dir: PathBuf,
@@ -77,7 +81,7 @@ impl Served {
             .port();
         let base = format!("http://127.0.0.1:{port}");
         let mail_dir = std::env::temp_dir().join(format!("portal-log-mail-{port}"));
-        let server = Command::new(env!("CARGO_BIN_EXE_portal"))
+        let mut server = Command::new(env!("CARGO_BIN_EXE_portal"))
             .arg("serve")
             .envs(settings)
             .env("DATABASE_URL", &database.url)
@@ -90,6 +94,12 @@ impl Served {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()?;
+        let mut stderr = server.stderr.take().ok_or("no stderr")?;
+        let logs = std::thread::spawn(move || {
+            let mut logs = String::new();
+            let _ = stderr.read_to_string(&mut logs);
+            logs
+        });
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -104,6 +114,7 @@ impl Served {
         }
         Ok(Self {
             server,
+            logs,
             base,
             client,
             mail_dir,
@@ -117,12 +128,7 @@ impl Served {
             .status()?;
         assert!(killed.success());
         self.server.wait()?;
-        let mut logs = String::new();
-        self.server
-            .stderr
-            .take()
-            .ok_or("no stderr")?
-            .read_to_string(&mut logs)?;
+        let logs = self.logs.join().map_err(|_| "the log reader panicked")?;
         let _ = std::fs::remove_dir_all(&self.mail_dir);
         Ok(logs)
     }
@@ -286,6 +292,82 @@ async fn no_client_secret_or_token_appears_in_the_logs_of_a_provider_sign_in() -
         .chain([CLIENT_SECRET, EMAIL, "oidc-access-token"])
     {
         assert!(!logs.contains(secret), "a log line contains {secret:?}");
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_address_or_user_agent_of_a_counted_visit_reaches_the_logs_or_the_database() -> TestResult
+{
+    const AGENT: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 \
+                         (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 LogTest/9";
+    const ADDRESSES: [&str; 2] = ["203.0.113.77", "2001:db8:4006:812::77"];
+    let database = TestDatabase::create().await?;
+    let served = Served::start(
+        &database,
+        vec![("PORTAL_TRUST_FORWARDED_FOR".to_owned(), "true".to_owned())],
+    )
+    .await?;
+    let (base, client) = (served.base.clone(), served.client.clone());
+    for address in ADDRESSES {
+        for path in ["/", "/forum?utm_source=logtest&secret=q", "/privacy"] {
+            let page = client
+                .get(format!("{base}{path}"))
+                .header("user-agent", AGENT)
+                .header("x-forwarded-for", address)
+                .header("referer", "https://referrer.example.net/some/page")
+                .send()
+                .await?;
+            assert_eq!(page.status(), 200);
+        }
+        let beacon = client
+            .post(format!("{base}/insights/view"))
+            .header("user-agent", AGENT)
+            .header("x-forwarded-for", address)
+            .header("origin", &base)
+            .body("/jobs")
+            .send()
+            .await?;
+        assert_eq!(beacon.status(), 204);
+    }
+    // The writer stores its batch within moments; wait for all eight.
+    let db = database.connect().await?;
+    let started = Instant::now();
+    loop {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                "SELECT COUNT(*) FROM insight_page_views",
+            ))
+            .await?
+            .ok_or("no row")?;
+        if row.try_get_by_index::<i64>(0)? == 8 {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "views not written"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let logs = served.stop()?;
+    assert!(
+        logs.contains("/forum"),
+        "the visits were not logged:\n{logs}"
+    );
+    let stored = crate::helpers::every_value(&db).await?;
+    for secret in ADDRESSES
+        .iter()
+        .copied()
+        .chain([AGENT, "LogTest", "secret=q"])
+    {
+        assert!(!logs.contains(secret), "a log line contains {secret:?}");
+        for ((table, column), values) in &stored {
+            assert!(
+                values.iter().all(|value| !value.contains(secret)),
+                "{table}.{column} holds {secret:?}"
+            );
+        }
     }
     Ok(())
 }

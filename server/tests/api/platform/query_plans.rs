@@ -34,6 +34,9 @@ const LARGE: &[&str] = &[
     "mail_list_subscriptions",
     "mail_list_unsubscribe_tokens",
     "data_archives",
+    "insight_page_views",
+    "insight_day_counts",
+    "insight_days",
 ];
 
 type Captured = Arc<Mutex<Vec<Statement>>>;
@@ -297,6 +300,50 @@ async fn a_campaigns_next_batch_is_found_through_indexes() -> TestResult {
             .iter()
             .any(|s| s.sql.contains("mail_subscribers")),
         "the sender read the subscribers"
+    );
+    let mut scans = Vec::new();
+    for statement in statements
+        .iter()
+        .filter(|s| s.sql.trim_start().to_uppercase().starts_with("SELECT"))
+    {
+        scans.extend(full_scans(&app.db, statement).await?);
+    }
+    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_visit_statistics_fold_and_read_days_through_indexes() -> TestResult {
+    let app = spawn_app().await?;
+    let backend = app.db.get_database_backend();
+    let today = app.clock.now().date();
+    let txn = app.db.begin().await?;
+    for i in 0..3_000 {
+        let at = app.clock.now() - time::Duration::minutes(i * 3);
+        let at = at.format(&time::format_description::well_known::Rfc3339)?;
+        txn.execute_unprepared(&format!(
+            "INSERT INTO insight_page_views \
+             (at, path, browser, os, device, visitor) \
+             VALUES ('{at}', '/forum/t/{}', 'Firefox', 'Linux', 'desktop', 'v{}')",
+            i % 40,
+            i % 300
+        ))
+        .await?;
+    }
+    txn.commit().await?;
+    if backend == DbBackend::Sqlite {
+        app.db.execute_unprepared("ANALYZE").await?;
+    }
+    let (state, captured) = recording(&app.state);
+    // Summarise the days that are over, then read a month with today live.
+    app::insights::summary_ssr::summarise(&state.db, state.clock.now()).await?;
+    app::insights::summary_ssr::report(&state, today - time::Duration::days(29), today).await?;
+    let statements = take(&captured);
+    assert!(
+        statements
+            .iter()
+            .any(|s| s.sql.contains("insight_day_counts")),
+        "the report read the summaries"
     );
     let mut scans = Vec::new();
     for statement in statements

@@ -107,6 +107,28 @@ async fn full_scans(
     Ok(scans)
 }
 
+/// Fails on a full scan in any `SELECT` of `statements`, which must have
+/// read `table`.
+async fn assert_selects_use_indexes(
+    db: &sea_orm::DatabaseConnection,
+    statements: &[Statement],
+    table: &str,
+) -> TestResult {
+    assert!(
+        statements.iter().any(|s| s.sql.contains(table)),
+        "nothing read {table}"
+    );
+    let mut scans = Vec::new();
+    for statement in statements
+        .iter()
+        .filter(|s| s.sql.trim_start().to_uppercase().starts_with("SELECT"))
+    {
+        scans.extend(full_scans(db, statement).await?);
+    }
+    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
+    Ok(())
+}
+
 async fn seeded_app() -> Result<crate::helpers::TestApp, Box<dyn std::error::Error>> {
     let app = spawn_app().await?;
     let plan = server::seed::Plan {
@@ -294,22 +316,7 @@ async fn a_campaigns_next_batch_is_found_through_indexes() -> TestResult {
     app::features::tick(&state).await?;
     app.clock.advance(time::Duration::seconds(1));
     app::features::tick(&state).await?;
-    let statements = take(&captured);
-    assert!(
-        statements
-            .iter()
-            .any(|s| s.sql.contains("mail_subscribers")),
-        "the sender read the subscribers"
-    );
-    let mut scans = Vec::new();
-    for statement in statements
-        .iter()
-        .filter(|s| s.sql.trim_start().to_uppercase().starts_with("SELECT"))
-    {
-        scans.extend(full_scans(&app.db, statement).await?);
-    }
-    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
-    Ok(())
+    assert_selects_use_indexes(&app.db, &take(&captured), "mail_subscribers").await
 }
 
 #[tokio::test]
@@ -338,20 +345,5 @@ async fn the_visit_statistics_fold_and_read_days_through_indexes() -> TestResult
     // Summarise the days that are over, then read a month with today live.
     app::insights::summary_ssr::summarise(&state.db, state.clock.now()).await?;
     app::insights::summary_ssr::report(&state, today - time::Duration::days(29), today).await?;
-    let statements = take(&captured);
-    assert!(
-        statements
-            .iter()
-            .any(|s| s.sql.contains("insight_day_counts")),
-        "the report read the summaries"
-    );
-    let mut scans = Vec::new();
-    for statement in statements
-        .iter()
-        .filter(|s| s.sql.trim_start().to_uppercase().starts_with("SELECT"))
-    {
-        scans.extend(full_scans(&app.db, statement).await?);
-    }
-    assert!(scans.is_empty(), "full scans:\n{}", scans.join("\n"));
-    Ok(())
+    assert_selects_use_indexes(&app.db, &take(&captured), "insight_day_counts").await
 }

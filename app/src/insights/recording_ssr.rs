@@ -87,6 +87,10 @@ pub mod seed {
 const QUEUE: usize = 10_000;
 /// Rows written in one statement at most.
 const BATCH: usize = 500;
+/// How long the writer gathers views after the first before writing, so
+/// that a burst becomes a few large transactions rather than many small
+/// ones competing with the pages for the database.
+const GATHER: StdDuration = StdDuration::from_millis(250);
 const PATH_MAX: usize = 300;
 const UTM_VALUE_MAX: usize = 60;
 
@@ -132,7 +136,13 @@ struct Inner {
     clock: Clock,
     /// The site's host, so that links from its own pages are no referrer.
     site_host: String,
+    /// User agents read lately: a burst comes from few browsers, and
+    /// reading one takes regular expressions.
+    agents: std::sync::Mutex<HashMap<u64, Option<Agent>>>,
 }
+
+/// User agents remembered at most (then forgotten all at once).
+const AGENTS_KEPT: usize = 1024;
 
 impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -172,6 +182,7 @@ impl Recorder {
             settings,
             clock,
             site_host,
+            agents: std::sync::Mutex::new(HashMap::new()),
         }))
     }
 
@@ -229,7 +240,7 @@ impl Recorder {
             .get(header::USER_AGENT)
             .and_then(|value| value.to_str().ok())
             .unwrap_or_default();
-        let Some(agent) = Agent::parse(user_agent) else {
+        let Some(agent) = self.agent(user_agent) else {
             return;
         };
         let address =
@@ -257,6 +268,27 @@ impl Recorder {
         if self.0.sender.try_send(Message::View(seen)).is_err() {
             self.0.dropped.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// What is kept of `user_agent`, read once per [`AGENTS_KEPT`] distinct
+    /// ones. (Only in memory; the key is a hash of the whole string.)
+    fn agent(&self, user_agent: &str) -> Option<Agent> {
+        use std::hash::{BuildHasher, RandomState};
+        static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+        let key = HASHER.get_or_init(RandomState::new).hash_one(user_agent);
+        if let Ok(agents) = self.0.agents.lock()
+            && let Some(agent) = agents.get(&key)
+        {
+            return agent.clone();
+        }
+        let agent = Agent::parse(user_agent);
+        if let Ok(mut agents) = self.0.agents.lock() {
+            if agents.len() >= AGENTS_KEPT {
+                agents.clear();
+            }
+            agents.insert(key, agent.clone());
+        }
+        agent
     }
 
     /// Waits until every view recorded before this call is written (for
@@ -339,6 +371,7 @@ fn language(headers: &HeaderMap) -> Option<String> {
 }
 
 /// What is kept of a user agent: families and a major version only.
+#[derive(Clone, Debug)]
 struct Agent {
     browser: String,
     version: Option<String>,
@@ -396,6 +429,18 @@ impl Writer {
     async fn run(mut self, mut receiver: mpsc::Receiver<Message>) {
         let mut messages = Vec::with_capacity(BATCH);
         while receiver.recv_many(&mut messages, BATCH).await > 0 {
+            let flushing = messages
+                .iter()
+                .any(|message| matches!(message, Message::Flush(_)));
+            if !flushing && messages.len() < BATCH {
+                tokio::time::sleep(GATHER).await;
+                while messages.len() < BATCH {
+                    match receiver.try_recv() {
+                        Ok(message) => messages.push(message),
+                        Err(_) => break,
+                    }
+                }
+            }
             let mut views = Vec::new();
             let mut flushed = Vec::new();
             for message in messages.drain(..) {

@@ -106,6 +106,8 @@ if (secretKeyFile) process.env.E2E_SECRET_KEY_FILE = secretKeyFile;
 
 export default defineConfig({
   testDir: "./tests",
+  // After the last test: no address or user agent stayed in the database.
+  globalTeardown: "./support/no-trace-left.ts",
   fullyParallel: false,
   forbidOnly: true,
   retries: 0,

@@ -1,0 +1,40 @@
+// After the whole browser run: nothing any test's browser sent about
+// itself stayed in the database — no network address (the tests come
+// from 127.0.0.1, and ::1 where it is used) and no user agent, which every
+// Chromium request carried. Promises P1 and P2: pages, beacons, sign-ins,
+// posts and mail of the whole run are all in this one database.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const SCAN = String.raw`
+import re, sqlite3, sys
+db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+# The site's own address (http://127.0.0.1:PORT) is in links the portal
+# writes; an address standing alone is what must never be kept.
+address = re.compile(r"(?<![\w/.:])(127\.0\.0\.1|::1)(?![\w.:])")
+agent = re.compile(r"Mozilla/5\.0 \(|HeadlessChrome/|Chrome/\d+\.\d")
+found = []
+tables = [row[0] for row in db.execute(
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+for table in tables:
+    columns = [row[1] for row in db.execute(f'PRAGMA table_info("{table}")')]
+    for column in columns:
+        for (value,) in db.execute(f'SELECT CAST("{column}" AS TEXT) FROM "{table}"'):
+            if value and (address.search(value) or agent.search(value)):
+                found.append(f"{table}.{column}: {value[:120]!r}")
+                break
+print("\n".join(found))
+`;
+
+export default function noTraceLeft(): void {
+  const dir = process.env.PORTAL_E2E_DB_DIR;
+  if (process.env.E2E_NO_SERVER || !dir) return;
+  const database = path.join(dir, "e2e.db");
+  if (!fs.existsSync(database)) return;
+  const found = execFileSync("python3", ["-c", SCAN, database], { encoding: "utf8" }).trim();
+  if (found !== "") {
+    throw new Error(`the database keeps what a browser sent about itself:\n${found}`);
+  }
+  console.log("no-trace-left: no address or user agent in the database after the run");
+}

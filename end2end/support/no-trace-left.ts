@@ -10,6 +10,8 @@ import path from "node:path";
 const SCAN = String.raw`
 import re, sqlite3, sys
 db = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
+# The full-text index keeps binary blocks: read them leniently too.
+db.text_factory = lambda raw: raw.decode("utf-8", "replace")
 # The site's own address (http://127.0.0.1:PORT) is in links the portal
 # writes; an address standing alone is what must never be kept.
 address = re.compile(r"(?<![\w/.:])(127\.0\.0\.1|::1)(?![\w.:])")

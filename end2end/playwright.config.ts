@@ -196,6 +196,7 @@ export default defineConfig({
             PORTAL_REGISTRATIONS_PER_IP_PER_HOUR: "1000",
             PORTAL_SIGN_INS_PER_IP_PER_10_MINUTES: "1000",
             PORTAL_FORUM_POSTS_PER_IP_PER_10_MINUTES: "1000",
+            PORTAL_INSIGHTS_VIEWS_PER_MINUTE: "10000",
             PORTAL_OIDC_LOCAL_ISSUER: oidcIssuer,
             PORTAL_OIDC_LOCAL_CLIENT_ID: oidcClientId,
             PORTAL_OIDC_LOCAL_CLIENT_SECRET: oidcClientSecret,

@@ -104,6 +104,9 @@ pub struct Config {
     /// Days raw page views are kept.
     #[serde(default = "defaults::insights_keep_days")]
     pub insights_keep_days: u16,
+    /// Page views recorded per network address and minute at most.
+    #[serde(default = "defaults::insights_views_per_minute")]
+    pub insights_views_per_minute: u16,
     /// The server key (32 bytes, hex or base64) that seals secrets kept in
     /// the database; without it, the key in `secret_key_file` is used.
     #[serde(default)]
@@ -192,6 +195,9 @@ mod defaults {
     }
     pub fn application_retention_days() -> u32 {
         180
+    }
+    pub fn insights_views_per_minute() -> u16 {
+        120
     }
     pub fn insights_keep_days() -> u16 {
         30
@@ -348,6 +354,12 @@ impl Config {
             return Err(invalid(
                 "PORTAL_INSIGHTS_KEEP_DAYS",
                 "must be between 1 and 3650",
+            ));
+        }
+        if self.insights_views_per_minute == 0 {
+            return Err(invalid(
+                "PORTAL_INSIGHTS_VIEWS_PER_MINUTE",
+                "must be at least 1",
             ));
         }
         if self.forum_held_posts > 100 {

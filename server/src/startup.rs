@@ -246,6 +246,7 @@ pub async fn app_state(
         InsightSettings {
             enabled: config.insights,
             keep_days: config.insights_keep_days,
+            per_address_per_minute: config.insights_views_per_minute,
         },
     ));
     features.insert(JobSettings {

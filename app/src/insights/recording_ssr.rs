@@ -101,6 +101,10 @@ pub struct InsightSettings {
     pub enabled: bool,
     /// Days raw page views are kept.
     pub keep_days: u16,
+    /// Page views recorded per network address and minute at most: more
+    /// than a person reads, so that one client cannot fill the statistics
+    /// (or the writer) with made-up views. The rest are dropped and counted.
+    pub per_address_per_minute: u16,
 }
 
 /// The facts of one page view, in memory only until written. The address
@@ -139,10 +143,15 @@ struct Inner {
     /// User agents read lately: a burst comes from few browsers, and
     /// reading one takes regular expressions.
     agents: std::sync::Mutex<HashMap<u64, Option<Agent>>>,
+    /// This minute's views per address (keyed by a hash, in memory only).
+    per_address: std::sync::Mutex<(i64, HashMap<u64, u16>)>,
 }
 
 /// User agents remembered at most (then forgotten all at once).
 const AGENTS_KEPT: usize = 1024;
+/// Addresses counted per minute at most; views of further addresses in
+/// that minute are dropped (memory stays bounded under a flood).
+const ADDRESSES_PER_MINUTE: usize = 50_000;
 
 impl std::fmt::Debug for Recorder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -183,6 +192,7 @@ impl Recorder {
             clock,
             site_host,
             agents: std::sync::Mutex::new(HashMap::new()),
+            per_address: std::sync::Mutex::new((0, HashMap::new())),
         }))
     }
 
@@ -245,13 +255,17 @@ impl Recorder {
         };
         let address =
             crate::ssr::request::ip_of(request.headers, request.peer, trust_forwarded_for);
+        let now = self.0.clock.now();
+        if !self.within_limit(&address, now) {
+            self.0.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
         let client: [u8; 32] = Sha256::new()
             .chain_update(address.as_bytes())
             .chain_update([0])
             .chain_update(user_agent.as_bytes())
             .finalize()
             .into();
-        let now = self.0.clock.now();
         let seen = Seen {
             at: now
                 - Duration::seconds(now.second().into())
@@ -270,12 +284,30 @@ impl Recorder {
         }
     }
 
+    /// Whether `address` may have one more view recorded this minute.
+    fn within_limit(&self, address: &str, now: OffsetDateTime) -> bool {
+        let minute = now.unix_timestamp().div_euclid(60);
+        let key = hash_of(address);
+        let Ok(mut counted) = self.0.per_address.lock() else {
+            return false;
+        };
+        let (of, views) = &mut *counted;
+        if *of != minute {
+            *of = minute;
+            views.clear();
+        }
+        if views.len() >= ADDRESSES_PER_MINUTE && !views.contains_key(&key) {
+            return false;
+        }
+        let seen = views.entry(key).or_insert(0);
+        *seen = seen.saturating_add(1);
+        *seen <= self.0.settings.per_address_per_minute
+    }
+
     /// What is kept of `user_agent`, read once per [`AGENTS_KEPT`] distinct
     /// ones. (Only in memory; the key is a hash of the whole string.)
     fn agent(&self, user_agent: &str) -> Option<Agent> {
-        use std::hash::{BuildHasher, RandomState};
-        static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
-        let key = HASHER.get_or_init(RandomState::new).hash_one(user_agent);
+        let key = hash_of(user_agent);
         if let Ok(agents) = self.0.agents.lock()
             && let Some(agent) = agents.get(&key)
         {
@@ -299,6 +331,13 @@ impl Recorder {
             let _ = tokio::time::timeout(StdDuration::from_secs(10), wait).await;
         }
     }
+}
+
+/// A hash of `text` with a key of this process, for in-memory maps only.
+fn hash_of(text: &str) -> u64 {
+    use std::hash::{BuildHasher, RandomState};
+    static HASHER: std::sync::OnceLock<RandomState> = std::sync::OnceLock::new();
+    HASHER.get_or_init(RandomState::new).hash_one(text)
 }
 
 /// Whether the request may be counted: not when the browser asks not to

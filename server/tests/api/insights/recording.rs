@@ -301,3 +301,19 @@ async fn insights_off_records_nothing() -> TestResult {
     assert_eq!(views(&app).await?.len(), 0);
     Ok(())
 }
+
+#[tokio::test]
+async fn one_address_cannot_fill_the_statistics() -> TestResult {
+    let app = crate::helpers::spawn_app_with(&[("PORTAL_INSIGHTS_VIEWS_PER_MINUTE", "20")]).await?;
+    let limit = 20_u16;
+    for _ in 0..limit + 10 {
+        visit(&app, "/", &[("user-agent", FIREFOX)]).await?;
+    }
+    assert_eq!(views(&app).await?.len(), usize::from(limit));
+    assert_eq!(app.state.settings::<Recorder>()?.dropped(), 10);
+    // The next minute, it counts again.
+    app.clock.advance(Duration::minutes(1));
+    visit(&app, "/", &[("user-agent", FIREFOX)]).await?;
+    assert_eq!(views(&app).await?.len(), usize::from(limit) + 1);
+    Ok(())
+}

@@ -115,7 +115,13 @@ smtp.on("error", (error) => console.error(`mail-server (SMTP): ${error.message}`
 const web = http.createServer((request, response) => {
   const url = new URL(request.url ?? "/", `http://${HOST}`);
   const send = (status, body, type = "application/json") => {
-    response.writeHead(status, { "content-type": type, "cache-control": "no-store" });
+    // One request per connection: a reused keep-alive socket that the
+    // server is closing at that moment can answer 408 instead of the list.
+    response.writeHead(status, {
+      "content-type": type,
+      "cache-control": "no-store",
+      connection: "close",
+    });
     response.end(body);
   };
   if (request.method !== "GET") return send(405, '{"error":"GET only"}');

@@ -20,7 +20,10 @@ const MAIL_API = `http://127.0.0.1:${mailHttpPort}`;
 /** Every message the mail server received for `to`, oldest first. */
 export async function mailsTo(request: APIRequestContext, to: string): Promise<Mail[]> {
   const response = await request.get(`${MAIL_API}/messages`, { params: { to } });
-  expect(response.ok(), `the test mail server answered ${response.status()}`).toBe(true);
+  expect(
+    response.ok(),
+    `the test mail server answered ${response.status()}: ${await response.text()}`,
+  ).toBe(true);
   return (await response.json()) as Mail[];
 }
 

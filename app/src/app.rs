@@ -202,6 +202,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("admin/insights/installs")
+                        view=crate::insights::installs_page::InstallsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("admin/releases")
+                        view=crate::insights::releases::ReleasesAdminPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("admin/subscribers")
                         view=crate::mail_lists::subscribers_page::SubscribersPage
                         ssr=SsrMode::Async

@@ -192,3 +192,19 @@ pub fn LineChart(
     }
     .into_any()
 }
+
+/// A table row's heading with a bar beneath it for its `share` (0–100) of
+/// the table's largest value. The bar is SVG, since the
+/// Content-Security-Policy allows no inline style; the number itself is
+/// always in a cell beside it.
+#[component]
+pub fn BarLabel(value: String, share: i64) -> impl IntoView {
+    view! {
+        <th scope="row" class="value">
+            <span class="label">{value}</span>
+            <svg class="bar" viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true">
+                <rect width=share.clamp(0, 100) height="4"></rect>
+            </svg>
+        </th>
+    }
+}

@@ -111,8 +111,11 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional)] value: Option<String>,
     #[prop(optional, into)] error: Signal<Option<String>>,
+    /// The input's id, when the page has the same field more than once.
+    #[prop(optional, into)]
+    dom_id: Option<String>,
 ) -> impl IntoView {
-    let id = field_id(name);
+    let id = dom_id.unwrap_or_else(|| field_id(name));
     let describe = described_by(&id, hint.is_some(), error);
     view! {
         <div class="field">

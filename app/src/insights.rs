@@ -1,14 +1,25 @@
 //! Insights: visit statistics that identify no one (promises P1, P2, P4).
 //! The server counts the pages it serves (`recording_ssr`); the hydrated
 //! app reports its client-side navigations to [`BEACON_PATH`], since those
-//! never reach the server as a page.
+//! never reach the server as a page. The company's products call home
+//! too: they ask for updates (`releases_ssr`) and send anonymous usage
+//! reports (`usage_ssr`).
 
 pub mod dashboard;
 pub mod dashboard_page;
+pub mod installs;
+pub mod installs_page;
+#[cfg(feature = "ssr")]
+pub mod installs_ssr;
 #[cfg(feature = "ssr")]
 pub mod recording_ssr;
+pub mod releases;
+#[cfg(feature = "ssr")]
+pub mod releases_ssr;
 #[cfg(feature = "ssr")]
 pub mod summary_ssr;
+#[cfg(feature = "ssr")]
+pub mod usage_ssr;
 
 /// Where the hydrated app reports a client-side navigation: a same-origin
 /// POST whose body is the new path, nothing else.
@@ -29,6 +40,18 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
                 "/admin/insights.csv",
                 axum::routing::get(summary_ssr::export),
             )
+            .route(
+                releases_ssr::UPDATES_PATH,
+                axum::routing::get(releases_ssr::update_check),
+            )
+            .route(
+                usage_ssr::USAGE_PATH,
+                axum::routing::post(usage_ssr::receive),
+            )
+            .route(
+                usage_ssr::SCHEMA_PATH,
+                axum::routing::get(usage_ssr::schema),
+            )
     },
     page_served: |state, request| {
         if let Ok(recorder) = state.settings::<recording_ssr::Recorder>() {
@@ -37,10 +60,21 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     },
     purge: |state| {
         Box::pin(async move {
-            let Ok(recorder) = state.settings::<recording_ssr::Recorder>() else {
+            let now = state.clock.now();
+            let mut counts = usage_ssr::purge(&state.db, now).await?;
+            if let Ok(recorder) = state.settings::<recording_ssr::Recorder>() {
+                counts.extend(recording_ssr::purge(&state.db, recorder.settings(), now).await?);
+            }
+            Ok(counts)
+        })
+    },
+    tick: |state| {
+        Box::pin(async move {
+            let Ok(calls) = state.settings::<releases_ssr::CallHome>() else {
                 return Ok(Vec::new());
             };
-            recording_ssr::purge(&state.db, recorder.settings(), state.clock.now()).await
+            let written = calls.flush(&state.db, state.clock.now()).await?;
+            Ok(vec![("update checks counted", written)])
         })
     },
     periodic: |state| Box::pin(summary_ssr::summarise(&state.db, state.clock.now())),

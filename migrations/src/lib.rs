@@ -45,6 +45,8 @@ mod m20261207_000206_mail_list_days;
 mod m20261207_000301_insights;
 mod m20261207_000302_privacy_policy_v5;
 mod m20261207_000303_insight_summaries;
+mod m20261207_000401_releases;
+mod m20261207_000402_privacy_policy_v6;
 
 pub struct Migrator;
 
@@ -90,6 +92,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000301_insights::Migration),
             Box::new(m20261207_000302_privacy_policy_v5::Migration),
             Box::new(m20261207_000303_insight_summaries::Migration),
+            Box::new(m20261207_000401_releases::Migration),
+            Box::new(m20261207_000402_privacy_policy_v6::Migration),
         ]
     }
 }

@@ -13,7 +13,7 @@ use time::macros::datetime;
 use crate::{m20261129_000003_seed_privacy_policy as v1, m20261207_000203_privacy_policy_v4 as v4};
 
 const VERSION: i32 = 5;
-const BODY: &str = include_str!("policy/privacy-v5.md");
+pub(crate) const BODY: &str = include_str!("policy/privacy-v5.md");
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;

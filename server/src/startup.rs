@@ -12,7 +12,10 @@ use app::{
     app::{App, shell},
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
-    insights::recording_ssr::{InsightSettings, Recorder},
+    insights::{
+        recording_ssr::{InsightSettings, Recorder},
+        releases_ssr::CallHome,
+    },
     jobs::ssr::JobSettings,
     mail_lists::campaigns_ssr::{CampaignSettings, Tally},
     privacy::{PrivacySettings, manifest::RetentionSettings},
@@ -249,6 +252,7 @@ pub async fn app_state(
             per_address_per_minute: config.insights_views_per_minute,
         },
     ));
+    features.insert(CallHome::new(&server_key));
     features.insert(JobSettings {
         retention_days: config.application_retention_days,
     });

@@ -47,7 +47,9 @@ pub fn MembersPage() -> impl IntoView {
                                     <a href="/admin/documents">"publish a document version"</a>
                                     " · " <a href="/admin/forum">"forum categories"</a> " · "
                                     <a href="/admin/mail-lists">"mail lists"</a> " · "
-                                    <a href="/admin/insights">"visit statistics"</a>
+                                    <a href="/admin/insights">"visit statistics"</a> " · "
+                                    <a href="/admin/releases">"releases"</a> " · "
+                                    <a href="/admin/insights/installs">"installs"</a>
                                 </p>
                                 <form
                                     method="get"

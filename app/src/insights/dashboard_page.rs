@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::dashboard::{CountRow, Dimension, Report, Totals, insights};
 use crate::{
-    chart::{LineChart, Series},
+    chart::{BarLabel, LineChart, Series},
     error_page::ErrorPage,
 };
 
@@ -174,8 +174,7 @@ fn Tiles(now: Totals, before: Totals) -> impl IntoView {
 }
 
 /// The top values of one dimension, each with a bar for its share of the
-/// largest (SVG: the Content-Security-Policy allows no inline style; the
-/// number is always written out too).
+/// largest.
 #[component]
 fn CountTable(dimension: Dimension, rows: Vec<CountRow>, range: String) -> impl IntoView {
     let id = format!("table-{}", dimension.key());
@@ -193,17 +192,7 @@ fn CountTable(dimension: Dimension, rows: Vec<CountRow>, range: String) -> impl 
                 let share = row.visitors * 100 / top;
                 view! {
                     <tr>
-                        <th scope="row" class="value">
-                            <span class="label">{row.value}</span>
-                            <svg
-                                class="bar"
-                                viewBox="0 0 100 4"
-                                preserveAspectRatio="none"
-                                aria-hidden="true"
-                            >
-                                <rect width=share height="4"></rect>
-                            </svg>
-                        </th>
+                        <BarLabel value=row.value share />
                         <td class="number">{row.visitors}</td>
                         <td class="number">{row.views}</td>
                     </tr>

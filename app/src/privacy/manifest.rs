@@ -246,6 +246,7 @@ pub const MANIFEST: &[&[Column]] = &[
     &jobs::UPDATE_FIELDS,
     requests::COLUMNS,
     INSIGHTS,
+    CALL_HOME,
 ];
 
 const PAGE_VIEW: &str = "a page view's non-identifying facts (path without the query but for utm_ tags, referring host, browser and OS family, device class, primary language, the minute); no address, user agent, cookie or account; deleted after PORTAL_INSIGHTS_KEEP_DAYS (30 by default)";
@@ -279,6 +280,52 @@ const INSIGHTS: &[Column] = &[
     not_personal("insight_day_counts", "views", DAY_SUMMARY),
     not_personal("insight_seeds", "day", SALT_SEED),
     not_personal("insight_seeds", "seed", SALT_SEED),
+];
+
+const RELEASE: &str = "a product's release as the company publishes it (version, channel, date, notes address, security flag)";
+const CHECK_COUNT: &str = "how many update checks came in a day for a product, version, channel, system and architecture: counts only, nothing of a single check; deleted after 104 weeks";
+const USAGE_REPORT: &str = "what one install of a product reported in a week (version, system, architecture, the day of its last report); deleted after 104 weeks";
+const INSTALL_HASH: &str = "keyed hash of the product, the week and the random id the install made for itself; the key is derived from the server key (never in the database), and the week in it keeps one week's installs from being linked to another's; deleted with the report";
+const USAGE_COUNT: &str = "servers of a type an install manages, or occurrences of a problem code it met (no message): counts only; deleted with the report";
+
+/// Call home: what the company's products ask and report. The installs
+/// are machines, known by a hash that changes every week; nothing here
+/// names or leads to a person.
+const CALL_HOME: &[Column] = &[
+    not_personal("release_products", "id", INTERNAL_KEY),
+    not_personal("release_products", "slug", RELEASE),
+    not_personal("release_products", "name", RELEASE),
+    not_personal("release_products", "channels", RELEASE),
+    not_personal("release_products", "created_at", RELEASE),
+    not_personal("releases", "id", INTERNAL_KEY),
+    not_personal("releases", "product_id", INTERNAL_KEY),
+    not_personal("releases", "version", RELEASE),
+    not_personal("releases", "channel", RELEASE),
+    not_personal("releases", "released_on", RELEASE),
+    not_personal("releases", "notes_url", RELEASE),
+    not_personal("releases", "security", RELEASE),
+    not_personal("releases", "created_at", RELEASE),
+    not_personal("update_check_counts", "product_id", INTERNAL_KEY),
+    not_personal("update_check_counts", "day", CHECK_COUNT),
+    not_personal("update_check_counts", "version", CHECK_COUNT),
+    not_personal("update_check_counts", "channel", CHECK_COUNT),
+    not_personal("update_check_counts", "os", CHECK_COUNT),
+    not_personal("update_check_counts", "arch", CHECK_COUNT),
+    not_personal("update_check_counts", "checks", CHECK_COUNT),
+    not_personal("usage_reports", "id", INTERNAL_KEY),
+    not_personal("usage_reports", "product_id", INTERNAL_KEY),
+    not_personal("usage_reports", "week", USAGE_REPORT),
+    not_personal("usage_reports", "install", INSTALL_HASH),
+    not_personal("usage_reports", "version", USAGE_REPORT),
+    not_personal("usage_reports", "os", USAGE_REPORT),
+    not_personal("usage_reports", "arch", USAGE_REPORT),
+    not_personal("usage_reports", "last_day", USAGE_REPORT),
+    not_personal("usage_servers", "report_id", INTERNAL_KEY),
+    not_personal("usage_servers", "kind", USAGE_COUNT),
+    not_personal("usage_servers", "servers", USAGE_COUNT),
+    not_personal("usage_problems", "report_id", INTERNAL_KEY),
+    not_personal("usage_problems", "code", USAGE_COUNT),
+    not_personal("usage_problems", "occurrences", USAGE_COUNT),
 ];
 
 /// A column of `mail_list_subscriptions`: the subscriber's own choice of

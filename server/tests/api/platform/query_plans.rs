@@ -37,6 +37,10 @@ const LARGE: &[&str] = &[
     "insight_page_views",
     "insight_day_counts",
     "insight_days",
+    "usage_reports",
+    "usage_servers",
+    "usage_problems",
+    "update_check_counts",
 ];
 
 type Captured = Arc<Mutex<Vec<Statement>>>;
@@ -346,4 +350,69 @@ async fn the_visit_statistics_fold_and_read_days_through_indexes() -> TestResult
     app::insights::summary_ssr::summarise(&state.db, state.clock.now()).await?;
     app::insights::summary_ssr::report(&state, today - time::Duration::days(29), today).await?;
     assert_selects_use_indexes(&app.db, &take(&captured), "insight_day_counts").await
+}
+
+#[tokio::test]
+async fn the_installs_dashboard_reads_one_product_through_indexes() -> TestResult {
+    let app = spawn_app().await?;
+    let backend = app.db.get_database_backend();
+    let now = app.clock.now();
+    let created = now.format(&time::format_description::well_known::Rfc3339)?;
+    let this_week = app::insights::usage_ssr::week_of(now.date());
+    let txn = app.db.begin().await?;
+    for (id, slug) in [(1, "portal"), (2, "agent")] {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO release_products (id, slug, name, channels, created_at) \
+             VALUES ({id}, '{slug}', '{slug}', 'stable', '{created}')"
+        ))
+        .await?;
+    }
+    for i in 0..4_000_i64 {
+        let week = this_week - time::Duration::weeks(i % 40);
+        let day = week + time::Duration::days(i % 7);
+        txn.execute_unprepared(&format!(
+            "INSERT INTO usage_reports (id, product_id, week, install, version, os, arch, last_day) \
+             VALUES ({id}, {product}, '{week}', 'i{i}', '1.{minor}.0', 'linux', 'x86_64', '{day}')",
+            id = i + 1,
+            product = 1 + i % 2,
+            minor = i % 5,
+        ))
+        .await?;
+        txn.execute_unprepared(&format!(
+            "INSERT INTO usage_servers (report_id, kind, servers) VALUES ({}, 'postgresql', 2)",
+            i + 1
+        ))
+        .await?;
+        txn.execute_unprepared(&format!(
+            "INSERT INTO usage_problems (report_id, code, occurrences) VALUES ({}, 'E{}', 1)",
+            i + 1,
+            i % 3
+        ))
+        .await?;
+        txn.execute_unprepared(&format!(
+            "INSERT INTO update_check_counts (product_id, day, version, channel, os, arch, checks) \
+             VALUES ({}, '{}', '1.{}.0', 'stable', 'linux', 'x86_64', 3)",
+            1 + i % 2,
+            now.date() - time::Duration::days(i / 10),
+            i % 10
+        ))
+        .await?;
+    }
+    txn.commit().await?;
+    if backend == DbBackend::Postgres {
+        app.db
+            .execute_unprepared("SELECT setval('usage_reports_id_seq', 4001)")
+            .await?;
+    } else {
+        app.db.execute_unprepared("ANALYZE").await?;
+    }
+    let (state, captured) = recording(&app.state);
+    let report =
+        app::insights::installs_ssr::installs(&state.reads, Some("agent"), 12, now).await?;
+    assert_eq!(report.weeks.iter().map(|w| w.installs).sum::<i64>(), 600);
+    let statements = take(&captured);
+    for table in ["usage_reports", "update_check_counts"] {
+        assert_selects_use_indexes(&app.db, &statements, table).await?;
+    }
+    Ok(())
 }

@@ -207,6 +207,16 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=path!("reports/usage")
+                        view=crate::insights::published::UsageReportsPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("reports/usage/:month")
+                        view=crate::insights::published::UsageReportPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=path!("admin/releases")
                         view=crate::insights::releases::ReleasesAdminPage
                         ssr=SsrMode::Async

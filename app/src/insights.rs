@@ -11,6 +11,9 @@ pub mod installs;
 pub mod installs_page;
 #[cfg(feature = "ssr")]
 pub mod installs_ssr;
+pub mod published;
+#[cfg(feature = "ssr")]
+pub mod published_ssr;
 #[cfg(feature = "ssr")]
 pub mod recording_ssr;
 pub mod releases;
@@ -52,6 +55,10 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
                 usage_ssr::SCHEMA_PATH,
                 axum::routing::get(usage_ssr::schema),
             )
+            .route(
+                published::FEED_PATH,
+                axum::routing::get(published_ssr::feed),
+            )
     },
     page_served: |state, request| {
         if let Ok(recorder) = state.settings::<recording_ssr::Recorder>() {
@@ -77,7 +84,19 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
             Ok(vec![("update checks counted", written)])
         })
     },
-    periodic: |state| Box::pin(summary_ssr::summarise(&state.db, state.clock.now())),
+    periodic: |state| {
+        Box::pin(async move {
+            let now = state.clock.now();
+            let mut counts = summary_ssr::summarise(&state.db, now).await?;
+            if state
+                .settings::<published::ReportAudience>()
+                .is_ok_and(|audience| *audience != published::ReportAudience::Nobody)
+            {
+                counts.extend(published_ssr::publish_finished(&state.db, now).await?);
+            }
+            Ok(counts)
+        })
+    },
     ..crate::ssr::feature::Feature::named("insights")
 };
 

@@ -47,6 +47,7 @@ mod m20261207_000302_privacy_policy_v5;
 mod m20261207_000303_insight_summaries;
 mod m20261207_000401_releases;
 mod m20261207_000402_privacy_policy_v6;
+mod m20261207_000403_usage_report_months;
 
 pub struct Migrator;
 
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000303_insight_summaries::Migration),
             Box::new(m20261207_000401_releases::Migration),
             Box::new(m20261207_000402_privacy_policy_v6::Migration),
+            Box::new(m20261207_000403_usage_report_months::Migration),
         ]
     }
 }

@@ -107,6 +107,10 @@ pub struct Config {
     /// Page views recorded per network address and minute at most.
     #[serde(default = "defaults::insights_views_per_minute")]
     pub insights_views_per_minute: u16,
+    /// Who may read the monthly usage report: `public`, `partners` (the
+    /// partner role and administrators) or `off` (none is made).
+    #[serde(default = "defaults::usage_report")]
+    pub usage_report: String,
     /// The server key (32 bytes, hex or base64) that seals secrets kept in
     /// the database; without it, the key in `secret_key_file` is used.
     #[serde(default)]
@@ -201,6 +205,9 @@ mod defaults {
     }
     pub fn insights_keep_days() -> u16 {
         30
+    }
+    pub fn usage_report() -> String {
+        "public".to_owned()
     }
     pub fn mail_rate_per_minute() -> u32 {
         600
@@ -354,6 +361,12 @@ impl Config {
             return Err(invalid(
                 "PORTAL_INSIGHTS_KEEP_DAYS",
                 "must be between 1 and 3650",
+            ));
+        }
+        if app::insights::published::ReportAudience::parse(&self.usage_report).is_none() {
+            return Err(invalid(
+                "PORTAL_USAGE_REPORT",
+                "must be public, partners or off",
             ));
         }
         if self.insights_views_per_minute == 0 {

@@ -253,6 +253,10 @@ pub async fn app_state(
         },
     ));
     features.insert(CallHome::new(&server_key));
+    features.insert(
+        app::insights::published::ReportAudience::parse(&config.usage_report)
+            .unwrap_or(app::insights::published::ReportAudience::Nobody),
+    );
     features.insert(JobSettings {
         retention_days: config.application_retention_days,
     });

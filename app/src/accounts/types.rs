@@ -111,11 +111,19 @@ pub enum Role {
     Recruiter,
     /// Handles privacy requests (administrators may too).
     Privacy,
+    /// Reads the usage reports when they are published to partners only.
+    Partner,
     Admin,
 }
 
 impl Role {
-    pub const ALL: [Self; 4] = [Self::Moderator, Self::Recruiter, Self::Privacy, Self::Admin];
+    pub const ALL: [Self; 5] = [
+        Self::Moderator,
+        Self::Recruiter,
+        Self::Privacy,
+        Self::Partner,
+        Self::Admin,
+    ];
 
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|role| role.as_str() == value)
@@ -126,6 +134,7 @@ impl Role {
             Self::Moderator => "moderator",
             Self::Recruiter => "recruiter",
             Self::Privacy => "privacy",
+            Self::Partner => "partner",
             Self::Admin => "admin",
         }
     }

@@ -29,7 +29,7 @@ pub struct Week {
     /// Its Monday, `2026-11-30`.
     pub week: String,
     pub installs: i64,
-    /// InstallReport per column of [`InstallReport::versions`], in that order.
+    /// Installs per column of [`InstallReport::versions`], in that order.
     pub by_version: Vec<i64>,
 }
 

@@ -28,9 +28,9 @@ pub fn InstallsPage() -> impl IntoView {
         |(product, weeks)| installs(product, weeks),
     );
     view! {
-        <Title text="InstallReport" />
+        <Title text="Installs" />
         <article class="page page-wide insights">
-            <h1>"InstallReport"</h1>
+            <h1>"Installs"</h1>
             <p>
                 "What the company's products report when they call home. An install is counted once a week, known only by a hash that changes every week; no address is kept. "
                 <a href="/admin/releases">"Releases"</a> " sets what update checks are told."
@@ -155,18 +155,13 @@ fn Dashboard(report: InstallReport) -> impl IntoView {
             <h2 id="weeks-heading">{format!("Active installs of {name}, week by week")}</h2>
             <LineChart
                 id="installs-chart"
-                title=format!("InstallReport of {name} that reported, per week")
+                title=format!("Installs of {name} that reported, per week")
                 series
                 empty="No install has reported in these weeks."
             />
-            <div
-                class="table-scroll"
-                tabindex="0"
-                role="region"
-                aria-label="InstallReport by version"
-            >
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Installs by version">
                 <table class="data-table">
-                    <caption>"InstallReport by version, newest week first"</caption>
+                    <caption>"Installs by version, newest week first"</caption>
                     <thead>
                         <tr>
                             <th scope="col">"Week of"</th>
@@ -185,21 +180,21 @@ fn Dashboard(report: InstallReport) -> impl IntoView {
                 id="systems"
                 title=format!("Operating systems, {of_week}")
                 column="System"
-                count="InstallReport"
+                count="Installs"
                 rows=report.systems.clone()
             />
             <RowsTable
                 id="architectures"
                 title=format!("Architectures, {of_week}")
                 column="Architecture"
-                count="InstallReport"
+                count="Installs"
                 rows=report.architectures.clone()
             />
             <RowsTable
                 id="servers"
                 title=format!("Managed servers, {of_week}")
                 column="Type"
-                count="InstallReport"
+                count="Installs"
                 total="Servers"
                 rows=report.servers.clone()
             />
@@ -207,7 +202,7 @@ fn Dashboard(report: InstallReport) -> impl IntoView {
                 id="problems"
                 title=format!("Problems, {of_week}")
                 column="Code"
-                count="InstallReport"
+                count="Installs"
                 total="Occurrences"
                 rows=report.problems.clone()
             />

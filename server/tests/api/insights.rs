@@ -3,3 +3,4 @@
 pub mod call_home;
 pub mod dashboard;
 pub mod recording;
+pub mod report;

@@ -286,6 +286,7 @@ const RELEASE: &str = "a product's release as the company publishes it (version,
 const CHECK_COUNT: &str = "how many update checks came in a day for a product, version, channel, system and architecture: counts only, nothing of a single check; deleted after 104 weeks";
 const USAGE_REPORT: &str = "what one install of a product reported in a week (version, system, architecture, the day of its last report); deleted after 104 weeks";
 const INSTALL_HASH: &str = "keyed hash of the product, the week and the random id the install made for itself; the key is derived from the server key (never in the database), and the week in it keeps one week's installs from being linked to another's; deleted with the report";
+const PUBLISHED_REPORT: &str = "a month's usage report as published: counts only, none under 10 visitors or installs; kept as published";
 const USAGE_COUNT: &str = "servers of a type an install manages, or occurrences of a problem code it met (no message): counts only; deleted with the report";
 
 /// Call home: what the company's products ask and report. The installs
@@ -326,6 +327,9 @@ const CALL_HOME: &[Column] = &[
     not_personal("usage_problems", "report_id", INTERNAL_KEY),
     not_personal("usage_problems", "code", USAGE_COUNT),
     not_personal("usage_problems", "occurrences", USAGE_COUNT),
+    not_personal("usage_report_months", "month", PUBLISHED_REPORT),
+    not_personal("usage_report_months", "published_at", PUBLISHED_REPORT),
+    not_personal("usage_report_months", "body", PUBLISHED_REPORT),
 ];
 
 /// A column of `mail_list_subscriptions`: the subscriber's own choice of

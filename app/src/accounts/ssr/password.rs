@@ -2,7 +2,10 @@
 //! always off the async runtime.
 
 use std::{
-    sync::{Arc, LazyLock, Mutex},
+    sync::{
+        Arc, LazyLock, Mutex,
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -52,9 +55,12 @@ fn argon2() -> Result<Argon2<'static>, AccountError> {
 }
 
 /// Argon2 takes 19 MiB and a core for each hash. Hashes run on a few
-/// threads of their own, one per core, fed by a short queue: a hash that
-/// finds the queue full, or waits in it too long, is answered `busy` at
-/// once rather than piling up memory and threads. However many requests
+/// threads of their own, one per core, fed by a short queue. A hash that
+/// could not start within [`WAIT_BUDGET`] (the hashes ahead of it, spread
+/// over the cores, times the recent time of a hash) is answered `busy` at
+/// once, and so is one that finds the queue full or, having waited past
+/// [`LONGEST_WAIT`] after all, would start too late; nobody waits in line
+/// for a second rather than piling up memory and threads. However many requests
 /// arrive, hashing never holds more than `cores × 19 MiB` — and since only
 /// these threads ever hash, the allocator keeps at most that much for
 /// reuse (the blocking pool's hundreds of threads would each keep their
@@ -67,11 +73,43 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// Hashes that may wait for a core, per core.
 const WAITING_PER_CORE: usize = 32;
-/// How long a hash may wait for a core.
-const LONGEST_WAIT: Duration = Duration::from_secs(2);
+/// How long a hash may expect to wait for a core; past it, `busy` at once.
+const WAIT_BUDGET: Duration = Duration::from_millis(50);
+/// How long a hash admitted may wait for a core after all (the estimate
+/// was wrong, or the machine is busy with other work).
+const LONGEST_WAIT: Duration = Duration::from_millis(500);
+/// What a hash is assumed to take before one has been timed, in
+/// microseconds.
+const FIRST_GUESS_MICROS: u64 = 30_000;
+
+/// Hashes queued and not yet started.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+/// A moving average of how long a hash takes, in microseconds.
+static HASH_MICROS: AtomicU64 = AtomicU64::new(FIRST_GUESS_MICROS);
+
+/// Whether a hash with `waiting` others ahead of it, on `cores` threads
+/// that take `per_hash` each, starts within [`WAIT_BUDGET`].
+fn starts_in_time(waiting: usize, cores: usize, per_hash: Duration) -> bool {
+    let rounds = u32::try_from(waiting / cores.max(1)).unwrap_or(u32::MAX);
+    per_hash.saturating_mul(rounds) <= WAIT_BUDGET
+}
+
+/// Adds one hash's time to the moving average (an eighth of the new one).
+fn note_hash_time(took: Duration) {
+    let sample = u64::try_from(took.as_micros()).unwrap_or(u64::MAX);
+    let _ = HASH_MICROS.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |mean| {
+        Some(mean - mean / 8 + sample / 8)
+    });
+}
+
+fn cores() -> usize {
+    static CORES: LazyLock<usize> =
+        LazyLock::new(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
+    *CORES
+}
 
 static POOL: LazyLock<HashingPool> = LazyLock::new(|| {
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    let cores = cores();
     let (queue, jobs) = std::sync::mpsc::sync_channel::<Job>(cores * WAITING_PER_CORE);
     let jobs = Arc::new(Mutex::new(jobs));
     for index in 0..cores {
@@ -102,7 +140,6 @@ static POOL: LazyLock<HashingPool> = LazyLock::new(|| {
 /// in one log line at most every ten seconds: a flood must not become a
 /// flood of log lines.
 fn note_refusal() {
-    use std::sync::atomic::{AtomicU64, Ordering};
     static STARTED: LazyLock<Instant> = LazyLock::new(Instant::now);
     static REFUSED: AtomicU64 = AtomicU64::new(0);
     static LOGGED_AT: AtomicU64 = AtomicU64::new(0);
@@ -129,21 +166,33 @@ async fn off_runtime<T: Send + 'static>(
         note_refusal();
         AccountError::Busy
     };
+    let per_hash = Duration::from_micros(HASH_MICROS.load(Ordering::Relaxed));
+    if !starts_in_time(WAITING.load(Ordering::Relaxed), cores(), per_hash) {
+        return Err(busy());
+    }
     let (answer, answered) = tokio::sync::oneshot::channel();
     let span = tracing::Span::current();
     let queued_at = Instant::now();
     let job: Job = Box::new(move || {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
         if answer.is_closed() {
             return;
         }
         let outcome = if queued_at.elapsed() > LONGEST_WAIT {
             None
         } else {
-            Some(span.in_scope(work))
+            let started = Instant::now();
+            let outcome = span.in_scope(work);
+            note_hash_time(started.elapsed());
+            Some(outcome)
         };
         let _gone = answer.send(outcome);
     });
-    POOL.queue.try_send(job).map_err(|_| busy())?;
+    WAITING.fetch_add(1, Ordering::Relaxed);
+    if POOL.queue.try_send(job).is_err() {
+        WAITING.fetch_sub(1, Ordering::Relaxed);
+        return Err(busy());
+    }
     match answered.await {
         Ok(Some(outcome)) => outcome,
         Ok(None) => Err(busy()),
@@ -258,6 +307,35 @@ pub async fn verify_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hash_is_admitted_only_if_it_can_start_within_the_budget() {
+        let hash = Duration::from_millis(20);
+        // Two cores: the first two start at once, the next two after one
+        // hash (20 ms), the next two after two (40 ms); later ones would
+        // wait 60 ms or more and are refused at once.
+        for waiting in 0..6 {
+            assert!(starts_in_time(waiting, 2, hash), "{waiting} waiting");
+        }
+        for waiting in [6, 7, 63, 64 * 32] {
+            assert!(!starts_in_time(waiting, 2, hash), "{waiting} waiting");
+        }
+        // Slow hashes leave less room; a machine with more cores more.
+        assert!(!starts_in_time(2, 2, Duration::from_millis(60)));
+        assert!(starts_in_time(30, 16, Duration::from_millis(25)));
+        assert!(starts_in_time(0, 0, Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn the_hash_time_is_a_moving_average() {
+        let before = HASH_MICROS.load(Ordering::Relaxed);
+        note_hash_time(Duration::from_micros(before + 8_000));
+        let after = HASH_MICROS.load(Ordering::Relaxed);
+        assert!(
+            after > before && after <= before + 1_000,
+            "{before} → {after}"
+        );
+    }
 
     #[test]
     fn common_passwords_are_refused_whatever_their_case() {

@@ -10,6 +10,7 @@ pub fn HomePage() -> impl IntoView {
     crate::shared_page::same_for_every_visitor();
     view! {
         <Title text="" />
+        <crate::description::Description text="The home of our open-source community: ask and answer questions in the forum, contribute code under a clear agreement, and find a job on the project." />
         <section class="hero">
             <h1>"Build the software with the people who use it"</h1>
             <p class="lead">

@@ -22,6 +22,7 @@ pub mod return_path;
 
 mod chart;
 mod choices_page;
+mod description;
 mod error_page;
 mod forms;
 mod home_page;

@@ -21,6 +21,7 @@ pub fn RegisterPage() -> impl IntoView {
     let result = move || value.get();
     view! {
         <Title text="Create an account" />
+        <crate::description::Description text="Create an account with a username and an email address: nothing else is asked, and you can delete it yourself at any time." />
         <article class="page">
             <h1>"Create an account"</h1>
             <p class="lead">

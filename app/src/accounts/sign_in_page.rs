@@ -15,6 +15,7 @@ pub fn SignInPage() -> impl IntoView {
     let result = move || value.get();
     view! {
         <Title text="Sign in" />
+        <crate::description::Description text="Sign in to post in the forum, sign the contributor agreement and manage your data, with a password or a sign-in provider." />
         <article class="page">
             <h1>"Sign in"</h1>
             <ActionForm action attr:class="form" attr:novalidate=true>

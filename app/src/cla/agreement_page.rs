@@ -22,6 +22,7 @@ pub fn ContributePage() -> impl IntoView {
     let overview = Resource::new(move || revoke.version().get(), |_| load_agreement());
     view! {
         <Title text="Contribute" />
+        <crate::description::Description text="Sign the Contributor License Agreement online, for yourself or for your company, and see which contributions it covers." />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match overview.await {

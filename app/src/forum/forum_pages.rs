@@ -73,6 +73,7 @@ pub fn ForumPage() -> impl IntoView {
     let categories = Resource::new(|| (), |()| forum_categories());
     view! {
         <Title text="Forum" />
+        <crate::description::Description text="Questions, answers and discussion about the project, open for anyone to read; members post with a username and nothing else shown." />
         <article class="page">
             <h1>"Forum"</h1>
             <p class="lead">"Ask questions, share what you built and help each other."</p>
@@ -203,6 +204,11 @@ fn CategoryView(data: CategoryPage) -> impl IntoView {
         .collect_view();
     view! {
         <Title text=category.name.clone() />
+        <crate::description::Description text=if category.description.trim().is_empty() {
+            format!("Threads in {} on the community forum.", category.name)
+        } else {
+            category.description.clone()
+        } />
         <article class="page">
             <p class="breadcrumb">
                 <a href="/forum">"Forum"</a>

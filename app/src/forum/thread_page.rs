@@ -140,6 +140,13 @@ fn Thread(
             view! { <Post post back moderator can_report just_reported actions /> }
         })
         .collect_view();
+    // What search engines show: the opening post, or the title on later
+    // pages and when the opening post is not shown.
+    let opening = thread
+        .posts
+        .iter()
+        .find(|post| post.first && post.state == PostState::Visible && !post.html.is_empty())
+        .map_or_else(|| thread.title.clone(), |post| post.html.clone());
     let tools = moderator.then(|| {
         view! {
             <ThreadTools
@@ -154,6 +161,7 @@ fn Thread(
     });
     view! {
         <Title text=thread.title.clone() />
+        <crate::description::Description text=opening.clone() />
         <article class="page thread">
             <p class="breadcrumb">
                 <a href="/forum">"Forum"</a>

@@ -33,6 +33,7 @@ pub fn JobsPage() -> impl IntoView {
     let jobs = Resource::new(|| (), |()| open_jobs());
     view! {
         <Title text="Jobs" />
+        <crate::description::Description text="Open positions working on the project. Apply without an account; only the recruiters see your application, and it is erased after the decision." />
         <article class="page">
             <h1>"Jobs"</h1>
             <p class="lead">"Work with us on the software this community uses."</p>
@@ -101,6 +102,11 @@ pub fn JobPage() -> impl IntoView {
                         let id = summary.id;
                         view! {
                             <Title text=summary.title.clone() />
+                            <crate::description::Description text=format!(
+                                "{}: {}",
+                                summary.title,
+                                facts(&summary),
+                            ) />
                             <article class="page">
                                 <p class="breadcrumb">
                                     <a href="/jobs">"Jobs"</a>

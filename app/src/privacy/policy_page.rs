@@ -25,6 +25,7 @@ pub fn PolicyPage() -> impl IntoView {
     );
     view! {
         <Title text="Privacy policy" />
+        <crate::description::Description text="What this site collects, why, for how long, who sees it, and how you see, download, correct or delete your data." />
         <Suspense fallback=|| {
             view! { <p>"Loading the policy…"</p> }
         }>

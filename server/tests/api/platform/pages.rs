@@ -172,3 +172,86 @@ async fn section_pages_render_without_javascript() -> TestResult {
     }
     Ok(())
 }
+
+/// The `content` of every `<meta name="description">` of `path`.
+async fn descriptions(
+    app: &crate::helpers::TestApp,
+    path: &str,
+) -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    let response = app.get(path).await?;
+    assert_eq!(response.status(), 200, "{path}");
+    let html = Html::parse_document(&response.text().await?);
+    let meta = Selector::parse("meta[name='description']").map_err(|e| e.to_string())?;
+    Ok(html
+        .select(&meta)
+        .filter_map(|element| element.value().attr("content").map(str::to_owned))
+        .collect())
+}
+
+/// The first link of `path` whose address starts with `prefix`.
+async fn first_link(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    prefix: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let html = Html::parse_document(&app.get(path).await?.text().await?);
+    let links = Selector::parse("a[href]").map_err(|e| e.to_string())?;
+    html.select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .find(|href| href.starts_with(prefix))
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no link to {prefix}… on {path}").into())
+}
+
+#[tokio::test]
+async fn every_public_page_says_what_it_is_in_a_short_description() -> TestResult {
+    use crate::forum::threads::{forum_admin, start_thread};
+
+    let app = spawn_app().await?;
+    app.recruiter("rita").await?;
+    let job = app.post_job("Rust engineer").await?;
+    app.call("account/sign-out", &[]).await?;
+    let (boss, general) = forum_admin(&app).await?;
+    start_thread(
+        &boss,
+        general,
+        "How do I build it?",
+        "Run **cargo build** & wait.",
+    )
+    .await?;
+    let category = first_link(&app, "/forum", "/forum/c/").await?;
+    let thread = first_link(&app, &category, "/forum/t/").await?;
+    let job = format!("/jobs/{job}-rust-engineer");
+    let mut seen = Vec::new();
+    for path in [
+        "/",
+        "/forum",
+        &category,
+        &thread,
+        "/jobs",
+        &job,
+        "/contribute",
+        "/privacy",
+        "/account/sign-in",
+        "/account/register",
+    ] {
+        let found = descriptions(&app, path).await?;
+        assert_eq!(found.len(), 1, "{path}: {found:?}");
+        let text = &found[0];
+        assert!(
+            !text.trim().is_empty() && text.chars().count() <= 160,
+            "{path}: {text:?}"
+        );
+        assert!(
+            !seen.contains(text),
+            "{path} says the same as another page: {text:?}"
+        );
+        seen.push(text.clone());
+    }
+    // A thread is described by its opening post, as plain text.
+    assert_eq!(
+        descriptions(&app, &thread).await?,
+        ["Run cargo build & wait."]
+    );
+    Ok(())
+}

@@ -29,7 +29,7 @@ LAYERS = [
     # the HTML shell) and form helpers; no feature.
     ["forms", "notice", "ssr"],
     # Page pieces every feature uses.
-    ["error_page", "shared_page", "chart"],
+    ["error_page", "shared_page", "chart", "description"],
     # Features, each its own folder; accounts is the one the others build on.
     ["accounts", "documents", "privacy", "forum", "moderation", "cla", "jobs", "mail_lists", "insights", "admin"],
     # The page frame, the home page and the composition root.

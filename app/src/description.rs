@@ -16,34 +16,20 @@ pub fn Description(#[prop(into)] text: String) -> impl IntoView {
 }
 
 /// `html` as plain text on one line, at most [`LONGEST`] characters, cut
-/// at a word with `…` when it is longer.
+/// at a word with `…` when it is longer. Markup written as text in a post
+/// (`&lt;img …&gt;`) is dropped too: a description has no use for it, and
+/// no markup of a post's author reaches the page's head even as text.
 pub fn excerpt(html: &str) -> String {
-    let mut text = String::with_capacity(html.len().min(4 * LONGEST));
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-        if text.len() > 8 * LONGEST {
-            break;
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
+    let text = without_tags(html)
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
         .replace("&#39;", "'")
-        .replace("&#x27;", "'");
-    let words: Vec<&str> = text.split_whitespace().collect();
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&");
+    let text = without_tags(&text);
     let mut out = String::new();
-    for word in words {
+    for word in text.split_whitespace() {
         let needed = out.chars().count() + usize::from(!out.is_empty()) + word.chars().count();
         if needed > LONGEST - 1 {
             out.push('…');
@@ -55,6 +41,25 @@ pub fn excerpt(html: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// `html` with every `<…>` replaced by a space; at most a few thousand
+/// characters are read, far more than a description needs.
+fn without_tags(html: &str) -> String {
+    let mut text = String::with_capacity(html.len().min(8 * LONGEST));
+    let mut in_tag = false;
+    for c in html.chars().take(16 * LONGEST) {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -72,5 +77,9 @@ mod tests {
         assert!(cut.chars().count() <= LONGEST, "{}", cut.chars().count());
         assert!(cut.ends_with("word…"), "{cut}");
         assert_eq!(excerpt(""), "");
+        assert_eq!(
+            excerpt("<p>see &lt;img src=x onerror=alert(1)&gt; here &amp; there</p>"),
+            "see here & there"
+        );
     }
 }

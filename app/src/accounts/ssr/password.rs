@@ -76,8 +76,9 @@ const WAITING_PER_CORE: usize = 32;
 /// How long a hash may expect to wait for a core; past it, `busy` at once.
 const WAIT_BUDGET: Duration = Duration::from_millis(50);
 /// How long a hash admitted may wait for a core after all (the estimate
-/// was wrong, or the machine is busy with other work).
-const LONGEST_WAIT: Duration = Duration::from_millis(500);
+/// was wrong, or the machine is busy with other work: a command-line
+/// process on a loaded machine may wait for its first thread that long).
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
 /// What a hash is assumed to take before one has been timed, in
 /// microseconds.
 const FIRST_GUESS_MICROS: u64 = 30_000;

@@ -114,7 +114,7 @@ impl AppError {
             Self::Conflict => "Someone changed this in the meantime. Reload the page to see the latest version.".to_owned(),
             Self::RateLimited => "You have tried this too often in a short time. Please wait a minute and try again.".to_owned(),
             Self::Unavailable => "The site cannot reach its database right now. Please try again in a few minutes.".to_owned(),
-            Self::Busy => "Many people are signing in at this moment. Please try again in a few seconds.".to_owned(),
+            Self::Busy => "Many people are doing this at the moment. Please try again in a few seconds.".to_owned(),
             Self::Internal => "The problem has been logged and will be looked at. Please try again later.".to_owned(),
         }
     }

@@ -12,7 +12,7 @@ mod notify;
 mod posting;
 mod reading;
 mod routes;
-mod search;
+pub mod search;
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,

@@ -4,7 +4,7 @@
 //! applied when searching, so a post hidden a second ago is already never
 //! found.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::LazyLock, time::Duration};
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
@@ -143,6 +143,18 @@ fn segments(snippet: &str) -> Vec<Segment> {
     pieces
 }
 
+/// Searches that run at once on this instance, at most: two per core.
+/// More are refused at once (`busy`: 503 with `Retry-After`), so that a
+/// flood of searches can never take the cores and database connections
+/// that pages need.
+pub static SEARCHES: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
+    tokio::sync::Semaphore::new(2 * cores)
+});
+
+/// How long a search may wait for one of the [`SEARCHES`] slots.
+const SLOT_WAIT: Duration = Duration::from_millis(20);
+
 /// Page `page` of the public posts matching `query`, best first.
 pub async fn search(state: &AppState, query: &str, page: u64) -> Result<SearchResults, AppError> {
     let words = words(query);
@@ -155,6 +167,9 @@ pub async fn search(state: &AppState, query: &str, page: u64) -> Result<SearchRe
     if words.is_empty() {
         return Ok(empty);
     }
+    let Ok(Ok(_slot)) = tokio::time::timeout(SLOT_WAIT, SEARCHES.acquire()).await else {
+        return Err(AppError::Busy);
+    };
     let db = &state.reads;
     let backend = db.get_database_backend();
     let terms = match backend {

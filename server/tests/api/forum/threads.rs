@@ -1170,3 +1170,29 @@ async fn only_an_admin_deletes_a_category_and_only_an_empty_one() -> TestResult 
     assert_eq!(again.error(), Some(("not_found".to_owned(), None)));
     Ok(())
 }
+
+#[tokio::test]
+async fn searches_past_the_bound_are_refused_at_once_and_the_rest_still_run() -> TestResult {
+    let app = spawn_app_with(&[]).await?;
+    let (boss, general) = forum_admin(&app).await?;
+    start_thread(&boss, general, "Bounded", "A word to find: kestrel.").await?;
+    let slots = app::forum::ssr::search::SEARCHES.available_permits();
+    assert!(slots >= 2);
+    // Every slot taken, as by searches in flight: the next is refused.
+    let taken = app::forum::ssr::search::SEARCHES.try_acquire_many(u32::try_from(slots)?)?;
+    let started = std::time::Instant::now();
+    let answer = app
+        .call("forum/search", &[("q", "kestrel"), ("page", "1")])
+        .await?;
+    assert_eq!(answer.status, 503, "{answer:?}");
+    assert_eq!(
+        answer.error().map(|(code, _)| code).as_deref(),
+        Some("busy")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    // A slot free again: searches run.
+    drop(taken);
+    let found = search(&app, "kestrel", 1).await?;
+    assert_eq!(found.hits.len(), 1);
+    Ok(())
+}

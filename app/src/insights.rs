@@ -5,6 +5,8 @@
 //! too: they ask for updates (`releases_ssr`) and send anonymous usage
 //! reports (`usage_ssr`).
 
+#[cfg(feature = "ssr")]
+pub mod countries_ssr;
 pub mod dashboard;
 pub mod dashboard_page;
 pub mod installs;
@@ -87,6 +89,11 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     periodic: |state| {
         Box::pin(async move {
             let now = state.clock.now();
+            if let Ok(recorder) = state.settings::<recording_ssr::Recorder>()
+                && let Some(countries) = &recorder.settings().countries
+            {
+                countries.refresh();
+            }
             let mut counts = summary_ssr::summarise(&state.db, now).await?;
             if state
                 .settings::<published::ReportAudience>()

@@ -48,6 +48,7 @@ mod m20261207_000303_insight_summaries;
 mod m20261207_000401_releases;
 mod m20261207_000402_privacy_policy_v6;
 mod m20261207_000403_usage_report_months;
+mod m20261207_000404_privacy_policy_v7;
 
 pub struct Migrator;
 
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000401_releases::Migration),
             Box::new(m20261207_000402_privacy_policy_v6::Migration),
             Box::new(m20261207_000403_usage_report_months::Migration),
+            Box::new(m20261207_000404_privacy_policy_v7::Migration),
         ]
     }
 }

@@ -107,6 +107,10 @@ pub struct Config {
     /// Page views recorded per network address and minute at most.
     #[serde(default = "defaults::insights_views_per_minute")]
     pub insights_views_per_minute: u16,
+    /// A GeoIP database (a MaxMind DB file, country or city) to record the
+    /// country of page views; without one, no country is recorded.
+    #[serde(default)]
+    pub geoip_db: Option<String>,
     /// Who may read the monthly usage report: `public`, `partners` (the
     /// partner role and administrators) or `off` (none is made).
     #[serde(default = "defaults::usage_report")]

@@ -121,6 +121,11 @@ enum Command {
         categories: u64,
         #[arg(long, default_value_t = 40)]
         jobs: u64,
+        /// Page views of the visit statistics over the last 70 days (the
+        /// days that are over summarised, last month's report published);
+        /// as many as posts by default.
+        #[arg(long)]
+        page_views: Option<u64>,
         /// The same number makes the same community.
         #[arg(long, default_value_t = 1)]
         random_seed: u64,
@@ -230,6 +235,7 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
             members,
             categories,
             jobs,
+            page_views,
             random_seed,
         } => {
             let db = connect(config).await?;
@@ -241,12 +247,14 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 members: members.unwrap_or((posts / 20).max(10)),
                 categories: categories.max(1),
                 jobs,
+                page_views: page_views.unwrap_or(posts),
+                keep_days: config.insights_keep_days,
                 random_seed,
             };
             let seeded = server::seed::seed(&db, Clock::system().now(), plan).await?;
             say(&format!(
                 "Seeded {} members, {} categories, {} threads, {} posts, {} reports, \
-                 {} CLA signatures, {} jobs, {} applications.",
+                 {} CLA signatures, {} jobs, {} applications, {} page views.",
                 seeded.members,
                 seeded.categories,
                 seeded.threads,
@@ -254,7 +262,8 @@ async fn run(command: Command, config: &Config) -> anyhow::Result<()> {
                 seeded.reports,
                 seeded.signatures,
                 seeded.jobs,
-                seeded.applications
+                seeded.applications,
+                seeded.page_views
             ));
             Ok(())
         }

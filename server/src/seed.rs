@@ -4,12 +4,15 @@
 //! Members, categories, threads with a long-tailed reply distribution (one
 //! thread of exactly 500 replies, so benchmarks can page through a long
 //! one), Markdown bodies of realistic length, hidden, deleted and held
-//! posts, reports, CLA signatures, jobs and applications — with the same
+//! posts, reports, CLA signatures, jobs and applications, page views of the
+//! visit statistics — with the same
 //! derived state the application keeps (reply counts, latest activity,
 //! public threads, category counts, the search index). Rows go in as
 //! multi-row `INSERT`s inside one transaction per table, so a million
 //! posts take minutes. Everything is made up and reproducible from
 //! `--random-seed`; every member's password is [`PASSWORD`].
+
+mod visits;
 
 use std::time::Instant;
 
@@ -43,6 +46,11 @@ pub struct Plan {
     pub members: u64,
     pub categories: u64,
     pub jobs: u64,
+    /// Page views of the visit statistics, over the last
+    /// [`visits::DAYS`] days.
+    pub page_views: u64,
+    /// Days raw page views are kept (the configured retention).
+    pub keep_days: u16,
     pub random_seed: u64,
 }
 
@@ -57,6 +65,7 @@ pub struct Seeded {
     pub signatures: u64,
     pub jobs: u64,
     pub applications: u64,
+    pub page_views: u64,
 }
 
 /// Fills an empty forum. Refuses a database that already holds posts.
@@ -330,6 +339,17 @@ pub async fn seed(
 
     seeded.signatures = seed_signatures(db, &mut rng, now, first_member, plan.members).await?;
     (seeded.jobs, seeded.applications) = seed_jobs(db, &mut rng, now, plan.jobs).await?;
+    seeded.page_views = visits::seed_views(
+        db,
+        &mut rng,
+        now,
+        plan.page_views,
+        plan.keep_days,
+        (first_thread, threads),
+        (first_category, plan.categories),
+    )
+    .await?;
+    tracing::info!(page_views = seeded.page_views, elapsed = ?started.elapsed(), "page views seeded");
     fix_sequences(db).await?;
     // Statistics for the planner after a bulk load and, on SQLite, the
     // write-ahead log folded into the database, so that the first reads
@@ -855,6 +875,7 @@ async fn fix_sequences(db: &DatabaseConnection) -> anyhow::Result<()> {
         "forum_posts",
         "forum_reports",
         "jobs",
+        "insight_page_views",
     ] {
         db.execute_unprepared(&format!(
             "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \

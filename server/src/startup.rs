@@ -13,6 +13,7 @@ use app::{
     cla::ssr::WebhookSettings,
     forum::ssr::ForumSettings,
     insights::{
+        countries_ssr::Countries,
         recording_ssr::{InsightSettings, Recorder},
         releases_ssr::CallHome,
     },
@@ -74,6 +75,8 @@ pub enum StartupError {
     Mail(#[from] mail::TransportError),
     #[error("server key: {0}")]
     Key(#[from] app::ssr::server_key::KeyError),
+    #[error("PORTAL_GEOIP_DB: {0}")]
+    GeoIp(String),
     #[error("could not set up the HTTP client for sign-in providers: {0}")]
     HttpClient(String),
     #[error("could not listen on {address}: {source}")]
@@ -250,6 +253,12 @@ pub async fn app_state(
             enabled: config.insights,
             keep_days: config.insights_keep_days,
             per_address_per_minute: config.insights_views_per_minute,
+            countries: config
+                .geoip_db
+                .as_deref()
+                .map(|path| Countries::open(path).map(Arc::new))
+                .transpose()
+                .map_err(StartupError::GeoIp)?,
         },
     ));
     features.insert(CallHome::new(&server_key));

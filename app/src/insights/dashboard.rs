@@ -1,7 +1,7 @@
 //! `/admin/insights`: the visit statistics for administrators — totals
 //! over a range of days against the period before, the days as a chart,
 //! and the top pages, entry and exit pages, referrers, browsers, systems,
-//! devices and languages, each also as CSV (`/admin/insights.csv`).
+//! devices, languages and countries, each also as CSV (`/admin/insights.csv`).
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -57,10 +57,11 @@ pub enum Dimension {
     Os,
     Device,
     Language,
+    Country,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 8] = [
+    pub const ALL: [Dimension; 9] = [
         Self::Page,
         Self::Entry,
         Self::Exit,
@@ -69,6 +70,7 @@ impl Dimension {
         Self::Os,
         Self::Device,
         Self::Language,
+        Self::Country,
     ];
 
     /// The key stored in the database and used in CSV links.
@@ -82,6 +84,7 @@ impl Dimension {
             Self::Os => "os",
             Self::Device => "device",
             Self::Language => "language",
+            Self::Country => "country",
         }
     }
 
@@ -102,6 +105,7 @@ impl Dimension {
             Self::Os => "Operating systems",
             Self::Device => "Devices",
             Self::Language => "Languages",
+            Self::Country => "Countries",
         }
     }
 
@@ -114,6 +118,7 @@ impl Dimension {
             Self::Os => "System",
             Self::Device => "Device",
             Self::Language => "Language",
+            Self::Country => "Country",
         }
     }
 

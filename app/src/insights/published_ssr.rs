@@ -252,6 +252,7 @@ pub async fn make<C: ConnectionTrait>(
             ("os", "Operating systems", "System"),
             ("device", "Devices", "Device"),
             ("language", "Languages", "Language"),
+            ("country", "Countries", "Country"),
         ] {
             let found = cells(
                 db,

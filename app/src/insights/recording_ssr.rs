@@ -4,7 +4,8 @@
 //! becomes one row of `insight_page_views` with only non-identifying
 //! facts: the path (query dropped but for `utm_*`), the referring site's
 //! host, browser family and major version, OS family, device class, first
-//! preferred language and the minute. Unique visitors are told apart by a
+//! preferred language, the country if a GeoIP database is configured, and
+//! the minute. Unique visitors are told apart by a
 //! visitor hash: HMAC(salt of the day, site, address and user agent). The
 //! salt is derived from the day's random seed with the server key, which is
 //! never in the database, and the seed is deleted once its day is over, so
@@ -33,6 +34,7 @@ use sha2::{Digest, Sha256};
 use time::{Date, Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 
+use super::countries_ssr::Countries;
 pub use crate::ssr::feature::PageRequest;
 use crate::ssr::{
     Clock,
@@ -105,6 +107,8 @@ pub struct InsightSettings {
     /// than a person reads, so that one client cannot fill the statistics
     /// (or the writer) with made-up views. The rest are dropped and counted.
     pub per_address_per_minute: u16,
+    /// The GeoIP database, if the operator configured one.
+    pub countries: Option<Arc<Countries>>,
 }
 
 /// The facts of one page view, in memory only until written. The address
@@ -120,11 +124,12 @@ struct Seen {
     os: String,
     device: &'static str,
     language: Option<String>,
+    country: Option<String>,
     client: [u8; 32],
 }
 
 enum Message {
-    View(Seen),
+    View(Box<Seen>),
     /// Answered once everything sent before it is written.
     Flush(oneshot::Sender<()>),
 }
@@ -277,9 +282,20 @@ impl Recorder {
             os: agent.os,
             device: agent.device,
             language: language(request.headers),
+            country: self
+                .0
+                .settings
+                .countries
+                .as_ref()
+                .and_then(|countries| countries.country_of(&address)),
             client,
         };
-        if self.0.sender.try_send(Message::View(seen)).is_err() {
+        if self
+            .0
+            .sender
+            .try_send(Message::View(Box::new(seen)))
+            .is_err()
+        {
             self.0.dropped.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -484,7 +500,7 @@ impl Writer {
             let mut flushed = Vec::new();
             for message in messages.drain(..) {
                 match message {
-                    Message::View(seen) => views.push(seen),
+                    Message::View(seen) => views.push(*seen),
                     Message::Flush(done) => flushed.push(done),
                 }
             }
@@ -521,7 +537,7 @@ impl Writer {
                 os: Set(seen.os),
                 device: Set(seen.device.to_owned()),
                 language: Set(seen.language),
-                country: Set(None),
+                country: Set(seen.country),
                 visitor: Set(visitor),
                 ..Default::default()
             });

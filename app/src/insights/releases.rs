@@ -88,7 +88,18 @@ pub async fn publish_release(
         notes_url,
         security: security.is_some(),
     };
-    super::releases_ssr::publish(&state.db, &form, state.clock.now()).await?;
+    // A field's error names the product's form, so that without
+    // JavaScript (when the page cannot know which form was sent) it shows
+    // in that form only.
+    super::releases_ssr::publish(&state.db, &form, state.clock.now())
+        .await
+        .map_err(|error| match error {
+            AppError::Invalid { field, message } => AppError::Invalid {
+                field: format!("product-{product_id}-{field}"),
+                message,
+            },
+            other => other,
+        })?;
     state.settings::<CallHome>()?.forget_catalogue();
     leptos_axum::redirect("/admin/releases");
     Ok(())
@@ -201,12 +212,24 @@ fn ProductSection(
     let heading = format!("product-{id}-heading");
     let labelled_by = heading.clone();
     let field = move |name: &str| format!("product-{id}-{name}");
+    // The server names this product's fields `product-{id}-…`; other
+    // errors belong to this form if it was the one sent (or, without
+    // JavaScript, to every form).
     let published = move || {
-        publish.value().get().filter(|_| {
-            publish
+        publish.value().get().and_then(|result| match result {
+            Err(AppError::Invalid { field, message }) => {
+                field.strip_prefix(&format!("product-{id}-")).map(|field| {
+                    Err(AppError::Invalid {
+                        field: field.to_owned(),
+                        message,
+                    })
+                })
+            }
+            other => publish
                 .input()
                 .get()
                 .is_none_or(|input| input.product_id == id)
+                .then_some(other),
         })
     };
     let rows = product

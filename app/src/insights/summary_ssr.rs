@@ -153,6 +153,9 @@ impl Folder {
         if let Some(language) = &view.language {
             self.count(Dimension::Language, language, 1);
         }
+        if let Some(country) = &view.country {
+            self.count(Dimension::Country, country, 1);
+        }
     }
 
     fn end_visit(&mut self) {
@@ -392,12 +395,19 @@ pub async fn report(state: &AppState, from: Date, to: Date) -> Result<Report, Ap
     for (_, folded) in &before_live {
         previous.add(&folded.totals);
     }
+    // Without a GeoIP database, the countries table could only ever be
+    // empty; it is shown once there is one (or data from one).
+    let locating = state
+        .settings::<super::recording_ssr::Recorder>()
+        .is_ok_and(|recorder| recorder.settings().countries.is_some());
     let mut tables = Vec::new();
     for dimension in Dimension::ALL {
         let rows = counts(state, dimension, from, to, &live, Some(TOP))
             .await
             .map_err(failed)?;
-        tables.push((dimension, rows));
+        if dimension != Dimension::Country || locating || !rows.is_empty() {
+            tables.push((dimension, rows));
+        }
     }
     let today = state.clock.now().date();
     let recent = [7, 30, 90]

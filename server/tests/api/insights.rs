@@ -2,5 +2,6 @@
 
 pub mod call_home;
 pub mod dashboard;
+pub mod geoip;
 pub mod recording;
 pub mod report;

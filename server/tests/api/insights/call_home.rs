@@ -241,9 +241,10 @@ async fn releases_are_managed_by_administrators_only_and_checked_at_the_field() 
         let mut form = form;
         form.push(("product_id", id.as_str()));
         let answer = boss.call("admin/publish-release", &form).await?;
+        // Named for the product's form (`product-ID-field`).
         assert_eq!(
-            answer.error().and_then(|(_, f)| f).as_deref(),
-            Some(field),
+            answer.error().and_then(|(_, f)| f),
+            Some(format!("product-{id}-{field}")),
             "{form:?}"
         );
     }

@@ -11,7 +11,11 @@ use crate::{
 };
 
 /// The dashboard as `who` asks for it over `from..=to`.
-async fn report(who: &TestApp, from: &str, to: &str) -> Result<Value, Box<dyn std::error::Error>> {
+pub async fn report(
+    who: &TestApp,
+    from: &str,
+    to: &str,
+) -> Result<Value, Box<dyn std::error::Error>> {
     let answer = who
         .call("admin/insights", &[("from", from), ("to", to)])
         .await?;
@@ -28,7 +32,7 @@ async fn boss_again(app: &TestApp) -> Result<TestApp, Box<dyn std::error::Error>
 }
 
 /// `(value, visitors, views)` of one dimension's table.
-fn table(report: &Value, dimension: &str) -> Vec<(String, i64, i64)> {
+pub fn table(report: &Value, dimension: &str) -> Vec<(String, i64, i64)> {
     report["tables"]
         .as_array()
         .into_iter()

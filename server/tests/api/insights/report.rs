@@ -157,3 +157,55 @@ async fn with_reports_off_none_is_made_or_shown() -> TestResult {
     assert_eq!(app.get("/reports/usage.atom").await?.status(), 404);
     Ok(())
 }
+
+/// `portal seed` makes page views as the recorder would, and runs the
+/// housekeeping on them: the days that are over summarised, raw views past
+/// their retention gone, and last month's report published.
+#[tokio::test]
+async fn seeded_statistics_fill_the_dashboard_and_last_months_report() -> TestResult {
+    let app = spawn_app().await?;
+    let plan = server::seed::Plan {
+        posts: 300,
+        members: 20,
+        categories: 2,
+        jobs: 2,
+        page_views: 6_000,
+        keep_days: 30,
+        random_seed: 3,
+    };
+    let seeded = server::seed::seed(&app.db, app.clock.now(), plan).await?;
+    assert_eq!(seeded.page_views, 6_000);
+    let oldest_view: time::OffsetDateTime =
+        one(&app, "SELECT MIN(at) AS v FROM insight_page_views").await?;
+    assert!(oldest_view >= app.clock.now() - Duration::days(30));
+    let summarised: i64 = one(&app, "SELECT COUNT(*) AS v FROM insight_days").await?;
+    assert!(summarised >= 60, "{summarised} days summarised");
+
+    let (status, html) = page(&app, "/reports/usage/2026-11").await?;
+    assert_eq!(status, 200);
+    for table in ["Pages", "Browsers", "Countries", "Languages"] {
+        assert!(html.contains(table), "no {table} in the report");
+    }
+    let (boss, _) = crate::forum::threads::forum_admin(&app).await?;
+    let report = super::dashboard::report(&boss, "2026-11-01", "2026-11-30").await?;
+    let countries = super::dashboard::table(&report, "Country");
+    assert!(countries.len() > 5, "{countries:?}");
+    assert!(report["totals"]["visitors"].as_i64().unwrap_or_default() > 100);
+    Ok(())
+}
+
+/// The column `v` of the one row `sql` returns.
+async fn one<T: sea_orm::TryGetable>(
+    app: &TestApp,
+    sql: &str,
+) -> Result<T, Box<dyn std::error::Error>> {
+    let row = app
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            app.db.get_database_backend(),
+            sql,
+        ))
+        .await?
+        .ok_or("no row")?;
+    Ok(row.try_get::<T>("", "v")?)
+}

@@ -140,6 +140,8 @@ async fn seeded_app() -> Result<crate::helpers::TestApp, Box<dyn std::error::Err
         members: 200,
         categories: 4,
         jobs: 10,
+        page_views: 3_000,
+        keep_days: 30,
         random_seed: 7,
     };
     server::seed::seed(&app.db, app.clock.now(), plan).await?;

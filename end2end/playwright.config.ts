@@ -98,6 +98,8 @@ function testTls(dir: string): { ca: string; key: string; cert: string } {
   return files;
 }
 const smtpTls = startServer ? testTls(freshDatabaseDir()) : undefined;
+// The portal's whole log, beside the database (support/portal-logged.mjs).
+const portalLog = startServer ? path.join(freshDatabaseDir(), "portal.log") : undefined;
 
 // Workers read these to add members with `portal create-admin` (tests/members.ts).
 process.env.E2E_PORTAL_BIN = portalBin;
@@ -183,7 +185,7 @@ export default defineConfig({
           command:
             `[ -x ${shellQuote(portalBin)} ] || { echo >&2 "portal binary not found at ${portalBin}: ` +
             `run scripts/build-site.sh first, or set PORTAL_BIN"; exit 127; }; ` +
-            `exec ${shellQuote(portalBin)} serve`,
+            `exec node ${shellQuote(path.join(__dirname, "support/portal-logged.mjs"))} ${shellQuote(portalLog!)} ${shellQuote(portalBin)} serve`,
           cwd: workspaceRoot,
           env: {
             PORTAL_LISTEN: `127.0.0.1:${port}`,
@@ -204,7 +206,9 @@ export default defineConfig({
             DATABASE_URL: databaseUrl!,
             PORTAL_SECRET_KEY_FILE: secretKeyFile!,
             LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? "target/site",
-            RUST_LOG: "warn",
+            // Every request is logged, and the teardown reads the log.
+            RUST_LOG: "info",
+            PORTAL_LOG_FORMAT: "json",
           },
           url: `${baseURL}/readyz`,
           timeout: 120_000,

@@ -1,5 +1,5 @@
 // After the whole browser run: nothing any test's browser sent about
-// itself stayed in the database — no network address (the tests come
+// itself stayed in the database or the portal's log — no network address (the tests come
 // from 127.0.0.1, and ::1 where it is used) and no user agent, which every
 // Chromium request carried. Promises P1 and P2: pages, beacons, sign-ins,
 // posts and mail of the whole run are all in this one database.
@@ -38,5 +38,30 @@ export default function noTraceLeft(): void {
   if (found !== "") {
     throw new Error(`the database keeps what a browser sent about itself:\n${found}`);
   }
-  console.log("no-trace-left: no address or user agent in the database after the run");
+  const logged = scanLog(path.join(dir, "portal.log"));
+  console.log(
+    `no-trace-left: no address or user agent in the database, nor in ${logged} log lines, after the run`,
+  );
+}
+
+// The portal's whole log (support/portal-logged.mjs): every request at the
+// info level. The portal's own addresses stand in it where it says where it
+// listens and in its links (and those of the mail and sign-in servers); a
+// client's address, with or without a port, must never.
+function scanLog(file: string): number {
+  if (!fs.existsSync(file)) return 0;
+  const lines = fs.readFileSync(file, "utf8").split("\n");
+  const address = /(?<![\w.:])(127\.0\.0\.1|::1)(?![\w.])/;
+  const agent = /Mozilla\/5\.0 \(|HeadlessChrome\/|Chrome\/\d+\.\d/;
+  const found = lines.filter((line) => {
+    if (line.includes("Community Portal is listening")) return false;
+    const withoutLinks = line.replace(/[a-z]+:\/\/(\[::1\]|127\.0\.0\.1)(:\d+)?/g, "");
+    return address.test(withoutLinks) || agent.test(line);
+  });
+  if (found.length > 0) {
+    throw new Error(
+      `the log keeps what a browser sent about itself:\n${found.slice(0, 5).map((l) => l.slice(0, 300)).join("\n")}`,
+    );
+  }
+  return lines.length;
 }

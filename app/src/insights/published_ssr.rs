@@ -67,7 +67,10 @@ pub fn publish_table(
     if total < K {
         return None;
     }
-    let (mut shown, mut hidden): (Vec<_>, Vec<_>) = cells.into_iter().partition(|(_, n)| *n >= K);
+    // The summaries' own sum of each day's long tail is "other" already.
+    let (mut shown, mut hidden): (Vec<_>, Vec<_>) = cells
+        .into_iter()
+        .partition(|(value, n)| *n >= K && value != super::summary_ssr::OTHER);
     shown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     while shown.len() > ROWS {
         hidden.extend(shown.pop());

@@ -31,6 +31,53 @@ use crate::{
 /// Page views further apart than this are two visits.
 pub const VISIT_GAP: Duration = Duration::minutes(30);
 
+/// Values of one dimension kept in a day's summary, most visitors first;
+/// the rest are summed into one row named [`OTHER`]. A forum's long tail
+/// of pages would otherwise make every range read hundreds of thousands of
+/// rows (Matomo bounds its archives the same way). A page outside a day's
+/// top thousand is rarely in a month's top twenty.
+pub const DAY_ROWS: usize = 1_000;
+
+/// The value of the row that sums a day's values past [`DAY_ROWS`]; no
+/// real value (a path, a host, a name or a code) can be written so.
+pub const OTHER: &str = "(other)";
+
+/// `counts` with at most [`DAY_ROWS`] values per dimension, the rest in one
+/// [`OTHER`] row.
+fn bounded(
+    counts: HashMap<(Dimension, String), (i64, i64)>,
+) -> Vec<((Dimension, String), (i64, i64))> {
+    let mut by_dimension: HashMap<Dimension, Vec<(String, (i64, i64))>> = HashMap::new();
+    for ((dimension, value), numbers) in counts {
+        by_dimension
+            .entry(dimension)
+            .or_default()
+            .push((value, numbers));
+    }
+    let mut rows = Vec::new();
+    for (dimension, mut values) in by_dimension {
+        if values.len() > DAY_ROWS {
+            values.sort_by(|a, b| {
+                b.1.0
+                    .cmp(&a.1.0)
+                    .then(b.1.1.cmp(&a.1.1))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+            let rest = values.split_off(DAY_ROWS);
+            let summed = rest.iter().fold((0, 0), |(visitors, views), (_, (v, w))| {
+                (visitors + v, views + w)
+            });
+            values.push((OTHER.to_owned(), summed));
+        }
+        rows.extend(
+            values
+                .into_iter()
+                .map(|(value, numbers)| ((dimension, value), numbers)),
+        );
+    }
+    rows
+}
+
 pub mod day {
     use sea_orm::entity::prelude::*;
 
@@ -258,8 +305,7 @@ pub async fn summarise(db: &DatabaseConnection, now: OffsetDateTime) -> Result<C
         .exec(&txn)
         .await?;
         if matches!(claimed, sea_orm::TryInsertResult::Inserted(_)) {
-            let rows: Vec<day_count::ActiveModel> = folded
-                .counts
+            let rows: Vec<day_count::ActiveModel> = bounded(folded.counts)
                 .into_iter()
                 .map(
                     |((dimension, value), (visitors, views))| day_count::ActiveModel {
@@ -459,8 +505,12 @@ async fn counts(
         .order_by_asc(day_count::Column::Value);
     // A value just outside the top of the summaries may still reach it
     // with today's views: read a margin beyond the top.
+    // The top leaves out the sum of the days' long tails; the whole table
+    // (the CSV) ends with it.
     if let Some(limit) = limit {
-        query = query.limit((limit * 5) as u64);
+        query = query
+            .filter(day_count::Column::Value.ne(OTHER))
+            .limit((limit * 5) as u64);
     }
     let mut merged: HashMap<String, (i64, i64)> = query
         .into_model::<Summed>()
@@ -487,8 +537,9 @@ async fn counts(
         })
         .collect();
     rows.sort_by(|a, b| {
-        b.visitors
-            .cmp(&a.visitors)
+        (a.value == OTHER)
+            .cmp(&(b.value == OTHER))
+            .then(b.visitors.cmp(&a.visitors))
             .then(b.views.cmp(&a.views))
             .then(a.value.cmp(&b.value))
     });

@@ -252,3 +252,58 @@ async fn a_range_must_be_dates_in_order_and_at_most_a_year() -> TestResult {
     assert_eq!(month["days"].as_array().map(Vec::len), Some(30));
     Ok(())
 }
+
+/// A day's summary keeps its thousand most visited pages (and entry and
+/// exit pages) and sums the rest into one "(other)" row: the dashboard's
+/// top leaves it out, the CSV ends with it.
+#[tokio::test]
+async fn a_days_long_tail_is_summed_into_one_other_row() -> TestResult {
+    use app::insights::summary_ssr::{DAY_ROWS, OTHER, summarise};
+    use sea_orm::{ConnectionTrait, TransactionTrait};
+
+    let app = spawn_app().await?;
+    let (boss, _) = forum_admin(&app).await?;
+    let yesterday = app.clock.now().date() - Duration::days(1);
+    let at = yesterday
+        .midnight()
+        .assume_utc()
+        .format(&time::format_description::well_known::Rfc3339)?;
+    let tail = DAY_ROWS + 200;
+    let txn = app.db.begin().await?;
+    for (n, path) in (0..tail)
+        .map(|n| format!("/forum/t/{n:05}"))
+        .chain(std::iter::repeat_n("/forum".to_owned(), 3))
+        .enumerate()
+    {
+        txn.execute_unprepared(&format!(
+            "INSERT INTO insight_page_views (at, path, browser, os, device, visitor) \
+             VALUES ('{at}', '{path}', 'Firefox', 'Linux', 'desktop', 'v{n}')"
+        ))
+        .await?;
+    }
+    txn.commit().await?;
+    summarise(&app.db, app.clock.now()).await?;
+
+    let day = yesterday.to_string();
+    let summary = report(&boss, &day, &day).await?;
+    assert_eq!(summary["totals"]["views"], tail + 3);
+    let pages = table(&summary, "Page");
+    assert_eq!(pages[0], ("/forum".to_owned(), 3, 3));
+    assert!(pages.iter().all(|(value, ..)| value != OTHER));
+
+    let csv = boss
+        .client
+        .get(boss.url(&format!(
+            "/admin/insights.csv?table=page&from={day}&to={day}"
+        )))
+        .send()
+        .await?
+        .text()
+        .await?;
+    let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
+    // The header, the thousand kept (/forum and the first 999 of the
+    // tail) and the sum of the 201 others.
+    assert_eq!(lines.len(), 1 + DAY_ROWS + 1, "{csv}");
+    assert_eq!(lines.last().copied(), Some("\"(other)\",201,201"));
+    Ok(())
+}

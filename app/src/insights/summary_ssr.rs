@@ -42,12 +42,13 @@ pub const DAY_ROWS: usize = 1_000;
 /// real value (a path, a host, a name or a code) can be written so.
 pub const OTHER: &str = "(other)";
 
+/// Visitors and views of one value.
+type Numbers = (i64, i64);
+
 /// `counts` with at most [`DAY_ROWS`] values per dimension, the rest in one
 /// [`OTHER`] row.
-fn bounded(
-    counts: HashMap<(Dimension, String), (i64, i64)>,
-) -> Vec<((Dimension, String), (i64, i64))> {
-    let mut by_dimension: HashMap<Dimension, Vec<(String, (i64, i64))>> = HashMap::new();
+fn bounded(counts: HashMap<(Dimension, String), Numbers>) -> Vec<((Dimension, String), Numbers)> {
+    let mut by_dimension: HashMap<Dimension, Vec<(String, Numbers)>> = HashMap::new();
     for ((dimension, value), numbers) in counts {
         by_dimension
             .entry(dimension)

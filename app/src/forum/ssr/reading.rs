@@ -89,17 +89,21 @@ pub async fn category_page(
     })
 }
 
+async fn find_thread(db: &DatabaseConnection, id: ThreadId) -> Result<thread::Model, AppError> {
+    thread::Entity::find_by_id(id.0)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a thread", e))?
+        .ok_or(AppError::NotFound)
+}
+
 /// A thread as `viewer` may see it, or `not_found`.
 pub async fn visible_thread(
     db: &DatabaseConnection,
     viewer: Option<&CurrentUser>,
     id: ThreadId,
 ) -> Result<(thread::Model, post::Model), AppError> {
-    let thread = thread::Entity::find_by_id(id.0)
-        .one(db)
-        .await
-        .map_err(|e| db_error("loading a thread", e))?
-        .ok_or(AppError::NotFound)?;
+    let thread = find_thread(db, id).await?;
     let first = post::Entity::find_by_id(thread.first_post_id.ok_or(AppError::NotFound)?)
         .one(db)
         .await
@@ -123,15 +127,29 @@ pub async fn thread_page(
     quote: Option<PostId>,
 ) -> Result<ThreadView, AppError> {
     let db = &state.reads;
-    let (thread, first) = visible_thread(db, viewer, id).await?;
+    let seen = Seen::by(viewer);
     let query = post::Entity::find()
-        .filter(post::Column::ThreadId.eq(thread.id))
-        .filter(Seen::by(viewer).posts());
-    let count = query
-        .clone()
-        .count(db)
-        .await
-        .map_err(|e| db_error("counting posts", e))?;
+        .filter(post::Column::ThreadId.eq(id.0))
+        .filter(seen.posts());
+    // A visitor sees a thread whose first post is public, and its public
+    // posts: both are kept on the thread (`refresh_thread`), so the
+    // thread's own row answers for the first post and the count.
+    let (thread, first_state, count) = if let Seen::Public = seen {
+        let thread = find_thread(db, id).await?;
+        if !thread.public {
+            return Err(AppError::NotFound);
+        }
+        let count = u64::try_from(thread.reply_count).unwrap_or_default() + 1;
+        (thread, PostState::Visible, count)
+    } else {
+        let (thread, first) = visible_thread(db, viewer, id).await?;
+        let count = query
+            .clone()
+            .count(db)
+            .await
+            .map_err(|e| db_error("counting posts", e))?;
+        (thread, state_of(&first), count)
+    };
     let paging = Paging::of(page, count, POSTS_PER_PAGE);
     let rows = query
         .order_by_asc(post::Column::CreatedAt)
@@ -178,7 +196,7 @@ pub async fn thread_page(
         id: ThreadId(thread.id),
         category: categories::find_category(db, CategoryId(thread.category_id)).await?,
         locked: thread.locked,
-        state: state_of(&first),
+        state: first_state,
         posts,
         quote,
         paging,

@@ -175,6 +175,12 @@ enum MigrateAction {
 }
 
 /// Exit codes: 0 success, 1 failure at run time, 2 bad configuration.
+/// mimalloc in place of the system allocator: a page is many small
+/// allocations across the runtime's threads, which glibc's allocator serves
+/// slower (see docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();

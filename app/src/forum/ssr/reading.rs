@@ -317,11 +317,7 @@ pub async fn own_post(
         .filter(|post| post.author_id == Some(user.id))
         .filter(|post| matches!(state_of(post), PostState::Visible | PostState::Pending))
         .ok_or(AppError::NotFound)?;
-    let thread = thread::Entity::find_by_id(post.thread_id)
-        .one(db)
-        .await
-        .map_err(|e| db_error("loading a thread", e))?
-        .ok_or(AppError::NotFound)?;
+    let thread = find_thread(db, ThreadId(post.thread_id)).await?;
     Ok((post, thread))
 }
 

@@ -31,6 +31,16 @@ async fn boss_again(app: &TestApp) -> Result<TestApp, Box<dyn std::error::Error>
     Ok(boss)
 }
 
+/// The CSV of `table` for one day, as `who` asks for it.
+async fn export(who: &TestApp, table: &str, day: &str) -> reqwest::Result<reqwest::Response> {
+    who.client
+        .get(who.url(&format!(
+            "/admin/insights.csv?table={table}&from={day}&to={day}"
+        )))
+        .send()
+        .await
+}
+
 /// `(value, visitors, views)` of one dimension's table.
 pub fn table(report: &Value, dimension: &str) -> Vec<(String, i64, i64)> {
     report["tables"]
@@ -175,13 +185,7 @@ async fn only_administrators_see_the_statistics() -> TestResult {
             answer.error().map(|(code, _)| code).as_deref(),
             Some(expected)
         );
-        let csv = who
-            .client
-            .get(who.url(&format!(
-                "/admin/insights.csv?table=page&from={day}&to={day}"
-            )))
-            .send()
-            .await?;
+        let csv = export(who, "page", &day).await?;
         assert!(
             matches!(csv.status().as_u16(), 401 | 403),
             "{}",
@@ -192,13 +196,7 @@ async fn only_administrators_see_the_statistics() -> TestResult {
         .settings::<app::insights::recording_ssr::Recorder>()?
         .flush()
         .await;
-    let csv = boss
-        .client
-        .get(boss.url(&format!(
-            "/admin/insights.csv?table=page&from={day}&to={day}"
-        )))
-        .send()
-        .await?;
+    let csv = export(&boss, "page", &day).await?;
     assert_eq!(csv.status(), 200);
     assert!(
         csv.headers()["content-type"]
@@ -210,15 +208,7 @@ async fn only_administrators_see_the_statistics() -> TestResult {
         body.starts_with("page,visitors,views\r\n\"/forum\",2,2\r\n"),
         "{body}"
     );
-    let days = boss
-        .client
-        .get(boss.url(&format!(
-            "/admin/insights.csv?table=days&from={day}&to={day}"
-        )))
-        .send()
-        .await?
-        .text()
-        .await?;
+    let days = export(&boss, "days", &day).await?.text().await?;
     assert_eq!(
         days,
         format!(
@@ -291,15 +281,7 @@ async fn a_days_long_tail_is_summed_into_one_other_row() -> TestResult {
     assert_eq!(pages[0], ("/forum".to_owned(), 3, 3));
     assert!(pages.iter().all(|(value, ..)| value != OTHER));
 
-    let csv = boss
-        .client
-        .get(boss.url(&format!(
-            "/admin/insights.csv?table=page&from={day}&to={day}"
-        )))
-        .send()
-        .await?
-        .text()
-        .await?;
+    let csv = export(&boss, "page", &day).await?.text().await?;
     let lines: Vec<&str> = csv.trim_end().split("\r\n").collect();
     // The header, the thousand kept (/forum and the first 999 of the
     // tail) and the sum of the 201 others.

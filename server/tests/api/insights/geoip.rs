@@ -20,27 +20,6 @@ use crate::{
     helpers::{TestApp, TestResult, spawn_app_with},
 };
 
-/// A folder of the test's own, removed when dropped.
-struct Folder(std::path::PathBuf);
-
-impl Folder {
-    fn new() -> std::io::Result<Self> {
-        let path = std::env::temp_dir().join(format!("portal-test-geoip-{}", uuid::Uuid::new_v4()));
-        std::fs::create_dir_all(&path)?;
-        Ok(Self(path))
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Folder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// A MaxMind DB file (IPv6 tree, 24-bit records) in which each IPv4
 /// network of `networks` is in the country of its code.
 fn mmdb(networks: &[(Ipv4Addr, u8, &str)]) -> Vec<u8> {
@@ -175,7 +154,7 @@ async fn countries(app: &TestApp) -> Result<Vec<Option<String>>, Box<dyn std::er
 
 #[test]
 fn the_database_gives_a_country_for_an_address_and_none_for_others() -> TestResult {
-    let folder = Folder::new()?;
+    let folder = tempfile::tempdir()?;
     let path = folder.path().join("countries.mmdb");
     write_database(
         &path,
@@ -201,7 +180,7 @@ fn the_database_gives_a_country_for_an_address_and_none_for_others() -> TestResu
 
 #[tokio::test]
 async fn a_page_view_keeps_the_country_and_no_more_of_the_address() -> TestResult {
-    let folder = Folder::new()?;
+    let folder = tempfile::tempdir()?;
     let path = folder.path().join("countries.mmdb");
     write_database(&path, &[(Ipv4Addr::new(81, 2, 69, 0), 24, "GB")])?;
     let file = path.display().to_string();

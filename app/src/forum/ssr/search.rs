@@ -7,10 +7,11 @@
 use std::{collections::HashMap, sync::LazyLock, time::Duration};
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, QueryFilter, Statement, Value,
+    ConnectionTrait, DbBackend, FromQueryResult, Statement, Value,
+    prelude::TimeDateTimeWithTimeZone,
 };
 
-use super::{moment, post, thread, usernames};
+use super::moment;
 use crate::{
     error::AppError,
     forum::{
@@ -77,46 +78,73 @@ const VISIBLE: &str = "p.approved_at IS NOT NULL AND p.hidden_at IS NULL AND p.d
 const JOINS: &str = "JOIN forum_posts p ON p.id = forum_search.post_id \
      JOIN forum_threads t ON t.id = p.thread_id";
 
-/// The SQL that counts matches (up to [`SEARCH_WEIGHS_AT_MOST`]) and the SQL that
-/// lists a page of them, best first among the newest [`SEARCH_WEIGHS_AT_MOST`].
-fn statements(backend: DbBackend) -> (String, String) {
+/// The SQL that lists the newest [`SEARCH_WEIGHS_AT_MOST`] visible matches
+/// with their weight (lower is better). Both engines read the matches
+/// newest first from the index and stop at the bound, so a word in every
+/// post costs no more than a word in a thousand.
+fn candidates_sql(backend: DbBackend) -> String {
+    match backend {
+        DbBackend::Postgres => format!(
+            "SELECT forum_search.post_id AS id, \
+             -ts_rank(forum_search.document, query)::float8 AS weight \
+             FROM forum_search {JOINS} CROSS JOIN plainto_tsquery('english', $1) AS query \
+             WHERE forum_search.document @@ query AND {VISIBLE} \
+             ORDER BY forum_search.post_id DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
+        ),
+        _ => format!(
+            "SELECT forum_search.rowid AS id, forum_search.rank AS weight \
+             FROM forum_search {JOINS} \
+             WHERE forum_search MATCH ?1 AND {VISIBLE} \
+             ORDER BY forum_search.rowid DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
+        ),
+    }
+}
+
+/// The SQL that reads the hits of one page (`count` posts, their ids
+/// bound after the query's own values): the snippet, the thread and the
+/// author in one statement.
+fn hits_sql(backend: DbBackend, count: usize) -> String {
+    let columns = "forum_search.post_id AS post_id, p.created_at AS posted, \
+         a.username AS author, t.id AS thread_id, t.title AS thread_title";
+    let joins = format!("{JOINS} LEFT JOIN accounts a ON a.id = p.author_id");
     match backend {
         DbBackend::Postgres => {
-            let matches = "forum_search.document @@ plainto_tsquery('english', $1)";
-            let newest = format!(
-                "SELECT forum_search.post_id FROM forum_search {JOINS} WHERE {matches} AND {VISIBLE} \
-                 ORDER BY forum_search.post_id DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
-            );
-            (
-                format!("SELECT COUNT(*) AS total FROM ({newest}) AS newest"),
-                format!(
-                    "SELECT forum_search.post_id AS post_id, \
-                     ts_headline('english', forum_search.body, plainto_tsquery('english', $1), $2) AS snippet \
-                     FROM forum_search WHERE forum_search.post_id IN ({newest}) \
-                     ORDER BY ts_rank(forum_search.document, plainto_tsquery('english', $1)) DESC, \
-                     forum_search.post_id DESC \
-                     LIMIT $3 OFFSET $4"
-                ),
+            let ids = (3..3 + count).map(|n| format!("${n}")).collect::<Vec<_>>();
+            format!(
+                "SELECT {columns}, \
+                 ts_headline('english', forum_search.body, plainto_tsquery('english', $1), $2) AS snippet \
+                 FROM forum_search {joins} \
+                 WHERE forum_search.post_id IN ({}) AND {VISIBLE}",
+                ids.join(", ")
             )
         }
         _ => {
-            let newest = format!(
-                "SELECT forum_search.rowid AS id, forum_search.rank AS rank FROM forum_search {JOINS} \
-                 WHERE forum_search MATCH ?1 AND {VISIBLE} \
-                 ORDER BY forum_search.rowid DESC LIMIT {SEARCH_WEIGHS_AT_MOST}"
-            );
-            (
-                format!("SELECT COUNT(*) AS total FROM ({newest})"),
-                format!(
-                    "SELECT forum_search.post_id AS post_id, \
-                     snippet(forum_search, 2, char(2), char(3), '…', 32) AS snippet \
-                     FROM ({newest}) AS newest JOIN forum_search ON forum_search.rowid = newest.id \
-                     WHERE forum_search MATCH ?1 \
-                     ORDER BY newest.rank, newest.id DESC LIMIT ?2 OFFSET ?3"
-                ),
+            let ids = (2..2 + count).map(|n| format!("?{n}")).collect::<Vec<_>>();
+            format!(
+                "SELECT {columns}, \
+                 snippet(forum_search, 2, char(2), char(3), '…', 32) AS snippet \
+                 FROM forum_search {joins} \
+                 WHERE forum_search MATCH ?1 AND forum_search.rowid IN ({}) AND {VISIBLE}",
+                ids.join(", ")
             )
         }
     }
+}
+
+#[derive(FromQueryResult)]
+struct Candidate {
+    id: i64,
+    weight: f64,
+}
+
+#[derive(FromQueryResult)]
+struct Hit {
+    post_id: i64,
+    posted: TimeDateTimeWithTimeZone,
+    author: Option<String>,
+    thread_id: i64,
+    thread_title: String,
+    snippet: String,
 }
 
 /// Splits a highlighted snippet into plain and matched pieces.
@@ -180,76 +208,66 @@ pub async fn search(state: &AppState, query: &str, page: u64) -> Result<SearchRe
             .collect::<Vec<_>>()
             .join(" "),
     };
-    let (count_sql, page_sql) = statements(backend);
-    let total: i64 = db
-        .query_one_raw(Statement::from_sql_and_values(
-            backend,
-            count_sql,
-            [terms.clone().into()],
-        ))
-        .await
-        .map_err(|e| db_error("counting search results", e))?
-        .map(|row| row.try_get("", "total"))
-        .transpose()
-        .map_err(|e| db_error("counting search results", e))?
-        .unwrap_or(0);
-    let total = u64::try_from(total).unwrap_or(0);
+    let mut candidates = Candidate::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        candidates_sql(backend),
+        [terms.clone().into()],
+    ))
+    .all(db)
+    .await
+    .map_err(|e| db_error("searching the forum", e))?;
+    let total = candidates.len() as u64;
     let paging = Paging::of(page, total, RESULTS_PER_PAGE);
-    let options = format!(
-        "StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
-    );
-    let limit: Value = i64::try_from(RESULTS_PER_PAGE).unwrap_or(20).into();
-    let offset: Value = i64::try_from(paging.offset(RESULTS_PER_PAGE))
-        .unwrap_or(0)
-        .into();
-    let values: Vec<Value> = match backend {
-        DbBackend::Postgres => vec![terms.into(), options.into(), limit, offset],
-        _ => vec![terms.into(), limit, offset],
-    };
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, page_sql, values))
-        .await
-        .map_err(|e| db_error("searching the forum", e))?;
-    let mut found: Vec<(i64, String)> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let id: i64 = row
-            .try_get("", "post_id")
-            .map_err(|e| db_error("reading search results", e))?;
-        let snippet: String = row
-            .try_get("", "snippet")
-            .map_err(|e| db_error("reading search results", e))?;
-        found.push((id, snippet));
+    // Best first; among equal weights, the newest first.
+    candidates.sort_by(|a, b| a.weight.total_cmp(&b.weight).then(b.id.cmp(&a.id)));
+    let skip = usize::try_from(paging.offset(RESULTS_PER_PAGE)).unwrap_or(usize::MAX);
+    let take = usize::try_from(RESULTS_PER_PAGE).unwrap_or(20);
+    let page_ids: Vec<i64> = candidates
+        .iter()
+        .skip(skip)
+        .take(take)
+        .map(|c| c.id)
+        .collect();
+    if page_ids.is_empty() {
+        return Ok(SearchResults {
+            total,
+            paging,
+            ..empty
+        });
     }
-    let posts: HashMap<i64, post::Model> = post::Entity::find()
-        .filter(post::Column::Id.is_in(found.iter().map(|(id, _)| *id)))
-        .all(db)
-        .await
-        .map_err(|e| db_error("loading search results", e))?
-        .into_iter()
-        .map(|post| (post.id, post))
-        .collect();
-    let threads: HashMap<i64, thread::Model> = thread::Entity::find()
-        .filter(thread::Column::Id.is_in(posts.values().map(|post| post.thread_id)))
-        .all(db)
-        .await
-        .map_err(|e| db_error("loading search results", e))?
-        .into_iter()
-        .map(|thread| (thread.id, thread))
-        .collect();
-    let names = usernames(db, posts.values().filter_map(|post| post.author_id)).await?;
-    let hits = found
-        .into_iter()
-        .filter_map(|(id, snippet)| {
-            let post = posts.get(&id)?;
-            let thread = threads.get(&post.thread_id)?;
-            Some(SearchHit {
-                post: PostId(id),
-                thread: ThreadId(thread.id),
-                thread_title: thread.title.clone(),
-                snippet: segments(&snippet),
-                author: post.author_id.and_then(|id| names.get(&id).cloned()),
-                posted: moment(post.created_at),
-            })
+    let mut values: Vec<Value> = vec![terms.into()];
+    if backend == DbBackend::Postgres {
+        values.push(
+            format!(
+                "StartSel={START}, StopSel={STOP}, MaxWords=35, MinWords=15, MaxFragments=2, FragmentDelimiter=\" … \""
+            )
+            .into(),
+        );
+    }
+    values.extend(page_ids.iter().map(|&id| Value::from(id)));
+    let mut hits: HashMap<i64, Hit> = Hit::find_by_statement(Statement::from_sql_and_values(
+        backend,
+        hits_sql(backend, page_ids.len()),
+        values,
+    ))
+    .all(db)
+    .await
+    .map_err(|e| db_error("reading search results", e))?
+    .into_iter()
+    .map(|hit| (hit.post_id, hit))
+    .collect();
+    // In the candidates' order; a post hidden since the first statement is
+    // left out.
+    let hits = page_ids
+        .iter()
+        .filter_map(|id| hits.remove(id))
+        .map(|hit| SearchHit {
+            post: PostId(hit.post_id),
+            thread: ThreadId(hit.thread_id),
+            thread_title: hit.thread_title,
+            snippet: segments(&hit.snippet),
+            author: hit.author,
+            posted: moment(hit.posted),
         })
         .collect();
     Ok(SearchResults {

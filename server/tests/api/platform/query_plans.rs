@@ -225,9 +225,23 @@ async fn a_page_issues_the_same_few_queries_however_many_rows_it_lists() -> Test
 #[tokio::test]
 async fn a_search_for_a_word_nearly_every_post_has_stops_counting_at_the_bound() -> TestResult {
     let app = seeded_app().await?;
-    let results = app::forum::ssr::search(&app.state, "release", 1).await?;
+    let (state, captured) = recording(&app.state);
+    let results = app::forum::ssr::search(&state, "release", 1).await?;
     assert_eq!(results.total, app::forum::SEARCH_WEIGHS_AT_MOST);
     assert_eq!(results.hits.len(), 20);
+    // The newest matches with their weights, then the page's snippets,
+    // threads and authors.
+    let queries = take(&captured).len();
+    assert_eq!(queries, 2, "a search took {queries} queries");
+    let last = app::forum::ssr::search(&state, "release", 50).await?;
+    assert_eq!(last.paging.number, 50);
+    assert_eq!(last.hits.len(), 20);
+    assert!(
+        last.hits
+            .iter()
+            .all(|hit| results.hits.iter().all(|first| first.post != hit.post)),
+        "the last page repeats the first"
+    );
     let rare = app::forum::ssr::search(&app.state, server::seed::RARE_WORD, 1).await?;
     assert!(rare.total > 0 && rare.total < app::forum::SEARCH_WEIGHS_AT_MOST);
     Ok(())

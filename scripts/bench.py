@@ -297,6 +297,31 @@ request = function()
 end
 """ % (", ".join(json.dumps(c) for c in cookies), category or "/forum", long_path, thread_id))
 
+        # Searches as many people make them: one or two words of the seeded
+        # vocabulary at random (about 9,000 different queries), so that
+        # few are asked twice within the memory of recent searches.
+        with open(os.path.join(ROOT, "server/src/seed.rs")) as f:
+            seed_source = f.read()
+        vocabulary = re.findall(r'"([a-z]+)"', seed_source.split("const WORDS")[1].split("];")[0])
+        scripts["varied_search"] = lua(work, "varied_search", """
+local words = {%s}
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("seed", threads)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + (seed or 0))
+end
+request = function()
+  local q = words[math.random(#words)]
+  if math.random(3) > 1 then
+    q = q .. "+" .. words[math.random(#words)]
+  end
+  return wrk.format("GET", "/forum/search?q=" .. q)
+end
+""" % ", ".join(json.dumps(w) for w in vocabulary + [RARE_WORD]))
+
         scenarios = [
             ("ceiling", f"http://127.0.0.1:{ceiling_port}/", None),
             ("healthz", base + "/healthz", None),
@@ -306,6 +331,7 @@ end
             ("thread, last page", base + (last_page or long_path), None),
             ("search, rare word", base + f"/forum/search?q={RARE_WORD}", None),
             ("search, common word", base + "/forum/search?q=release", None),
+            ("search, varied words", base + "/", scripts["varied_search"]),
             ("job list", base + "/jobs", None),
             ("job feed (JSON)", base + "/api/jobs/v1", None),
             ("CLA status API", base + "/", scripts["cla_status"]),

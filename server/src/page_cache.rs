@@ -39,6 +39,7 @@ use std::{
 };
 
 use app::ssr::SHARED_PAGE_HEADER;
+use app::ssr::db::public_generation;
 use axum::{
     body::{Body, Bytes},
     extract::{Request, State},
@@ -47,7 +48,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use quick_cache::{Weighter, sync::Cache};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 
 /// The most the cache holds, counting addresses and pages.
 const CAPACITY_BYTES: u64 = 32 * 1024 * 1024;
@@ -156,18 +157,6 @@ impl Pages {
         }
         seen.at = Some(Instant::now());
     }
-}
-
-/// The counter of committed changes to public pages.
-async fn public_generation(db: &DatabaseConnection) -> Result<i64, sea_orm::DbErr> {
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            "SELECT generation FROM public_generation WHERE id = 1",
-        ))
-        .await?
-        .ok_or_else(|| sea_orm::DbErr::RecordNotFound("public_generation".to_owned()))?;
-    row.try_get("", "generation")
 }
 
 /// What browsers and proxies may keep of a page or an answer, unless the
@@ -389,6 +378,7 @@ fn without_marker(mut response: Response) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sea_orm::ConnectionTrait;
 
     type TestResult = Result<(), Box<dyn std::error::Error>>;
 

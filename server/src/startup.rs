@@ -11,7 +11,7 @@ use app::{
     accounts::ssr::{Providers, session},
     app::{App, shell},
     cla::ssr::WebhookSettings,
-    forum::ssr::ForumSettings,
+    forum::ssr::{ForumSettings, RecentMatches},
     insights::{
         countries_ssr::Countries,
         recording_ssr::{InsightSettings, Recorder},
@@ -231,6 +231,7 @@ pub async fn app_state(
     let mut features = Extensions::new();
     features.insert(ForumSettings {
         held_posts: config.forum_held_posts,
+        matches: RecentMatches::default(),
     });
     features.insert(RetentionSettings {
         application_days: config.application_retention_days,

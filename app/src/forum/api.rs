@@ -224,7 +224,7 @@ pub async fn post_revisions(post: i64) -> Result<Vec<Revision>, AppError> {
     super::ssr::revisions(&state.db, super::PostId(post)).await
 }
 
-/// Public posts matching `q`, best first.
+/// Public posts matching `q`: titles with the words first, then the newest.
 #[server(endpoint = "forum/search")]
 pub async fn search_forum(q: String, page: u64) -> Result<SearchResults, AppError> {
     use crate::ssr::AppState;

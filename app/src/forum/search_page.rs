@@ -1,5 +1,6 @@
-//! `/forum/search?q=…`: public posts matching the words, best first, with
-//! the matched words marked in each snippet.
+//! `/forum/search?q=…`: public posts matching the words, those with the
+//! words in their title first, then the newest, with the matched words
+//! marked in each snippet.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -44,9 +45,9 @@ pub fn SearchPage() -> impl IntoView {
                         Ok(results) => {
                             let count = match results.total {
                                 1 => "1 post matches.".to_owned(),
-                                n if n >= super::SEARCH_WEIGHS_AT_MOST => {
+                                n if n >= super::SEARCH_MATCHES_AT_MOST => {
                                     format!(
-                                        "At least {n} posts match; these are the best matches among the newest {n}. Add a word to narrow the search.",
+                                        "At least {n} posts match; these are the newest {n}, threads with the words in their title first. Add a word to narrow the search.",
                                     )
                                 }
                                 n => format!("{n} posts match."),

@@ -37,10 +37,12 @@ use crate::{
 };
 
 /// What the forum needs at run time.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ForumSettings {
     /// A member's first this-many posts wait for a moderator's approval.
     pub held_posts: u32,
+    /// Recent searches' matches, kept for their next page.
+    pub matches: RecentMatches,
 }
 
 /// What the forum brings to the server: posts' permanent addresses, the

@@ -19,10 +19,10 @@ id_type!(PostId, "a post");
 pub const THREADS_PER_PAGE: u64 = 25;
 pub const POSTS_PER_PAGE: u64 = 20;
 pub const RESULTS_PER_PAGE: u64 = 20;
-/// A search weighs at most this many matching posts, the newest: a word
-/// that half the forum uses would otherwise cost a ranking of half the
-/// forum on every page of results. The count stops there too.
-pub const SEARCH_WEIGHS_AT_MOST: u64 = 1_000;
+/// A search reads at most this many matching posts, the newest: a word
+/// that half the forum uses would otherwise cost reading half the forum
+/// on every page of results. The count stops there too.
+pub const SEARCH_MATCHES_AT_MOST: u64 = 1_000;
 
 /// A thread's title: 3 to 150 characters after trimming, on one line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,9 +1,10 @@
-//! Connecting to SQLite (the embedded default) or PostgreSQL.
+//! Connecting to SQLite (the embedded default) or PostgreSQL, and the
+//! counter of public changes.
 
 use std::{str::FromStr, time::Duration};
 
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, Statement,
     sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
 };
 
@@ -80,6 +81,11 @@ pub async fn connect(
         })
 }
 
+/// How much of an SQLite database the read connections map into memory
+/// (`PRAGMA mmap_size`) instead of copying each page they read through a
+/// system call and their own small page cache.
+const MMAP_BYTES: u64 = 2 * 1024 * 1024 * 1024 - 65536;
+
 /// A pool for queries that only read, beside the pool that `connect`
 /// opened. On SQLite, WAL lets several connections read while the one
 /// writer writes, so listings and pages never queue behind writes; these
@@ -105,6 +111,7 @@ pub async fn connect_reads(
                 .busy_timeout(Duration::from_secs(5))
                 .foreign_keys(true)
                 .pragma("query_only", "ON")
+                .pragma("mmap_size", MMAP_BYTES.to_string())
         });
     Database::connect(options)
         .await
@@ -139,6 +146,22 @@ pub fn redact(url: &str) -> String {
     let rest = rest.split('?').next().unwrap_or_default();
     let host_and_path = rest.rsplit_once('@').map_or(rest, |(_, after)| after);
     format!("{scheme}://{host_and_path}")
+}
+
+/// The counter of committed changes to what visitors without a session
+/// see: triggers on the tables of public pages bump it in the writing
+/// transaction (see the `public_generation` migration), whoever writes.
+/// Memories of public content (the page cache, recent search matches)
+/// are good for as long as it has not moved.
+pub async fn public_generation(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT generation FROM public_generation WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("public_generation".to_owned()))?;
+    row.try_get("", "generation")
 }
 
 #[cfg(test)]

@@ -1041,6 +1041,43 @@ async fn search_results_come_in_pages_of_twenty() -> TestResult {
 }
 
 #[tokio::test]
+async fn search_lists_threads_with_the_words_in_their_title_first_then_the_newest() -> TestResult {
+    let app = spawn_app_with(NOT_HELD).await?;
+    let (boss, general) = forum_admin(&app).await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let about = start_thread(&boss, general, "Zeppelin trips", "Who has flown in one?").await?;
+    let elsewhere = start_thread(&boss, general, "Holidays", "A zeppelin over the lake.").await?;
+    let older = reply(&boss, about.thread, "My zeppelin was late.").await?;
+    let newer = reply(&boss, elsewhere.thread, "The zeppelin came back.").await?;
+
+    let found = search(&visitor, "zeppelin", 1).await?;
+
+    let order: Vec<i64> = found.hits.iter().map(|hit| hit.post.0).collect();
+    assert_eq!(order, [about.post, newer, older, elsewhere.post]);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_post_written_after_a_search_is_found_by_the_same_search_at_once() -> TestResult {
+    let app = spawn_app_with(NOT_HELD).await?;
+    let (boss, general) = forum_admin(&app).await?;
+    let visitor = TestApp::visitor_of(&app)?;
+    let started = start_thread(&boss, general, "Kites", "A kite of red silk.").await?;
+    assert_eq!(search(&visitor, "silk", 1).await?.total, 1);
+    assert_eq!(search(&visitor, "silk", 1).await?.total, 1);
+
+    let answer = reply(&boss, started.thread, "Mine is of blue silk.").await?;
+
+    let again = search(&visitor, "silk", 1).await?;
+    assert_eq!(again.total, 2, "{again:?}");
+    assert!(
+        again.hits.iter().any(|hit| hit.post.0 == answer),
+        "{again:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_reply_notifies_the_threads_author_and_a_mention_the_member_named() -> TestResult {
     let app = spawn_app_with(NOT_HELD).await?;
     let (_boss, general) = forum_admin(&app).await?;

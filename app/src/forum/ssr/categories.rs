@@ -12,7 +12,7 @@ use crate::{
     ssr::{Clock, db_error},
 };
 
-fn to_category(row: category::Model) -> Category {
+pub(super) fn to_category(row: category::Model) -> Category {
     Category {
         id: CategoryId(row.id),
         thread_count: u64::try_from(row.public_threads).unwrap_or(0),

@@ -44,7 +44,20 @@ pub mod thread {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "super::category::Entity",
+            from = "Column::CategoryId",
+            to = "super::category::Column::Id"
+        )]
+        Category,
+    }
+
+    impl Related<super::category::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Category.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }
@@ -73,7 +86,20 @@ pub mod post {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-    pub enum Relation {}
+    pub enum Relation {
+        #[sea_orm(
+            belongs_to = "crate::accounts::ssr::account::Entity",
+            from = "Column::AuthorId",
+            to = "crate::accounts::ssr::account::Column::Id"
+        )]
+        Author,
+    }
+
+    impl Related<crate::accounts::ssr::account::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Author.def()
+        }
+    }
 
     impl ActiveModelBehavior for ActiveModel {}
 }

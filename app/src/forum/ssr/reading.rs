@@ -3,17 +3,17 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::OnConflict,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
 };
 use time::OffsetDateTime;
 
 use super::{
-    Seen, categories, is_moderator, moment, post, posting_status, read, revision, state_of, thread,
-    usernames,
+    Seen, categories, category, is_moderator, moment, post, posting_status, read, revision,
+    state_of, thread, usernames,
 };
 use crate::{
-    accounts::CurrentUser,
+    accounts::{CurrentUser, ssr::account},
     error::AppError,
     forum::{
         CategoryId, CategoryPage, EditablePost, POSTS_PER_PAGE, Paging, PostId, PostState,
@@ -104,13 +104,24 @@ pub async fn visible_thread(
     id: ThreadId,
 ) -> Result<(thread::Model, post::Model), AppError> {
     let thread = find_thread(db, id).await?;
+    let first = visible_first_post(db, viewer, &thread).await?;
+    Ok((thread, first))
+}
+
+/// The first post of `thread` if `viewer` may see it (and so the thread),
+/// or `not_found`.
+async fn visible_first_post(
+    db: &DatabaseConnection,
+    viewer: Option<&CurrentUser>,
+    thread: &thread::Model,
+) -> Result<post::Model, AppError> {
     let first = post::Entity::find_by_id(thread.first_post_id.ok_or(AppError::NotFound)?)
         .one(db)
         .await
         .map_err(|e| db_error("loading a post", e))?
         .ok_or(AppError::NotFound)?;
     if Seen::by(viewer).can_see(&first) {
-        Ok((thread, first))
+        Ok(first)
     } else {
         Err(AppError::NotFound)
     }
@@ -134,67 +145,77 @@ pub async fn thread_page(
     // A visitor sees a thread whose first post is public, and its public
     // posts: both are kept on the thread (`refresh_thread`), so the
     // thread's own row answers for the first post and the count.
-    let (thread, first_state, count) = if let Seen::Public = seen {
-        let thread = find_thread(db, id).await?;
+    // The thread and its category in one statement; its posts and their
+    // authors' names in another.
+    let (thread, category) = thread::Entity::find_by_id(id.0)
+        .find_also_related(category::Entity)
+        .one(db)
+        .await
+        .map_err(|e| db_error("loading a thread", e))?
+        .ok_or(AppError::NotFound)?;
+    let category = category.ok_or(AppError::NotFound)?;
+    let (first_state, count) = if let Seen::Public = seen {
         if !thread.public {
             return Err(AppError::NotFound);
         }
         let count = u64::try_from(thread.reply_count).unwrap_or_default() + 1;
-        (thread, PostState::Visible, count)
+        (PostState::Visible, count)
     } else {
-        let (thread, first) = visible_thread(db, viewer, id).await?;
+        let first = visible_first_post(db, viewer, &thread).await?;
         let count = query
             .clone()
             .count(db)
             .await
             .map_err(|e| db_error("counting posts", e))?;
-        (thread, state_of(&first), count)
+        (state_of(&first), count)
     };
     let paging = Paging::of(page, count, POSTS_PER_PAGE);
-    let rows = query
+    let rows: Vec<PostWithAuthor> = query
+        .left_join(account::Entity)
+        .column_as(account::Column::Username, "author")
         .order_by_asc(post::Column::CreatedAt)
         .order_by_asc(post::Column::Id)
         .offset(paging.offset(POSTS_PER_PAGE))
         .limit(POSTS_PER_PAGE)
+        .into_model()
         .all(db)
         .await
         .map_err(|e| db_error("loading posts", e))?;
-    let names = usernames(db, rows.iter().filter_map(|row| row.author_id)).await?;
     let last_read = match viewer {
         Some(user) => mark_read(state, user.id, thread.id).await?,
         None => None,
     };
     let first_new = last_read.and_then(|read_at| {
         rows.iter()
-            .find(|row| row.created_at > read_at && row.author_id != viewer.map(|u| u.id))
-            .map(|row| row.id)
+            .map(|row| &row.post)
+            .find(|post| post.created_at > read_at && post.author_id != viewer.map(|u| u.id))
+            .map(|post| post.id)
     });
-    let author = |row: &post::Model| row.author_id.and_then(|id| names.get(&id).cloned());
     let quote = quote.and_then(|PostId(quoted)| {
         rows.iter()
-            .find(|row| row.id == quoted)
-            .map(|row| quoted_reply(author(row).as_deref(), &row.body))
+            .find(|row| row.post.id == quoted)
+            .map(|row| quoted_reply(row.author.as_deref(), &row.post.body))
     });
     let posts = rows
         .into_iter()
-        .map(|row| PostView {
-            id: PostId(row.id),
-            author: author(&row),
-            posted: moment(row.created_at),
-            edited: row.edited_at.is_some(),
-            state: state_of(&row),
-            mine: viewer.is_some() && row.author_id == viewer.map(|u| u.id),
-            first: Some(row.id) == thread.first_post_id,
-            first_new: Some(row.id) == first_new,
+        .map(|PostWithAuthor { post, author }| PostView {
+            id: PostId(post.id),
+            author,
+            posted: moment(post.created_at),
+            edited: post.edited_at.is_some(),
+            state: state_of(&post),
+            mine: viewer.is_some() && post.author_id == viewer.map(|u| u.id),
+            first: Some(post.id) == thread.first_post_id,
+            first_new: Some(post.id) == first_new,
             // Rendered when written; only posts older than that column
             // are rendered here.
-            html: row.body_html.unwrap_or_else(|| member_html(&row.body)),
+            html: post.body_html.unwrap_or_else(|| member_html(&post.body)),
         })
         .collect();
     let moderator = is_moderator(viewer);
     Ok(ThreadView {
         id: ThreadId(thread.id),
-        category: categories::find_category(db, CategoryId(thread.category_id)).await?,
+        category: categories::to_category(category),
         locked: thread.locked,
         state: first_state,
         posts,
@@ -209,6 +230,15 @@ pub async fn thread_page(
         },
         title: thread.title,
     })
+}
+
+/// A post of a thread's page with its author's username (none once the
+/// account is gone).
+#[derive(FromQueryResult)]
+struct PostWithAuthor {
+    #[sea_orm(nested)]
+    post: post::Model,
+    author: Option<String>,
 }
 
 /// `> ` before every line of `markdown`, with who wrote it: the start of a

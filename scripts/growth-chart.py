@@ -51,12 +51,9 @@ def load():
 
 
 def nice_top(value):
-    for step in (1, 2, 2.5, 5, 10):
-        magnitude = 10 ** (len(str(int(value))) - 1)
-        top = step * magnitude
-        if top >= value:
-            return top
-    return value
+    """The smallest of 1, 2, 2.5, 5 or 10 times a power of ten that holds value."""
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    return next(step * magnitude for step in (1, 2, 2.5, 5, 10) if step * magnitude >= value)
 
 
 def panel(out, results, key, title, x0):

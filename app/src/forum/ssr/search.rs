@@ -259,8 +259,8 @@ impl Default for RecentMatches {
 impl RecentMatches {
     /// The newest [`SEARCH_MATCHES_AT_MOST`] visible matches of `terms`,
     /// best first: those with the words in their title (a thread about
-    /// them), then the newest. Requests for the same terms at the same moment wait for
-    /// one reading instead of each reading the index.
+    /// them), then the newest. Requests for the same terms at the same
+    /// moment wait for one reading instead of each reading the index.
     async fn ranked(&self, db: &DatabaseConnection, terms: &str) -> Result<Arc<[i64]>, AppError> {
         let generation = public_generation(db)
             .await

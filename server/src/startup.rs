@@ -86,6 +86,9 @@ pub enum StartupError {
     },
 }
 
+/// Told of each statement run, with its values.
+pub type StatementObserver = Arc<dyn Fn(&sea_orm::Statement) + Send + Sync>;
+
 /// A built application, bound to its port, ready to serve.
 pub struct Application {
     listener: TcpListener,
@@ -106,6 +109,17 @@ const TICK_EVERY: Duration = Duration::from_secs(5);
 
 impl Application {
     pub async fn build(config: &Config, clock: Clock) -> Result<Self, StartupError> {
+        Self::build_observed(config, clock, None).await
+    }
+
+    /// [`Application::build`], with `observer` called for every statement
+    /// the request handlers' database pools run (the tests count the
+    /// queries of a whole request with it).
+    pub async fn build_observed(
+        config: &Config,
+        clock: Clock,
+        observer: Option<StatementObserver>,
+    ) -> Result<Self, StartupError> {
         let db = connect(config).await?;
         if config.auto_migrate {
             Migrator::up(&db, None)
@@ -119,7 +133,13 @@ impl Application {
                     address: config.listen,
                     source,
                 })?;
-        let state = app_state(config, db, clock).await?;
+        let mut state = app_state(config, db, clock).await?;
+        if let Some(observer) = observer {
+            for pool in [&mut state.db, &mut state.reads] {
+                let observer = Arc::clone(&observer);
+                pool.set_metric_callback(move |info| observer(info.statement));
+            }
+        }
         let transport = match &config.smtp_url {
             Some(url) => Transport::smtp(
                 url.expose_secret(),

@@ -143,7 +143,7 @@ pub async fn current(
         .map_err(|error| crate::ssr::db_error("load current document", error))?;
     let model = found.ok_or(AppError::NotFound)?;
     Ok(PublishedDocument {
-        html: markdown::to_safe_html(&model.body),
+        html: markdown::to_safe_html_remembered(&model.body),
         effective_date: format_date(model.effective_at, false),
         effective_date_label: format_date(model.effective_at, true),
         title: model.title,

@@ -65,14 +65,28 @@ pub async fn forum_categories() -> Result<Vec<Category>, AppError> {
     super::ssr::categories(&state.reads).await
 }
 
-/// One page of a category's threads.
+/// One page of a category's threads: page `page`, or the page just older
+/// than the thread whose key is `before`, or just newer than `after`'s.
 #[server(endpoint = "forum/category")]
-pub async fn load_category(category: i64, page: u64) -> Result<CategoryPage, AppError> {
+pub async fn load_category(
+    category: i64,
+    page: u64,
+    before: Option<String>,
+    after: Option<String>,
+) -> Result<CategoryPage, AppError> {
     use crate::ssr::AppState;
 
     let state = AppState::from_context()?;
     let viewer = viewer().await?;
-    super::ssr::category_page(&state, viewer.as_ref(), super::CategoryId(category), page).await
+    let start = super::Start::of(before.as_deref(), after.as_deref());
+    super::ssr::category_page(
+        &state,
+        viewer.as_ref(),
+        super::CategoryId(category),
+        page,
+        start,
+    )
+    .await
 }
 
 /// One page of a thread.

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    CategoryPage, Paging, Posting, ThreadSummary,
+    CategoryPage, Paging, Posting, Seek, ThreadSummary,
     api::{compose_context, forum_categories, load_category, preview_post},
     compose::{Draft, NewThreadForm, PostingNotice},
 };
@@ -23,19 +23,32 @@ pub fn page_number() -> Memo<u64> {
 }
 
 /// "Previous / Page 2 of 5 / Next" links; `base` is the page's address
-/// without a `page` parameter.
+/// without a `page` parameter. With `seek`, the links go to the rows just
+/// above and below this page's (the page number only labels them).
 #[component]
-pub fn Pager(paging: Paging, base: String) -> impl IntoView {
+pub fn Pager(
+    paging: Paging,
+    base: String,
+    #[prop(default = None)] seek: Option<Seek>,
+) -> impl IntoView {
     if paging.total <= 1 {
         return None;
     }
-    let link = move |page: u64| super::with_query(&base, &format!("page={page}"), "");
+    let link = move |page: u64, from: Option<(&str, &str)>| {
+        let query = match from {
+            Some((name, key)) if page > 1 => format!("page={page}&{name}={key}"),
+            _ => format!("page={page}"),
+        };
+        super::with_query(&base, &query, "")
+    };
+    let previous = seek.as_ref().map(|seek| ("after", seek.first.as_str()));
+    let next = seek.as_ref().map(|seek| ("before", seek.last.as_str()));
     Some(view! {
         <nav class="pager" aria-label="Pages">
             {(paging.number > 1)
                 .then(|| {
                     view! {
-                        <a href=link(paging.number - 1) rel="prev">
+                        <a href=link(paging.number - 1, previous) rel="prev">
                             "Previous"
                         </a>
                     }
@@ -44,7 +57,7 @@ pub fn Pager(paging: Paging, base: String) -> impl IntoView {
             {(paging.number < paging.total)
                 .then(|| {
                     view! {
-                        <a href=link(paging.number + 1) rel="next">
+                        <a href=link(paging.number + 1, next) rel="next">
                             "Next"
                         </a>
                     }
@@ -155,13 +168,15 @@ fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
 pub fn CategoryPageView() -> impl IntoView {
     crate::shared_page::same_for_every_visitor();
     let params = use_params_map();
+    let query = use_query_map();
     let page = page_number();
     let id = move || params.with(|p| p.get("category").and_then(|s| leading_id(&s)));
+    let from = move || query.with(|q| (q.get("before"), q.get("after")));
     let data = Resource::new(
-        move || (id(), page.get()),
-        |(id, page)| async move {
+        move || (id(), page.get(), from()),
+        |(id, page, (before, after))| async move {
             match id {
-                Some(id) => load_category(id, page).await,
+                Some(id) => load_category(id, page, before, after).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -184,6 +199,7 @@ fn CategoryView(data: CategoryPage) -> impl IntoView {
         category,
         threads,
         paging,
+        seek,
         posting,
     } = data;
     let start = match posting {
@@ -221,7 +237,7 @@ fn CategoryView(data: CategoryPage) -> impl IntoView {
             } else {
                 view! { <ul class="thread-list">{rows}</ul> }.into_any()
             }}
-            <Pager paging base=category.path() />
+            <Pager paging base=category.path() seek=seek />
         </article>
     }
 }

@@ -258,7 +258,43 @@ pub struct CategoryPage {
     pub category: Category,
     pub threads: Vec<ThreadSummary>,
     pub paging: Paging,
+    /// Where the pages beside this one begin; none on an empty page.
+    pub seek: Option<Seek>,
     pub posting: Posting,
+}
+
+/// The keys of a page's first and last rows, for links to the pages beside
+/// it that seek by key (`after` the first, `before` the last) instead of
+/// skipping rows from the top: the database reads only the page it shows,
+/// however deep, and a list that moved meanwhile neither repeats nor skips
+/// a row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seek {
+    pub first: String,
+    pub last: String,
+}
+
+/// Where a page of a list paged by key begins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start<'a> {
+    /// At its number, counted from the top (the first page, or a number
+    /// typed in the address).
+    Number,
+    /// Just below (older than) a row's key.
+    Before(&'a str),
+    /// Just above (newer than) a row's key.
+    After(&'a str),
+}
+
+impl<'a> Start<'a> {
+    /// From the `before` and `after` parameters of an address.
+    pub fn of(before: Option<&'a str>, after: Option<&'a str>) -> Self {
+        match (before, after) {
+            (Some(key), _) => Self::Before(key),
+            (None, Some(key)) => Self::After(key),
+            (None, None) => Self::Number,
+        }
+    }
 }
 
 /// Whether the person looking may post, and if not, why.

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use ammonia::Builder;
 use pulldown_cmark::{Event, Options, Parser, Tag, html};
+use quick_cache::{Weighter, sync::Cache};
+use sha2::{Digest, Sha256};
 
 static CLEANER: LazyLock<Builder<'static>> = LazyLock::new(|| {
     let mut builder = Builder::default();
@@ -22,6 +24,38 @@ pub fn to_safe_html(markdown: &str) -> String {
     let mut rendered = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut rendered, Parser::new_ext(markdown, options));
     CLEANER.clean(&rendered).to_string()
+}
+
+/// Most HTML [`RENDERED`] holds, in bytes.
+const RENDERED_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Rendered texts by the SHA-256 of their Markdown.
+static RENDERED: LazyLock<Cache<[u8; 32], String, BySize>> =
+    LazyLock::new(|| Cache::with_weighter(256, RENDERED_BYTES, BySize));
+
+#[derive(Clone, Copy)]
+struct BySize;
+
+impl Weighter<[u8; 32], String> for BySize {
+    fn weight(&self, _: &[u8; 32], html: &String) -> u64 {
+        html.len() as u64 + 64
+    }
+}
+
+/// [`to_safe_html`] of a text that is read far more often than it changes
+/// (a published document, a job's description), remembered by the SHA-256
+/// of the text. An entry is never stale, on any instance: an edit or a new
+/// version is another text, and so another key. At most [`RENDERED_BYTES`]
+/// are kept, the least used leaving first. Only stored texts come here,
+/// never a visitor's input, so no one can fill it at will.
+pub fn to_safe_html_remembered(markdown: &str) -> String {
+    let key: [u8; 32] = Sha256::digest(markdown.as_bytes()).into();
+    if let Some(html) = RENDERED.get(&key) {
+        return html;
+    }
+    let html = to_safe_html(markdown);
+    RENDERED.insert(key, html.clone());
+    html
 }
 
 /// Whether a link leads to a web page (what a campaign counts clicks of).
@@ -86,6 +120,17 @@ pub fn member_html(markdown: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_text_renders_as_it_would_afresh_and_an_edit_is_new() {
+        let text = "# Policy\n\nWe keep *little*.";
+        assert_eq!(to_safe_html_remembered(text), to_safe_html(text));
+        assert_eq!(to_safe_html_remembered(text), to_safe_html(text));
+        let key: [u8; 32] = Sha256::digest(text.as_bytes()).into();
+        assert!(RENDERED.get(&key).is_some(), "the first render was kept");
+        let edited = "# Policy\n\nWe keep *less*.";
+        assert_eq!(to_safe_html_remembered(edited), to_safe_html(edited));
+    }
 
     #[test]
     fn markdown_becomes_html() {

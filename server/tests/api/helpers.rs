@@ -632,6 +632,15 @@ pub async fn spawn_app() -> Result<TestApp, Box<dyn std::error::Error>> {
 }
 
 pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn std::error::Error>> {
+    spawn_app_observed(extra, None).await
+}
+
+/// [`spawn_app_with`], with `observer` told of every statement the
+/// server's pools run.
+pub async fn spawn_app_observed(
+    extra: &[(&str, &str)],
+    observer: Option<server::startup::StatementObserver>,
+) -> Result<TestApp, Box<dyn std::error::Error>> {
     let database = TestDatabase::migrated().await?;
     let mail_dir = std::env::temp_dir().join(format!("portal-test-mail-{}", uuid::Uuid::new_v4()));
     let mail_dir = mail_dir.display().to_string();
@@ -651,7 +660,7 @@ pub async fn spawn_app_with(extra: &[(&str, &str)]) -> Result<TestApp, Box<dyn s
     settings.extend_from_slice(extra);
     let config = test_config(&database.url, &settings)?;
     let clock = Clock::manual(TEST_START);
-    let application = Application::build(&config, clock.clone()).await?;
+    let application = Application::build_observed(&config, clock.clone(), observer).await?;
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();
     let db = state.db.clone();

@@ -7,7 +7,7 @@
 
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    sea_query::Query,
+    sea_query::{Expr, Func, Query, SelectStatement},
 };
 use time::OffsetDateTime;
 
@@ -29,21 +29,34 @@ pub async fn pending_policy<C: ConnectionTrait>(
     account_id: i64,
     now: OffsetDateTime,
 ) -> Result<Option<document::Model>, DbErr> {
-    let kind = DocumentKind::PrivacyPolicy.as_str();
-    let Some(material) = document::Entity::find()
-        .filter(document::Column::Kind.eq(kind))
+    // The newest material version in force, with the newest version this
+    // member accepted beside it, in one statement: every page a member
+    // opens asks.
+    let accepted = Query::select()
+        .expr(Func::max(Expr::col((
+            consent::Entity,
+            consent::Column::DocumentVersion,
+        ))))
+        .from(consent::Entity)
+        .and_where(consent::Column::AccountId.eq(account_id))
+        .and_where(consent::Column::DocumentId.in_subquery(policies()))
+        .to_owned();
+    let Some((material, accepted)) = document::Entity::find()
+        .select_only()
+        .column(document::Column::Version)
+        .expr(Expr::SubQuery(None, Box::new(accepted.into())))
+        .filter(document::Column::Kind.eq(DocumentKind::PrivacyPolicy.as_str()))
         .filter(document::Column::Material.eq(true))
         .filter(document::Column::EffectiveAt.lte(now))
         .order_by_desc(document::Column::Version)
+        .limit(1)
+        .into_tuple::<(i32, Option<i32>)>()
         .one(db)
         .await?
     else {
         return Ok(None);
     };
-    let accepted = newest_consent(db, account_id)
-        .await?
-        .map_or(0, |row| row.document_version);
-    if accepted >= material.version {
+    if accepted.unwrap_or(0) >= material {
         return Ok(None);
     }
     current_version(db, DocumentKind::PrivacyPolicy, now).await
@@ -64,18 +77,22 @@ pub async fn accepted_policy<C: ConnectionTrait>(
     }
 }
 
+/// The ids of every version of the privacy policy.
+fn policies() -> SelectStatement {
+    Query::select()
+        .column(document::Column::Id)
+        .from(document::Entity)
+        .and_where(document::Column::Kind.eq(DocumentKind::PrivacyPolicy.as_str()))
+        .to_owned()
+}
+
 async fn newest_consent<C: ConnectionTrait>(
     db: &C,
     account_id: i64,
 ) -> Result<Option<consent::Model>, DbErr> {
-    let policies = Query::select()
-        .column(document::Column::Id)
-        .from(document::Entity)
-        .and_where(document::Column::Kind.eq(DocumentKind::PrivacyPolicy.as_str()))
-        .to_owned();
     consent::Entity::find()
         .filter(consent::Column::AccountId.eq(account_id))
-        .filter(consent::Column::DocumentId.in_subquery(policies))
+        .filter(consent::Column::DocumentId.in_subquery(policies()))
         .order_by_desc(consent::Column::DocumentVersion)
         .limit(1)
         .one(db)

@@ -12,7 +12,8 @@ use axum::{
     response::Response,
 };
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, sea_query::Expr,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter,
+    QuerySelect, sea_query::Expr,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -127,11 +128,54 @@ pub async fn load(State(state): State<AppState>, mut request: Request, next: Nex
     response
 }
 
+/// A session's row with its member's name, verification and one role (a
+/// row per role; none when the member has no role).
+#[derive(sea_orm::FromQueryResult)]
+struct SessionOfMember {
+    #[sea_orm(nested)]
+    session: session_row::Model,
+    username: String,
+    email_verified_at: Option<OffsetDateTime>,
+    role: Option<String>,
+}
+
+/// The member behind the session whose id hashes to `hash`, if it is live.
+/// One read on the read pool (the session with its member and roles), so
+/// that a member's request does not queue for the one writer connection of
+/// SQLite; a write only to end a stale session or to note the last use.
 async fn resolve(state: &AppState, hash: &str) -> Result<Option<SignedIn>, sea_orm::DbErr> {
     let now = state.clock.now();
-    let Some(row) = session_row::Entity::find_by_id(hash.to_owned())
-        .one(&state.db)
-        .await?
+    let rows: Vec<SessionOfMember> = session_row::Entity::find_by_id(hash.to_owned())
+        .join(
+            JoinType::InnerJoin,
+            session_row::Entity::belongs_to(account::Entity)
+                .from(session_row::Column::AccountId)
+                .to(account::Column::Id)
+                .into(),
+        )
+        .join(
+            JoinType::LeftJoin,
+            session_row::Entity::belongs_to(account_role::Entity)
+                .from(session_row::Column::AccountId)
+                .to(account_role::Column::AccountId)
+                .into(),
+        )
+        .column_as(account::Column::Username, "username")
+        .column_as(account::Column::EmailVerifiedAt, "email_verified_at")
+        .column_as(account_role::Column::Role, "role")
+        .into_model()
+        .all(&state.reads)
+        .await?;
+    let roles = rows
+        .iter()
+        .filter_map(|row| row.role.as_deref().and_then(Role::parse))
+        .collect();
+    let Some(SessionOfMember {
+        session: row,
+        username,
+        email_verified_at,
+        ..
+    }) = rows.into_iter().next()
     else {
         return Ok(None);
     };
@@ -141,9 +185,6 @@ async fn resolve(state: &AppState, hash: &str) -> Result<Option<SignedIn>, sea_o
             .await?;
         return Ok(None);
     }
-    let Some(user) = current_user(&state.db, row.account_id).await? else {
-        return Ok(None);
-    };
     if now - row.last_seen_at >= TOUCH_EVERY {
         session_row::Entity::update_many()
             .col_expr(session_row::Column::LastSeenAt, Expr::value(now))
@@ -152,31 +193,13 @@ async fn resolve(state: &AppState, hash: &str) -> Result<Option<SignedIn>, sea_o
             .await?;
     }
     Ok(Some(SignedIn {
-        user,
+        user: CurrentUser {
+            id: row.account_id,
+            username,
+            email_verified: email_verified_at.is_some(),
+            roles,
+        },
         session_hash: hash.to_owned(),
-    }))
-}
-
-/// The member behind `account_id`, with their roles.
-pub async fn current_user<C: ConnectionTrait>(
-    db: &C,
-    account_id: i64,
-) -> Result<Option<CurrentUser>, sea_orm::DbErr> {
-    let Some(account) = account::Entity::find_by_id(account_id).one(db).await? else {
-        return Ok(None);
-    };
-    let roles = account_role::Entity::find()
-        .filter(account_role::Column::AccountId.eq(account_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|row| Role::parse(&row.role))
-        .collect();
-    Ok(Some(CurrentUser {
-        id: account.id,
-        username: account.username,
-        email_verified: account.email_verified_at.is_some(),
-        roles,
     }))
 }
 

@@ -51,6 +51,18 @@ pub mod thread {
             to = "super::category::Column::Id"
         )]
         Category,
+        #[sea_orm(
+            belongs_to = "crate::accounts::ssr::account::Entity",
+            from = "Column::AuthorId",
+            to = "crate::accounts::ssr::account::Column::Id"
+        )]
+        Author,
+    }
+
+    impl Related<crate::accounts::ssr::account::Entity> for Entity {
+        fn to() -> RelationDef {
+            Relation::Author.def()
+        }
     }
 
     impl Related<super::category::Entity> for Entity {

@@ -3,21 +3,23 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::OnConflict,
+    ActiveValue::Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, OnConflict},
 };
 use time::OffsetDateTime;
 
 use super::{
     Seen, categories, category, is_moderator, moment, post, posting_status, read, revision,
-    state_of, thread, usernames,
+    state_of, thread,
 };
 use crate::{
     accounts::{CurrentUser, ssr::account},
     error::AppError,
     forum::{
         CategoryId, CategoryPage, EditablePost, POSTS_PER_PAGE, Paging, PostId, PostState,
-        PostView, Revision, THREADS_PER_PAGE, ThreadId, ThreadSummary, ThreadView,
+        PostView, Revision, Seek, Start, THREADS_PER_PAGE, ThreadId, ThreadSummary, ThreadView,
     },
     ssr::{AppState, db_error, markdown::member_html},
 };
@@ -39,54 +41,118 @@ async fn last_reads(
         .collect())
 }
 
-/// Page `page` of a category's public threads, latest activity first.
+/// Page `page` of a category's public threads, latest activity first,
+/// found from `start`.
 pub async fn category_page(
     state: &AppState,
     viewer: Option<&CurrentUser>,
     id: CategoryId,
     page: u64,
+    start: Start<'_>,
 ) -> Result<CategoryPage, AppError> {
     let db = &state.reads;
     let category = categories::find_category(db, id).await?;
     // The count is the category's stored one: counting the index at every
     // view would read every public thread of the category.
     let paging = Paging::of(page, category.thread_count, THREADS_PER_PAGE);
-    let rows = thread::Entity::find()
+    let query = thread::Entity::find()
         .filter(thread::Column::CategoryId.eq(id.0))
         .filter(Seen::public_threads())
-        .order_by_desc(thread::Column::LastActivityAt)
-        .order_by_desc(thread::Column::Id)
-        .offset(paging.offset(THREADS_PER_PAGE))
+        .left_join(account::Entity)
+        .column_as(account::Column::Username, "author");
+    // Newest activity first. A page reached from its neighbour seeks from
+    // that neighbour's edge in the index; only a page asked for by number
+    // counts its way down from the top.
+    let activity = || {
+        Expr::tuple([
+            Expr::col((thread::Entity, thread::Column::LastActivityAt)),
+            Expr::col((thread::Entity, thread::Column::Id)),
+        ])
+    };
+    let key = |(at, id): (OffsetDateTime, i64)| Expr::tuple([Expr::val(at), Expr::val(id)]);
+    let edge = match start {
+        Start::Before(raw) => parse_key(raw).map(|edge| (edge, false)),
+        Start::After(raw) => parse_key(raw).map(|edge| (edge, true)),
+        Start::Number => None,
+    };
+    let (query, upwards) = match edge {
+        Some((edge, false)) => (query.filter(activity().lt(key(edge))), false),
+        Some((edge, true)) => (query.filter(activity().gt(key(edge))), true),
+        None => (query.offset(paging.offset(THREADS_PER_PAGE)), false),
+    };
+    let query = if upwards {
+        query
+            .order_by_asc(thread::Column::LastActivityAt)
+            .order_by_asc(thread::Column::Id)
+    } else {
+        query
+            .order_by_desc(thread::Column::LastActivityAt)
+            .order_by_desc(thread::Column::Id)
+    };
+    let mut rows: Vec<ThreadWithAuthor> = query
         .limit(THREADS_PER_PAGE)
+        .into_model()
         .all(db)
         .await
         .map_err(|e| db_error("listing threads", e))?;
-    let names = usernames(db, rows.iter().filter_map(|row| row.author_id)).await?;
+    if upwards {
+        rows.reverse();
+    }
+    let seek = rows.first().zip(rows.last()).map(|(first, last)| Seek {
+        first: key_of(&first.thread),
+        last: key_of(&last.thread),
+    });
     let reads = match viewer {
-        Some(user) => last_reads(db, user.id, rows.iter().map(|row| row.id).collect()).await?,
+        Some(user) => {
+            last_reads(db, user.id, rows.iter().map(|row| row.thread.id).collect()).await?
+        }
         None => HashMap::new(),
     };
     let threads = rows
         .into_iter()
-        .map(|row| ThreadSummary {
-            id: ThreadId(row.id),
-            author: row.author_id.and_then(|id| names.get(&id).cloned()),
-            reply_count: row.reply_count,
-            last_activity: moment(row.last_activity_at),
-            locked: row.locked,
-            unread: viewer.is_some()
-                && reads
-                    .get(&row.id)
-                    .is_none_or(|read_at| row.last_activity_at > *read_at),
-            title: row.title,
-        })
+        .map(
+            |ThreadWithAuthor {
+                 thread: row,
+                 author,
+             }| ThreadSummary {
+                id: ThreadId(row.id),
+                author,
+                reply_count: row.reply_count,
+                last_activity: moment(row.last_activity_at),
+                locked: row.locked,
+                unread: viewer.is_some()
+                    && reads
+                        .get(&row.id)
+                        .is_none_or(|read_at| row.last_activity_at > *read_at),
+                title: row.title,
+            },
+        )
         .collect();
     Ok(CategoryPage {
         category,
         threads,
         paging,
+        seek,
         posting: posting_status(state, viewer).await?,
     })
+}
+
+/// A thread's place in its category's listing, as a page's address
+/// carries it: its last activity in nanoseconds since 1970, and its id.
+fn key_of(thread: &thread::Model) -> String {
+    format!(
+        "{}.{}",
+        thread.last_activity_at.unix_timestamp_nanos(),
+        thread.id
+    )
+}
+
+/// The inverse of [`key_of`]; `None` for anything else (the page then
+/// falls back to its number).
+fn parse_key(raw: &str) -> Option<(OffsetDateTime, i64)> {
+    let (nanos, id) = raw.split_once('.')?;
+    let at = OffsetDateTime::from_unix_timestamp_nanos(nanos.parse().ok()?).ok()?;
+    Some((at, id.parse().ok()?))
 }
 
 async fn find_thread(db: &DatabaseConnection, id: ThreadId) -> Result<thread::Model, AppError> {
@@ -161,13 +227,19 @@ pub async fn thread_page(
         let count = u64::try_from(thread.reply_count).unwrap_or_default() + 1;
         (PostState::Visible, count)
     } else {
-        let first = visible_first_post(db, viewer, &thread).await?;
+        // A public first post is seen by everyone; any other is read to
+        // learn whether this viewer may see it.
+        let first_state = if thread.public {
+            PostState::Visible
+        } else {
+            state_of(&visible_first_post(db, viewer, &thread).await?)
+        };
         let count = query
             .clone()
             .count(db)
             .await
             .map_err(|e| db_error("counting posts", e))?;
-        (state_of(&first), count)
+        (first_state, count)
     };
     let paging = Paging::of(page, count, POSTS_PER_PAGE);
     let rows: Vec<PostWithAuthor> = query
@@ -230,6 +302,15 @@ pub async fn thread_page(
         },
         title: thread.title,
     })
+}
+
+/// A thread of a category's page with its author's username (none once
+/// the account is gone).
+#[derive(FromQueryResult)]
+struct ThreadWithAuthor {
+    #[sea_orm(nested)]
+    thread: thread::Model,
+    author: Option<String>,
 }
 
 /// A post of a thread's page with its author's username (none once the

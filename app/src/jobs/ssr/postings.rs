@@ -11,7 +11,7 @@ use crate::{
     error::AppError,
     jobs::{Employment, FeedJob, JobDetail, JobId, JobInput, JobSummary, Workplace, slug},
     privacy::manifest::RetentionSettings,
-    ssr::{AppState, Clock, db_error, markdown::to_safe_html},
+    ssr::{AppState, Clock, db_error, markdown::to_safe_html_remembered},
 };
 
 /// Whether `job` accepts applications at `now`: open, and its closing day
@@ -75,14 +75,14 @@ pub async fn find(db: &DatabaseConnection, id: JobId) -> Result<job::Model, AppE
 
 /// One posting with its description rendered to safe HTML.
 pub async fn detail(state: &AppState, id: JobId) -> Result<JobDetail, AppError> {
-    let job = find(&state.db, id).await?;
+    let job = find(&state.reads, id).await?;
     let now = state.clock.now();
     Ok(JobDetail {
         retention: RetentionSettings {
             application_days: state.settings::<super::JobSettings>()?.retention_days,
         },
         summary: summary(&job, now),
-        description_html: to_safe_html(&job.description),
+        description_html: to_safe_html_remembered(&job.description),
         accepting: accepting(&job, now),
         description: job.description,
     })
@@ -180,7 +180,7 @@ pub async fn feed(
                 employment: summary.employment,
                 closes_on: summary.closes_on,
                 updated_on: day(job.updated_at),
-                content_html: to_safe_html(&job.description),
+                content_html: to_safe_html_remembered(&job.description),
             }
         })
         .collect())

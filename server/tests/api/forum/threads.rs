@@ -1138,6 +1138,101 @@ async fn reading_the_forum_needs_no_account_but_posting_does() -> TestResult {
     Ok(())
 }
 
+/// The threads a category's page lists, and its "Previous" and "Next"
+/// links.
+async fn category_listing(
+    reader: &TestApp,
+    path: &str,
+) -> Result<(Vec<String>, Option<String>, Option<String>), Box<dyn Error>> {
+    let page = reader.get(path).await?;
+    assert_eq!(page.status(), 200, "{path}");
+    let html = Html::parse_document(&page.text().await?);
+    let threads = Selector::parse(".thread-list a[href^='/forum/t/']")?;
+    let link = |rel: &str| -> Result<Option<String>, Box<dyn Error>> {
+        let selector =
+            Selector::parse(&format!(".pager a[rel='{rel}']")).map_err(|e| e.to_string())?;
+        Ok(html
+            .select(&selector)
+            .next()
+            .and_then(|a| a.value().attr("href"))
+            .map(str::to_owned))
+    };
+    let listed = html
+        .select(&threads)
+        .filter_map(|a| a.value().attr("href"))
+        .map(str::to_owned)
+        .collect();
+    Ok((listed, link("prev")?, link("next")?))
+}
+
+#[tokio::test]
+async fn a_categorys_next_page_goes_on_below_the_last_thread_seen_even_after_a_thread_moved_up()
+-> TestResult {
+    let app = spawn_app_with(&[("PORTAL_PAGE_CACHE_SECONDS", "0")]).await?;
+    let plan = server::seed::Plan {
+        posts: 900,
+        members: 20,
+        categories: 1,
+        jobs: 0,
+        page_views: 0,
+        keep_days: 30,
+        random_seed: 11,
+    };
+    server::seed::seed(&app.db, app.clock.now(), plan).await?;
+    let forum = app.get("/forum").await?.text().await?;
+    let forum = Html::parse_document(&forum);
+    let category = forum
+        .select(&Selector::parse("a[href^='/forum/c/']")?)
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .ok_or("no category")?
+        .to_owned();
+    let (first, previous, next) = category_listing(&app, &category).await?;
+    let (second, _, _) = category_listing(&app, &format!("{category}?page=2")).await?;
+    let (third, _, _) = category_listing(&app, &format!("{category}?page=3")).await?;
+    assert_eq!(first.len(), 25);
+    assert_eq!(previous, None);
+    let next = next.ok_or("no next page")?;
+    assert!(next.contains("page=2&before="), "{next}");
+
+    // A thread of the third page gets a reply and moves to the top.
+    let moved: i64 = third[0]
+        .trim_start_matches("/forum/t/")
+        .split('-')
+        .next()
+        .ok_or("no id")?
+        .parse()?;
+    thread::Entity::update_many()
+        .col_expr(
+            thread::Column::LastActivityAt,
+            sea_orm::sea_query::Expr::value(app.clock.now() + Duration::hours(1)),
+        )
+        .filter(thread::Column::Id.eq(moved))
+        .exec(&app.db)
+        .await?;
+
+    // Counting from the top, the second page would now begin with the
+    // first page's last thread; seeking below it, it is as it was.
+    let (numbered, _, _) = category_listing(&app, &format!("{category}?page=2")).await?;
+    assert_eq!(numbered[0], first[24], "counting repeats a thread");
+    let (sought, previous, next) = category_listing(&app, &next).await?;
+    assert_eq!(sought, second);
+    let previous = previous.ok_or("no previous page")?;
+    assert_eq!(previous, format!("{category}?page=1"));
+    let (after_second, back, _) = category_listing(&app, &next.ok_or("no third page")?).await?;
+    assert!(
+        !after_second.contains(&third[0]),
+        "the moved thread is above"
+    );
+    assert_eq!(after_second[..24], third[1..]);
+    let (back_to_second, _, _) = category_listing(&app, &back.ok_or("no way back")?).await?;
+    assert_eq!(back_to_second, second);
+    // A key that is not one falls back to the page's number.
+    let (junk, _, _) = category_listing(&app, &format!("{category}?page=2&before=x.y")).await?;
+    assert_eq!(junk, numbered);
+    Ok(())
+}
+
 #[tokio::test]
 async fn only_an_admin_deletes_a_category_and_only_an_empty_one() -> TestResult {
     let app = spawn_app_with(NOT_HELD).await?;

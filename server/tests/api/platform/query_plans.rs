@@ -6,12 +6,12 @@
 use std::sync::{Arc, Mutex};
 
 use app::{
-    forum::{CategoryId, ThreadId},
+    forum::{CategoryId, Start, ThreadId},
     ssr::AppState,
 };
 use sea_orm::{ConnectionTrait, DbBackend, Statement, TransactionTrait};
 
-use crate::helpers::{TestResult, spawn_app};
+use crate::helpers::{TestResult, spawn_app, spawn_app_observed};
 
 /// Tables that grow with the community; a full scan of any is a defect.
 const LARGE: &[&str] = &[
@@ -160,9 +160,15 @@ async fn every_query_of_the_forum_jobs_and_search_pages_uses_an_index() -> TestR
     };
 
     app::forum::ssr::categories(&state.reads).await?;
-    app::forum::ssr::category_page(&state, None, CategoryId(1), 1).await?;
-    app::forum::ssr::category_page(&state, None, CategoryId(1), 30).await?;
-    app::forum::ssr::category_page(&state, Some(&member), CategoryId(2), 1).await?;
+    let first =
+        app::forum::ssr::category_page(&state, None, CategoryId(1), 1, Start::Number).await?;
+    let seek = first.seek.ok_or("no seek")?;
+    app::forum::ssr::category_page(&state, None, CategoryId(1), 2, Start::Before(&seek.last))
+        .await?;
+    app::forum::ssr::category_page(&state, None, CategoryId(1), 1, Start::After(&seek.last))
+        .await?;
+    app::forum::ssr::category_page(&state, None, CategoryId(1), 30, Start::Number).await?;
+    app::forum::ssr::category_page(&state, Some(&member), CategoryId(2), 1, Start::Number).await?;
     app::forum::ssr::thread_page(&state, None, ThreadId(1), 1, None).await?;
     app::forum::ssr::thread_page(&state, None, ThreadId(1), 25, None).await?;
     app::forum::ssr::thread_page(&state, Some(&member), ThreadId(1), 2, None).await?;
@@ -182,6 +188,126 @@ async fn every_query_of_the_forum_jobs_and_search_pages_uses_an_index() -> TestR
     Ok(())
 }
 
+/// The first link in `page` that starts with `prefix`.
+fn first_link(page: &str, prefix: &str) -> Result<String, String> {
+    let start = page
+        .find(&format!("href=\"{prefix}"))
+        .ok_or_else(|| format!("no link to {prefix}"))?
+        + "href=\"".len();
+    let end = page[start..].find('"').ok_or("an unclosed link")? + start;
+    Ok(page[start..end].to_owned())
+}
+
+/// Every statement of a whole request for each public page, session,
+/// menus and notices included, with the page cache off: at most three for
+/// a visitor, and for a signed-in member two more and what is theirs.
+#[tokio::test]
+async fn a_whole_request_for_a_public_page_runs_at_most_three_queries() -> TestResult {
+    let captured: Captured = Arc::default();
+    let observer: server::startup::StatementObserver = {
+        let captured = Arc::clone(&captured);
+        Arc::new(move |statement: &Statement| {
+            if let Ok(mut seen) = captured.lock() {
+                seen.push(statement.clone());
+            }
+        })
+    };
+    let app = spawn_app_observed(&[("PORTAL_PAGE_CACHE_SECONDS", "0")], Some(observer)).await?;
+    let plan = server::seed::Plan {
+        posts: 600,
+        members: 50,
+        categories: 3,
+        jobs: 5,
+        page_views: 0,
+        keep_days: 30,
+        random_seed: 7,
+    };
+    server::seed::seed(&app.db, app.clock.now(), plan).await?;
+    let forum = app.get("/forum").await?.text().await?;
+    let category = first_link(&forum, "/forum/c/")?;
+    let threads = app.get(&category).await?.text().await?;
+    let thread = first_link(&threads, "/forum/t/")?;
+    let jobs = app.get("/jobs").await?.text().await?;
+    let job = first_link(&jobs, "/jobs/1")?;
+    let pages = [
+        ("home", "/".to_owned()),
+        ("forum", "/forum".to_owned()),
+        ("category", category),
+        ("thread", thread),
+        (
+            "search",
+            format!("/forum/search?q={}", server::seed::RARE_WORD),
+        ),
+        ("jobs", "/jobs".to_owned()),
+        ("job", job),
+        ("contribute", "/contribute".to_owned()),
+        ("privacy", "/privacy".to_owned()),
+        ("sign-in", "/account/sign-in".to_owned()),
+        ("register", "/account/register".to_owned()),
+    ];
+    let mut counts = Vec::new();
+    for as_member in [false, true] {
+        if as_member {
+            app.signed_in_member("counter", "counter@example.org")
+                .await?;
+        }
+        for (name, path) in &pages {
+            // Twice: the first may write what a visit writes once (a
+            // member's session is noted as used every few minutes).
+            for _ in 0..2 {
+                take(&captured);
+                let page = app.get(path).await?;
+                assert_eq!(page.status(), 200, "{path}");
+                page.text().await?;
+            }
+            let statements: Vec<String> = take(&captured).into_iter().map(|s| s.sql).collect();
+            counts.push((*name, as_member, statements));
+        }
+    }
+    let report: Vec<String> = counts
+        .iter()
+        .map(|(name, member, statements)| {
+            let who = if *member { "member" } else { "visitor" };
+            format!(
+                "{name} ({who}): {}\n    {}",
+                statements.len(),
+                statements.join("\n    ")
+            )
+        })
+        .collect();
+    eprintln!("{}", report.join("\n"));
+    // A member's request adds the session (with the roles) and the check
+    // that they accepted the policy in force, and on some pages what is
+    // theirs: which threads they read, whether they may post (a sanction,
+    // whether their posts are still held), the thread's posts they see
+    // (their own held ones too), the read mark written; on /contribute
+    // their agreements and linked GitHub account.
+    let theirs = |name: &str| match name {
+        "category" => 3,
+        "thread" => 5,
+        "contribute" => 3,
+        _ => 0,
+    };
+    for (name, member, statements) in &counts {
+        let visitor = counts
+            .iter()
+            .find(|(other, as_member, _)| other == name && !as_member)
+            .map_or(0, |(_, _, statements)| statements.len());
+        let most = if *member {
+            visitor + 2 + theirs(name)
+        } else {
+            3
+        };
+        assert!(
+            statements.len() <= most,
+            "{name} took {} statements:\n{}",
+            statements.len(),
+            report.join("\n")
+        );
+    }
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_page_issues_the_same_few_queries_however_many_rows_it_lists() -> TestResult {
     let app = seeded_app().await?;
@@ -189,7 +315,8 @@ async fn a_page_issues_the_same_few_queries_however_many_rows_it_lists() -> Test
 
     app::forum::ssr::categories(&state.reads).await?;
     let index = take(&captured).len();
-    let page = app::forum::ssr::category_page(&state, None, CategoryId(1), 1).await?;
+    let page =
+        app::forum::ssr::category_page(&state, None, CategoryId(1), 1, Start::Number).await?;
     let category = take(&captured).len();
     let thread = app::forum::ssr::thread_page(&state, None, ThreadId(1), 1, None).await?;
     let thread_queries = take(&captured).len();

@@ -12,8 +12,9 @@
 #                                    target/e2e-build/e2e/portal
 #                                    target/site-test/
 #
-# A site root holds public/ and pkg/portal.{wasm,js,css}, each with a .gz
-# and a .br that the server sends to browsers that accept them. The
+# A site root holds public/ and pkg/portal.<digest>.{wasm,js,css}, each with
+# a .gz and a .br that the server sends to browsers that accept them, and
+# pkg/assets.txt, which names them for the server (see server/src/assets.rs). The
 # browser's WebAssembly and the server build at the same time, in separate
 # target folders, so neither core waits; the WebAssembly's post-processing
 # is skipped when its inputs have not changed. cargo-leptos stays the
@@ -74,12 +75,21 @@ post_process() {
     rm -f "$SITE/.inputs"
     mkdir -p "$PKG"
     cp public/* "$SITE/"
-    cp "$staging/$NAME.wasm" "$PKG/$NAME.wasm"
-    cp "$staging/$NAME.min.js" "$PKG/$NAME.js"
-    cp "$staging/$NAME.css" "$PKG/$NAME.css"
+    # The three files share a name with a digest of their contents, which
+    # the server reads from pkg/assets.txt and serves with a year's caching.
+    # The build before stays beside it, for pages loaded before a restart.
+    local digest build previous
+    digest="$(cat "$staging/$NAME.wasm" "$staging/$NAME.min.js" "$staging/$NAME.css" |
+      sha256sum | cut -c1-16)"
+    build="$NAME.$digest"
+    previous="$(cat "$PKG/assets.txt" 2>/dev/null || true)"
+    find "$PKG" -maxdepth 1 -type f ! -name "$build.*" ${previous:+! -name "$previous.*"} -delete
+    cp "$staging/$NAME.wasm" "$PKG/$build.wasm"
+    cp "$staging/$NAME.min.js" "$PKG/$build.js"
+    cp "$staging/$NAME.css" "$PKG/$build.css"
     # Brotli at its best for what is served; quicker settings for the tests.
     quality=$($OPTIMISE && echo 11 || echo 5)
-    for file in "$PKG/$NAME.wasm" "$PKG/$NAME.js" "$PKG/$NAME.css"; do
+    for file in "$PKG/$build.wasm" "$PKG/$build.js" "$PKG/$build.css"; do
       gzip -9 -k -f -n "$file"
       node -e '
         const fs = require("fs"), zlib = require("zlib");
@@ -89,6 +99,7 @@ post_process() {
                     [zlib.constants.BROTLI_PARAM_SIZE_HINT]: input.length },
         }));' "$file" "$quality"
     done
+    echo "$build" >"$PKG/assets.txt"
     echo "$inputs" >"$SITE/.inputs"
     rm -rf "$staging"
   fi
@@ -124,6 +135,7 @@ if ! wait "$site_pid"; then
 fi
 grep -vE '^\s*(Compiling|Downloaded|Downloading|Blocking|Updating|Locking|Adding)\b' "$site_log" || true
 
+BUILD="$PKG/$(cat "$PKG/assets.txt")"
 printf 'WebAssembly %s bytes (%s gzip, %s brotli); JavaScript %s bytes; CSS %s bytes\n' \
-  "$(stat -c %s "$PKG/$NAME.wasm")" "$(stat -c %s "$PKG/$NAME.wasm.gz")" \
-  "$(stat -c %s "$PKG/$NAME.wasm.br")" "$(stat -c %s "$PKG/$NAME.js")" "$(stat -c %s "$PKG/$NAME.css")"
+  "$(stat -c %s "$BUILD.wasm")" "$(stat -c %s "$BUILD.wasm.gz")" \
+  "$(stat -c %s "$BUILD.wasm.br")" "$(stat -c %s "$BUILD.js")" "$(stat -c %s "$BUILD.css")"

@@ -1,7 +1,7 @@
 //! The root component, the route table, and the HTML document around them.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -55,7 +55,6 @@ pub fn App() -> impl IntoView {
     mark_hydrated();
 
     view! {
-        <Stylesheet id="portal" href="/pkg/portal.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=page_title />
         <Router>
@@ -320,6 +319,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     {
         response.insert_header(CONTENT_SECURITY_POLICY, policy);
     }
+    // The build's files share its name (with a digest of their contents
+    // in a release build); the script's and the WebAssembly's are
+    // written by `HydrationScripts`.
+    let style = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -327,6 +330,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="stylesheet" id="portal" href=style />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

@@ -1,6 +1,7 @@
 //! The `portal` server: configuration, telemetry and the HTTP stack around
 //! the `app` crate. It wires things together and holds no feature logic.
 
+pub mod assets;
 pub mod bench_ceiling;
 pub mod config;
 pub mod middleware;

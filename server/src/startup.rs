@@ -55,6 +55,7 @@ use tower_http::{
 use tracing::Level;
 
 use crate::{
+    assets,
     config::Config,
     middleware::{
         BodyLimits, RequestSpan, SiteOrigin, limit_body, refuse_cross_site_writes,
@@ -85,6 +86,13 @@ pub enum StartupError {
         source: std::io::Error,
     },
 }
+
+/// The build files' name without a digest (`pkg/portal.wasm`), as the
+/// server was compiled to expect them.
+const PLAIN_NAME: &str = match option_env!("LEPTOS_OUTPUT_NAME") {
+    Some(name) => name,
+    None => "portal",
+};
 
 /// Told of each statement run, with its values.
 pub type StatementObserver = Arc<dyn Fn(&sea_orm::Statement) + Send + Sync>;
@@ -239,7 +247,7 @@ pub async fn app_state(
     clock: Clock,
 ) -> Result<AppState, StartupError> {
     let leptos_options = LeptosOptions::builder()
-        .output_name(option_env!("LEPTOS_OUTPUT_NAME").unwrap_or("portal"))
+        .output_name(assets::build_name(&config.site_root, PLAIN_NAME))
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
@@ -350,6 +358,7 @@ fn router(state: AppState, config: &Config) -> Router {
     let leptos_options = state.leptos_options.clone();
     let page_cache = PageCache::new(config.page_cache_seconds, state.reads.clone());
     let site_origin = SiteOrigin(origin_of(&config.base_url));
+    let build = assets::Build::new(&leptos_options.output_name, PLAIN_NAME);
     let router = Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -366,6 +375,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .layer(from_fn(server_fn_error_status))
         .layer(from_fn_with_state(site_origin, refuse_cross_site_writes))
         .layer(from_fn_with_state(page_cache, page_cache::serve))
+        .layer(from_fn_with_state(build, assets::caching))
         .layer(from_fn_with_state(state, crate::middleware::pages_served));
     with_security_headers(router, config.base_url.starts_with("https://")).layer(
         ServiceBuilder::new()

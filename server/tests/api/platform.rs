@@ -1,5 +1,6 @@
-//! What every feature stands on: pages, headers, limits, the outbox, the CLI, migrations, query plans.
+//! What every feature stands on: pages, headers, build files, limits, the outbox, the CLI, migrations, query plans.
 
+pub mod assets;
 pub mod cli;
 pub mod health;
 pub mod logs;

@@ -121,8 +121,20 @@ def main():
                             "--only-categories=" + ",".join(CATEGORIES)],
                            env={**env, "CHROME_PATH": browser}, check=True)
             with open(report) as f:
-                scores = json.load(f)["categories"]
+                result = json.load(f)
+            scores = result["categories"]
             rows.append((name, path, [round(scores[c]["score"] * 100) for c in CATEGORIES]))
+            if scores["performance"]["score"] < 0.95:
+                metrics = ["first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+                           "cumulative-layout-shift", "speed-index"]
+                print(f"{name}: performance: " + ", ".join(
+                    f"{m} {result['audits'][m].get('displayValue', '?')}" for m in metrics), file=sys.stderr)
+            # What cost points outside performance, to fix.
+            for category in CATEGORIES[1:]:
+                for ref in scores[category]["auditRefs"]:
+                    audit = result["audits"].get(ref["id"], {})
+                    if ref.get("weight") and audit.get("score") is not None and audit["score"] < 1:
+                        print(f"{name}: {category}: {ref['id']} ({audit.get('title', '')})", file=sys.stderr)
         print("| page | path | performance | accessibility | best practices | SEO |")
         print("|---|---|---:|---:|---:|---:|")
         for name, path, scores in rows:

@@ -149,11 +149,11 @@ fn ThreadRow(thread: ThreadSummary) -> impl IntoView {
         .unwrap_or_else(|| "a former member".to_owned());
     view! {
         <li class="thread-row">
-            <h3>
+            <h2>
                 <a href=thread.path()>{thread.title.clone()}</a>
                 {thread.unread.then(|| view! { <span class="badge">"New"</span> })}
                 {thread.locked.then(|| view! { <span class="badge badge-muted">"Locked"</span> })}
-            </h3>
+            </h2>
             <p class="hint">
                 {format!(
                     "Started by {author} · {replies} · last activity {}",

@@ -106,15 +106,23 @@ fn joins(backend: DbBackend) -> &'static str {
 /// more than the rest of the search together.) FTS5 walks a word's posts
 /// from the newest when asked for them newest first, and from the oldest
 /// otherwise, so every walk here goes newest first.
-fn candidates_sql(backend: DbBackend) -> String {
+fn candidates_sql(backend: DbBackend, windowed: bool) -> String {
     let joins = joins(backend);
     match backend {
+        // With a window, `$2` is how many of the newest post ids to search
+        // (see `newest_in_windows`). Two statements rather than one with
+        // an optional bound, so that each keeps a plan of its own.
         DbBackend::Postgres => format!(
             "SELECT forum_search.post_id AS id, \
              to_tsvector('english', forum_search.title) @@ query AS in_title \
              FROM forum_search {joins} CROSS JOIN plainto_tsquery('english', $1) AS query \
-             WHERE forum_search.document @@ query AND {VISIBLE} \
-             ORDER BY forum_search.post_id DESC LIMIT {SEARCH_MATCHES_AT_MOST}"
+             WHERE forum_search.document @@ query {} AND {VISIBLE} \
+             ORDER BY forum_search.post_id DESC LIMIT {SEARCH_MATCHES_AT_MOST}",
+            if windowed {
+                "AND forum_search.post_id > (SELECT max(post_id) FROM forum_search) - $2"
+            } else {
+                ""
+            }
         ),
         _ => format!(
             "WITH newest AS MATERIALIZED (\
@@ -267,25 +275,85 @@ impl RecentMatches {
             .map_err(|e| db_error("reading the counter of public changes", e))?;
         self.0
             .get_or_insert_async(&(generation, terms.to_owned()), async {
-                let backend = db.get_database_backend();
-                let values: Vec<Value> = match backend {
-                    DbBackend::Postgres => vec![terms.into()],
-                    _ => vec![terms.into(), format!("title : ({terms})").into()],
+                let mut found = match db.get_database_backend() {
+                    DbBackend::Postgres => newest_in_windows(db, terms).await?,
+                    backend => {
+                        candidates(
+                            db,
+                            Statement::from_sql_and_values(
+                                backend,
+                                candidates_sql(backend, false),
+                                [terms.into(), format!("title : ({terms})").into()],
+                            ),
+                        )
+                        .await?
+                    }
                 };
-                let mut found = Candidate::find_by_statement(Statement::from_sql_and_values(
-                    backend,
-                    candidates_sql(backend),
-                    values,
-                ))
-                .all(db)
-                .await
-                .map_err(|e| db_error("searching the forum", e))?;
                 // Threads whose title has the words first, then the newest.
                 found.sort_by_key(|c| (Reverse(c.in_title), Reverse(c.id)));
                 Ok(found.into_iter().map(|c| c.id).collect())
             })
             .await
     }
+}
+
+async fn candidates(
+    db: &DatabaseConnection,
+    statement: Statement,
+) -> Result<Vec<Candidate>, AppError> {
+    Candidate::find_by_statement(statement)
+        .all(db)
+        .await
+        .map_err(|e| db_error("searching the forum", e))
+}
+
+/// The window of post ids PostgreSQL searches first, counted down from
+/// the newest post, and the next, eight times wider.
+const FIRST_WINDOW: i64 = 16 * SEARCH_MATCHES_AT_MOST as i64;
+const SECOND_WINDOW: i64 = 8 * FIRST_WINDOW;
+
+/// PostgreSQL's newest [`SEARCH_MATCHES_AT_MOST`] matches.
+///
+/// Its GIN index gives a word's posts in no particular order, so the
+/// newest thousand cost either fetching and checking every post that has
+/// the words (cheap when they are few) or walking the posts from the
+/// newest and testing each (cheap when most have them); its planner's
+/// pick between the two flips with its estimates. So the search first
+/// looks only at the newest 16,000 post ids. A query found that often is
+/// answered there; one found often enough that eight times the window
+/// should hold a thousand matches looks there next; any rarer query is
+/// asked of the whole index, where its matches are few. Measured on a
+/// million seeded posts, warm, against the whole index at once: the rare
+/// word (in 1.4 % of the posts) 41 ms where it took 87, with a common word
+/// 41–43 ms where it took 49–89; a common word 10 ms (8–13 before); two
+/// words found together in a tenth of a percent 57 ms (42 before).
+async fn newest_in_windows(
+    db: &DatabaseConnection,
+    terms: &str,
+) -> Result<Vec<Candidate>, AppError> {
+    let search = |window: Option<i64>| {
+        let sql = candidates_sql(DbBackend::Postgres, window.is_some());
+        let values: Vec<Value> = match window {
+            Some(window) => vec![terms.into(), window.into()],
+            None => vec![terms.into()],
+        };
+        candidates(
+            db,
+            Statement::from_sql_and_values(DbBackend::Postgres, sql, values),
+        )
+    };
+    let bound = usize::try_from(SEARCH_MATCHES_AT_MOST).unwrap_or(usize::MAX);
+    let found = search(Some(FIRST_WINDOW)).await?;
+    if found.len() >= bound {
+        return Ok(found);
+    }
+    if found.len() >= bound / 8 {
+        let found = search(Some(SECOND_WINDOW)).await?;
+        if found.len() >= bound {
+            return Ok(found);
+        }
+    }
+    search(None).await
 }
 
 /// Searches that run at once on this instance, at most: two per core.

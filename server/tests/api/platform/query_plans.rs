@@ -377,6 +377,43 @@ async fn a_search_for_a_word_nearly_every_post_has_stops_counting_at_the_bound()
     Ok(())
 }
 
+/// PostgreSQL reads a word's newest matches from the newest posts first;
+/// a word found only in the oldest posts, far below the newest id, is
+/// still found whole, in two statements.
+#[tokio::test]
+async fn a_search_looks_at_the_newest_posts_first_and_still_finds_the_oldest() -> TestResult {
+    let app = seeded_app().await?;
+    if app.db.get_database_backend() != DbBackend::Postgres {
+        return Ok(());
+    }
+    let expected = app::forum::ssr::search(&app.state, server::seed::RARE_WORD, 1)
+        .await?
+        .total;
+    assert!(expected > 0);
+    // A newest post a hundred million ids above the rest.
+    app.db
+        .execute_unprepared(
+            "INSERT INTO forum_posts (id, thread_id, author_id, body, body_html, created_at, \
+             approved_at) SELECT 100000000, thread_id, author_id, 'A late word.', NULL, \
+             created_at, approved_at FROM forum_posts WHERE id = 1; \
+             INSERT INTO forum_search (post_id, title, body) VALUES (100000000, 'Late', 'A late word.'); \
+             UPDATE public_generation SET generation = generation + 1 WHERE id = 1",
+        )
+        .await?;
+    let (state, captured) = recording(&app.state);
+    let rare = app::forum::ssr::search(&state, server::seed::RARE_WORD, 1).await?;
+    assert_eq!(rare.total, expected, "every match, however old");
+    let searches = take(&captured)
+        .iter()
+        .filter(|s| s.sql.contains("@@ query"))
+        .count();
+    // The newest 16,000 ids (none), then the whole index.
+    assert_eq!(searches, 2, "searched {searches} times");
+    let nothing = app::forum::ssr::search(&state, "the a", 1).await?;
+    assert_eq!(nothing.total, 0);
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_members_download_and_erasure_find_their_rows_through_indexes() -> TestResult {
     let app = seeded_app().await?;

@@ -12,8 +12,11 @@ the same run — so each result is also a ratio that holds across machines.
 Run it through scripts/bench.sh, which builds what it needs:
 
     scripts/bench.sh [--posts 60000] [--backend sqlite|postgres] [--seconds 10] [--connections 64]
+    scripts/bench.sh --posts 1000000 --soak 10 --connections 16
 
-Writes target/bench/<backend>-<posts>.md (a Markdown table) and .json.
+Writes target/bench/<backend>-<posts>.md (a Markdown table) and .json; a
+soak writes target/bench/soak-<backend>-<posts>.md. BENCH_MEMBERS sets how
+many seeded members sign in for the writes (600, or 3,000 for a soak).
 """
 
 import argparse
@@ -140,6 +143,160 @@ def first_link(html, pattern):
     return m.group(0) if m else None
 
 
+def sign_in(base, members):
+    """Session cookies of the seeded members 1..members, signed in four at
+    a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(n):
+        body = urllib.parse.urlencode({"login": f"member{n:06}", "password": PASSWORD}).encode()
+        _, _, headers, _ = fetch(base + "/api/account/sign-in", data=body, follow=False,
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+        for cookie in headers.get_all("Set-Cookie") or []:
+            pair = cookie.split(";")[0]
+            if "session" in pair.split("=")[0]:
+                return pair
+        return None
+
+    with ThreadPoolExecutor(4) as pool:
+        return [c for c in pool.map(one, range(1, members + 1)) if c]
+
+
+def anon_mb(pid):
+    """The server's anonymous resident memory: its heap, without the file
+    pages SQLite's memory map brings in (those count in RSS too, and the
+    kernel drops them under pressure)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def open_files(pid):
+    try:
+        return len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError:
+        return 0
+
+
+def soak(args, base, pid, cookies, work, out_dir):
+    """A long run at a mixed load, sampling the server's memory and open
+    files: the long tail of threads and category pages, searches, and one
+    request in twenty a write (a reply by one of the signed-in members, or
+    a page view for the visit statistics). Fails if any answer is a 5xx."""
+    forum = fetch(base + "/forum")[3].decode()
+    threads = int(args.posts) // 3
+    categories = sorted(set(re.findall(r'href="(/forum/c/[0-9]+-[a-z0-9-]+)"', forum)))
+    with open(os.path.join(ROOT, "server/src/seed.rs")) as f:
+        seed_source = f.read()
+    vocabulary = re.findall(r'"([a-z]+)"', seed_source.split("const WORDS")[1].split("];")[0])
+    script = lua(work, "soak", """
+local cookies = {%s}
+local categories = {%s}
+local words = {%s}
+local threads = %d
+local seen = {}
+function setup(thread)
+  table.insert(seen, thread)
+  thread:set("seed", #seen)
+end
+function init(args)
+  math.randomseed(os.time() * 100 + (seed or 0))
+  statuses = {}
+end
+local agent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36"
+local n = 0
+request = function()
+  n = n + 1
+  local pick = math.random(100)
+  if pick <= 3 then
+    local cookie = cookies[math.random(#cookies)]
+    return wrk.format("POST", "/api/forum/reply",
+      {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie},
+      "thread=" .. math.random(threads) .. "&body=A+soak+reply+with+enough+words+to+be+a+real+post+" .. n)
+  elseif pick <= 5 then
+    return wrk.format("POST", "/insights/view",
+      {["Content-Type"] = "text/plain", ["User-Agent"] = agent, ["Origin"] = "%s"},
+      "/forum/t/" .. math.random(threads))
+  elseif pick <= 60 then
+    return wrk.format("GET", "/forum/t/" .. math.random(threads), {["User-Agent"] = agent})
+  elseif pick <= 80 then
+    local page = math.random(40)
+    return wrk.format("GET", categories[math.random(#categories)] .. "?page=" .. page, {["User-Agent"] = agent})
+  elseif pick <= 90 then
+    return wrk.format("GET", "/forum/search?q=" .. words[math.random(#words)], {["User-Agent"] = agent})
+  else
+    return wrk.format("GET", "/forum", {["User-Agent"] = agent})
+  end
+end
+response = function(status, headers, body)
+  local class = math.floor(status / 100) .. "xx"
+  if status == 404 or status == 429 or status == 503 then class = tostring(status) end
+  statuses[class] = (statuses[class] or 0) + 1
+end
+done = function(summary, latency, requests)
+  local total = {}
+  for _, thread in ipairs(seen) do
+    local counts = thread:get("statuses")
+    for class, count in pairs(counts) do
+      total[class] = (total[class] or 0) + count
+    end
+  end
+  for class, count in pairs(total) do
+    io.write(string.format("status %%s %%d\\n", class, count))
+  end
+end
+""" % (", ".join(json.dumps(c) for c in cookies), ", ".join(json.dumps(c) for c in categories),
+       ", ".join(json.dumps(w) for w in vocabulary), threads, base))
+    seconds = int(args.soak * 60)
+    command = ["wrk", "-t2", f"-c{args.connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+               "-s", script, base + "/"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    samples = []
+    started = time.time()
+    while process.poll() is None:
+        samples.append((round(time.time() - started), round(rss_mb(pid), 1), open_files(pid),
+                        round(anon_mb(pid), 1)))
+        time.sleep(10)
+    output = process.stdout.read()
+    figures = parse_wrk(output)
+    statuses = dict(re.findall(r"^status (\S+) (\d+)$", output, re.M))
+    statuses = {k: int(v) for k, v in statuses.items()}
+    if not statuses:
+        print(output, file=sys.stderr)
+    # Memory after the first minute (caches filled) against the end.
+    warm = [rss for at, rss, _, _ in samples if at >= 60] or [0.0]
+    anon = [heap for at, _, _, heap in samples if at >= 60] or [0.0]
+    lines = [
+        f"Soak: backend {args.backend}, {args.posts:,} posts, {args.connections} connections, "
+        f"{args.soak:g} minutes, {os.cpu_count()} cores.",
+        "",
+        f"- requests: {figures['requests']:,} ({figures['rps']:.0f}/s), p50 {figures['p50']} ms, "
+        f"p99 {figures['p99']} ms, max {figures['max']} ms",
+        "- answers: " + ", ".join(f"{k} {v:,}" for k, v in sorted(statuses.items())),
+        f"- RSS: {samples[0][1] if samples else 0} MB at the start, {warm[0]} MB after a minute, "
+        f"{max(warm)} MB at most after that, {samples[-1][1] if samples else 0} MB at the end",
+        f"- anonymous memory (the heap, without mapped file pages): {anon[0]} MB after a minute, "
+        f"{max(anon)} MB at most after that, {samples[-1][3] if samples else 0} MB at the end",
+        f"- open files: {min(s[2] for s in samples) if samples else 0} to "
+        f"{max(s[2] for s in samples) if samples else 0}",
+        "",
+        "| second | RSS MB | anonymous MB | open files |",
+        "|---:|---:|---:|---:|",
+    ] + [f"| {at} | {rss} | {heap} | {files} |" for at, rss, files, heap in samples[::6] + samples[-1:]]
+    stem = os.path.join(out_dir, f"soak-{args.backend}-{args.posts}")
+    with open(stem + ".md", "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+    print(f"\nwritten to {stem}.md")
+    if statuses.get("5xx"):
+        sys.exit(f"{statuses['5xx']} answers were server errors")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", default=os.path.join(ROOT, "target/release/portal"))
@@ -149,6 +306,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--only", help="comma-separated words; runs the scenarios whose names contain one, e.g. thread,search")
+    parser.add_argument("--soak", type=float, metavar="MINUTES",
+                        help="instead of the scenarios, a mixed load for this long, sampling memory and open files")
     args = parser.parse_args()
 
     out_dir = os.path.join(ROOT, "target/bench")
@@ -225,19 +384,14 @@ def main():
             except OSError:
                 time.sleep(0.1)
 
-        # Sessions for the mixed run: members who sign in once.
-        cookies = []
-        # Enough members that the mixed run stays under the per-member posting
-        # limit (10 posts in 10 minutes), even run twice in a row.
-        for n in range(1, 601):
-            body = urllib.parse.urlencode({"login": f"member{n:06}", "password": PASSWORD}).encode()
-            status, _, headers, _ = fetch(base + "/api/account/sign-in", data=body, follow=False,
-                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
-            for cookie in headers.get_all("Set-Cookie") or []:
-                pair = cookie.split(";")[0]
-                if "session" in pair.split("=")[0]:
-                    cookies.append(pair)
+        # Sessions for the mixed run: members who sign in once. Enough that
+        # the mixed run stays under the per-member posting limit (10 posts in
+        # 10 minutes), even run twice in a row; the soak posts for longer.
+        cookies = sign_in(base, int(os.environ.get("BENCH_MEMBERS", 3000 if args.soak else 600)))
         thread_id = re.match(r"/forum/t/(\d+)", long_path).group(1)
+        if args.soak:
+            soak(args, base, server.pid, cookies, work, out_dir)
+            return
 
         scripts = {
             "sign_in": lua(work, "sign_in", f"""

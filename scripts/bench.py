@@ -74,11 +74,11 @@ def wait_ready(base, process, seconds=120):
     sys.exit(f"{base} did not become ready")
 
 
-def rss_mb(pid):
+def rss_mb(pid, field="VmRSS:"):
     try:
         with open(f"/proc/{pid}/status") as status:
             for line in status:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1]) / 1024
     except OSError:
         pass
@@ -166,14 +166,7 @@ def anon_mb(pid):
     """The server's anonymous resident memory: its heap, without the file
     pages SQLite's memory map brings in (those count in RSS too, and the
     kernel drops them under pressure)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("RssAnon:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    return rss_mb(pid, "RssAnon:")
 
 
 def open_files(pid):

@@ -176,11 +176,36 @@ def open_files(pid):
         return 0
 
 
+def transfer(base, category, thread):
+    """What the first load of each public page downloads: its HTML, and
+    the WebAssembly and JavaScript it loads, as a browser that accepts
+    brotli receives them. [(page, html bytes, script bytes)]."""
+    jobs = fetch(base + "/jobs")[3].decode()
+    job = first_link(jobs, r"/jobs/[0-9]+[a-z0-9-]*")
+    pages = [("home", "/"), ("forum", "/forum"), ("category", category), ("thread", thread),
+             ("jobs", "/jobs"), ("a job", job), ("contribute", "/contribute"),
+             ("privacy", "/privacy"), ("sign-in", "/account/sign-in"),
+             ("register", "/account/register")]
+    brotli = {"Accept-Encoding": "br"}
+    rows = []
+    for name, path in pages:
+        if not path:
+            continue
+        status, _, _, html = fetch(base + path, headers=brotli)
+        text = fetch(base + path)[3].decode()
+        assets = set(re.findall(r'<link rel="(?:modulepreload|preload)" href="([^"]+\.(?:js|wasm))"', text))
+        assets |= set(re.findall(r'<script[^>]* src="([^"]+)"', text))
+        scripts = sum(len(fetch(base + asset, headers=brotli)[3]) for asset in assets)
+        rows.append((name, len(html), scripts))
+    return rows
+
+
 def soak(args, base, pid, cookies, work, out_dir):
     """A long run at a mixed load, sampling the server's memory and open
     files: the long tail of threads and category pages, searches, and one
-    request in twenty a write (a reply by one of the signed-in members, or
-    a page view for the visit statistics). Fails if any answer is a 5xx."""
+    request in twenty a write (a reply by one of the signed-in members);
+    every page served is also a page view for the visit statistics. Fails
+    if any answer is a 5xx."""
     forum = fetch(base + "/forum")[3].decode()
     threads = int(args.posts) // 3
     categories = sorted(set(re.findall(r'href="(/forum/c/[0-9]+-[a-z0-9-]+)"', forum)))
@@ -206,15 +231,11 @@ local n = 0
 request = function()
   n = n + 1
   local pick = math.random(100)
-  if pick <= 3 then
+  if pick <= 5 then
     local cookie = cookies[math.random(#cookies)]
     return wrk.format("POST", "/api/forum/reply",
       {["Content-Type"] = "application/x-www-form-urlencoded", ["Cookie"] = cookie},
       "thread=" .. math.random(threads) .. "&body=A+soak+reply+with+enough+words+to+be+a+real+post+" .. n)
-  elseif pick <= 5 then
-    return wrk.format("POST", "/insights/view",
-      {["Content-Type"] = "text/plain", ["User-Agent"] = agent, ["Origin"] = "%s"},
-      "/forum/t/" .. math.random(threads))
   elseif pick <= 60 then
     return wrk.format("GET", "/forum/t/" .. math.random(threads), {["User-Agent"] = agent})
   elseif pick <= 80 then
@@ -497,6 +518,10 @@ end
                 fetch(url)
         subprocess.run(["wrk", "-t2", "-c16", "-d2s", base + "/forum"], capture_output=True)
 
+        sizes = transfer(base, category, long_path)
+        for name, html, scripts in sizes:
+            print(f"first load of {name:12} HTML {html:>7,} B  WebAssembly + JavaScript {scripts:>8,} B (brotli)")
+
         results = []
         for name, url, script in scenarios:
             # Let the requests the previous run left in flight finish.
@@ -523,6 +548,7 @@ end
         "cores": os.cpu_count(),
         "idle_rss_mb": round(idle_rss, 1),
         "scenarios": results,
+        "first_load": [{"page": n, "html_bytes": h, "script_bytes": b} for n, h, b in sizes],
     }
     stem = os.path.join(out_dir, f"{args.backend}-{args.posts}")
     with open(stem + ".json", "w") as f:
@@ -539,6 +565,13 @@ end
             f"| {r['scenario']} | {r['rps']:.0f} | {100 * r['rps'] / top:.2f} % | {r['p50']} | {r['p99']} | "
             f"{r['max']} | {r['errors']} | {r['rss_peak_mb']} |"
         )
+    lines += [
+        "",
+        "| first load of | HTML (brotli) | WebAssembly + JavaScript (brotli) |",
+        "|---|---:|---:|",
+    ]
+    for name, html, scripts in sizes:
+        lines.append(f"| {name} | {html / 1000:.1f} KB | {scripts / 1000:.1f} KB |")
     with open(stem + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -52,13 +52,11 @@ use crate::{
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
 
     view! {
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=page_title />
         <Router>
-            <NavigationBeacon />
             <Layout>
                 <Routes fallback=|| view! { <ErrorPage error=AppError::NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
@@ -331,7 +329,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="stylesheet" id="portal" href=style />
-                <HydrationScripts options />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>
@@ -354,24 +352,4 @@ fn page_title(title: String) -> String {
     #[cfg(feature = "ssr")]
     let full = crate::ssr::mail::escape(&full);
     full
-}
-
-/// Reports client-side navigations for the visit statistics (the server
-/// counts the pages it serves itself).
-#[component]
-fn NavigationBeacon() -> impl IntoView {
-    #[cfg(feature = "hydrate")]
-    crate::insights::report_navigations();
-}
-
-/// Marks the document once the browser has hydrated it, so that browser
-/// tests can tell a hydrated page from a server-rendered one. Effects never
-/// run on the server.
-fn mark_hydrated() {
-    Effect::new(|_| {
-        if let Some(root) = document().document_element() {
-            // Failing to set a data attribute changes nothing for the reader.
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
 }

@@ -83,11 +83,7 @@ fn Remembered(sessions: Vec<SessionInfo>, forget: ServerAction<ForgetDevices>) -
                         </p>
                         <ActionForm action=forget attr:class="inline-form">
                             <FormError error=form_error(move || forget.value().get(), &[]) />
-                            <button
-                                type="submit"
-                                class="button button-secondary"
-                                aria-busy=move || forget.pending().get().then_some("true")
-                            >
+                            <button type="submit" class="button button-secondary">
                                 "Forget remembered devices"
                             </button>
                         </ActionForm>

@@ -289,3 +289,92 @@ pub fn url_error(
         })
     }
 }
+
+/// How long a sent form refuses to be sent again, and its button shows it
+/// is busy, when no new page replaces it (a download, or a slow network).
+#[cfg(feature = "hydrate")]
+const SENDING_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// With script, the button that sent a form says it is busy (`aria-busy`)
+/// and a second click does not send the form again, until the next page
+/// arrives. Without script the browser's own loading indicator says it.
+/// Placed once, in the layout: it listens to every form on the page.
+#[island]
+pub fn SubmitFeedback() -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+
+        let on_submit = window_event_listener(leptos::ev::submit, |event| {
+            let Some(form) = event
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            if form.has_attribute("data-sending") {
+                event.prevent_default();
+                return;
+            }
+            let button = event.submitter();
+            mark_sending(&form, button.as_ref(), true);
+            set_timeout(
+                move || mark_sending(&form, button.as_ref(), false),
+                SENDING_FOR,
+            );
+        });
+        // A page the browser brings back from its history cache was left
+        // while sending: it is not sending any more.
+        let on_show = window_event_listener_untyped("pageshow", |_| {
+            let Ok(sending) = document().query_selector_all("[data-sending], [aria-busy]") else {
+                return;
+            };
+            for index in 0..sending.length() {
+                if let Some(element) = sending
+                    .item(index)
+                    .and_then(|node| node.dyn_into::<web_sys::Element>().ok())
+                {
+                    let _ = element.remove_attribute("data-sending");
+                    let _ = element.remove_attribute("aria-busy");
+                }
+            }
+        });
+        on_cleanup(move || {
+            on_submit.remove();
+            on_show.remove();
+        });
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn mark_sending(form: &web_sys::HtmlFormElement, button: Option<&web_sys::HtmlElement>, on: bool) {
+    // Failing to set an attribute only loses the hint.
+    if on {
+        let _ = form.set_attribute("data-sending", "");
+        if let Some(button) = button {
+            let _ = button.set_attribute("aria-busy", "true");
+        }
+    } else {
+        let _ = form.remove_attribute("data-sending");
+        if let Some(button) = button {
+            let _ = button.remove_attribute("aria-busy");
+        }
+    }
+}
+
+/// The value of the field `name` in the form of the button an event came
+/// from, for islands that act on their form without sending it.
+#[cfg(feature = "hydrate")]
+pub fn form_value(event: &leptos::ev::MouseEvent, name: &str) -> Option<String> {
+    use wasm_bindgen::JsCast;
+
+    let form = event
+        .target()?
+        .dyn_into::<web_sys::HtmlButtonElement>()
+        .ok()?
+        .form()?;
+    web_sys::FormData::new_with_form(&form)
+        .ok()?
+        .get(name)
+        .as_string()
+}

@@ -1,7 +1,6 @@
 //! Insights: visit statistics that identify no one (promises P1, P2, P4).
-//! The server counts the pages it serves (`recording_ssr`); the hydrated
-//! app reports its client-side navigations to [`BEACON_PATH`], since those
-//! never reach the server as a page. The company's products call home
+//! The server counts the pages it serves (`recording_ssr`): every page is
+//! a page load, and the browser runs no script to count. The company's products call home
 //! too: they ask for updates (`releases_ssr`) and send anonymous usage
 //! reports (`usage_ssr`).
 
@@ -26,21 +25,12 @@ pub mod summary_ssr;
 #[cfg(feature = "ssr")]
 pub mod usage_ssr;
 
-/// Where the hydrated app reports a client-side navigation: a same-origin
-/// POST whose body is the new path, nothing else.
-pub const BEACON_PATH: &str = "/insights/view";
-
-/// Longest beacon body read; a longer one is refused.
-#[cfg(feature = "ssr")]
-const BEACON_MAX: usize = 1024;
-
-/// What insights bring to the server: the beacon, the page hook and the
+/// What insights bring to the server: the exports and feeds, the page hook and the
 /// retention of raw views.
 #[cfg(feature = "ssr")]
 pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     routes: || {
         axum::Router::new()
-            .route(BEACON_PATH, axum::routing::post(beacon))
             .route(
                 "/admin/insights.csv",
                 axum::routing::get(summary_ssr::export),
@@ -106,62 +96,3 @@ pub const FEATURE: crate::ssr::feature::Feature = crate::ssr::feature::Feature {
     },
     ..crate::ssr::feature::Feature::named("insights")
 };
-
-/// `POST /insights/view` with the path the app navigated to. Same-origin
-/// only (the server refuses cross-site writes before this runs); answers
-/// 204 whether or not the view was counted, so it tells nothing.
-#[cfg(feature = "ssr")]
-async fn beacon(
-    axum::extract::State(state): axum::extract::State<crate::ssr::AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
-) -> axum::http::StatusCode {
-    use axum::http::StatusCode;
-
-    if body.len() > BEACON_MAX {
-        return StatusCode::PAYLOAD_TOO_LARGE;
-    }
-    let Ok(target) = std::str::from_utf8(&body) else {
-        return StatusCode::BAD_REQUEST;
-    };
-    if let Ok(recorder) = state.settings::<recording_ssr::Recorder>() {
-        let request = recording_ssr::PageRequest {
-            path: target,
-            query: None,
-            headers: &headers,
-            peer: Some(peer),
-        };
-        recorder.navigation(&request, target.trim(), state.site.trust_forwarded_for);
-    }
-    StatusCode::NO_CONTENT
-}
-
-/// Reports each client-side navigation after the first page (which the
-/// server counted when it served it) to [`BEACON_PATH`]. Call once, inside
-/// the router.
-#[cfg(feature = "hydrate")]
-pub fn report_navigations() {
-    use leptos::prelude::*;
-
-    let location = leptos_router::hooks::use_location();
-    let first = StoredValue::new(true);
-    Effect::new(move |_| {
-        let path = location.pathname.get();
-        let search = location.search.get();
-        if first.get_value() {
-            first.set_value(false);
-            return;
-        }
-        let target = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", search.trim_start_matches('?'))
-        };
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .navigator()
-                .send_beacon_with_opt_str(BEACON_PATH, Some(&target));
-        }
-    });
-}

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::{accounts::AccountNav, privacy::PolicyUpdateNotice};
+use crate::{accounts::AccountNav, forms::SubmitFeedback, privacy::PolicyUpdateNotice};
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -59,5 +59,6 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </p>
             </div>
         </footer>
+        <SubmitFeedback />
     }
 }

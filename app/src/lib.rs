@@ -1,8 +1,9 @@
 //! Community Portal: pages, server functions and domain logic.
 //!
 //! Built twice: with `ssr` it is linked into the `portal` server; with
-//! `hydrate` it is compiled to WebAssembly and hydrates the server-rendered
-//! pages in the browser. One folder per feature; server-only code lives in
+//! `hydrate` it is compiled to WebAssembly holding only the islands (the
+//! components marked `#[island]`), which hydrate in the browser; the rest of
+//! every page stays the server's HTML. One folder per feature; server-only code lives in
 //! each feature's `ssr` module and in the crate-wide [`ssr`] module.
 
 pub mod accounts;
@@ -36,10 +37,22 @@ pub mod features;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
-/// Entry point of the WebAssembly bundle: hydrates the server-rendered page.
+/// Entry point of the WebAssembly bundle, before the page's islands hydrate.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
+    // The islands hydrate right after this returns, each in a microtask of
+    // its own; a zero timeout runs once they all have. Browser tests wait
+    // for the mark to tell a hydrated page from the server's HTML.
+    leptos::prelude::set_timeout(
+        || {
+            if let Some(root) = leptos::prelude::document().document_element() {
+                // Failing to set a data attribute changes nothing for the reader.
+                let _ = root.set_attribute("data-hydrated", "true");
+            }
+        },
+        std::time::Duration::ZERO,
+    );
 }

@@ -122,11 +122,7 @@ pub fn UnsubscribePage() -> impl IntoView {
                                 <ActionForm action=leave attr:class="form">
                                     <FormError error=form_error(move || leave.value().get(), &[]) />
                                     <input type="hidden" name="token" value=token />
-                                    <button
-                                        type="submit"
-                                        class="button"
-                                        aria-busy=move || leave.pending().get().then_some("true")
-                                    >
+                                    <button type="submit" class="button">
                                         "Unsubscribe"
                                     </button>
                                 </ActionForm>

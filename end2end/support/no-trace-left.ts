@@ -1,7 +1,7 @@
 // After the whole browser run: nothing any test's browser sent about
 // itself stayed in the database or the portal's log — no network address (the tests come
 // from 127.0.0.1, and ::1 where it is used) and no user agent, which every
-// Chromium request carried. Promises P1 and P2: pages, beacons, sign-ins,
+// Chromium request carried. Promises P1 and P2: pages, sign-ins,
 // posts and mail of the whole run are all in this one database.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";

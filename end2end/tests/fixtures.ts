@@ -78,20 +78,6 @@ export function notFoundDocumentError(path: string): RegExp {
   );
 }
 
-/**
- * With JavaScript on, a refused form is an API call that answers with an
- * error status, which Chromium logs as a console error. This matches exactly
- * that for `path` (e.g. "/api/account/sign-in") when the status is 422 (the
- * status of `AppError::Invalid`): any other status, an internal error (500)
- * above all, still fails the test.
- */
-export function refusedInputError(path: string): RegExp {
-  const escaped = path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(
-    `^Failed to load resource: the server responded with a status of 422\\b.* @ https?://[^/]+${escaped}$`,
-  );
-}
-
 function pageUrl(page: Page | null): string {
   return page?.url() ?? "(unknown page)";
 }

@@ -204,11 +204,7 @@ fn NewAccountForm(
                 <a href="/privacy">"privacy policy"</a>
                 "."
             </Checkbox>
-            <button
-                type="submit"
-                class="button"
-                aria-busy=move || action.pending().get().then_some("true")
-            >
+            <button type="submit" class="button">
                 "Create account"
             </button>
         </ActionForm>

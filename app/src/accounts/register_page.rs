@@ -75,11 +75,7 @@ pub fn RegisterPage() -> impl IntoView {
                 <p class="hint">
                     "We store only when you confirmed your age, never your birth date. Creating an account sets no cookie; signing in later sets one strictly necessary cookie."
                 </p>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Create account"
                 </button>
             </ActionForm>

@@ -30,11 +30,7 @@ pub fn ForgotPage() -> impl IntoView {
                     required=true
                     error=error_for(result, "email")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Mail me a link"
                 </button>
             </ActionForm>
@@ -65,11 +61,7 @@ pub fn ResetPage() -> impl IntoView {
                     hint="12 to 128 characters. Every device signed in to your account will be signed out."
                     error=error_for(result, "password")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Set new password"
                 </button>
             </ActionForm>

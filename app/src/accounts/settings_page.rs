@@ -186,11 +186,7 @@ fn UsernameForm() -> impl IntoView {
                     hint="3 to 30 letters, digits, “_”, “-” or “.”. Once every 30 days; your posts show the new name, and the old one stays reserved for you for 90 days."
                     error=error_for(result, "username")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Change username"
                 </button>
             </ActionForm>
@@ -237,11 +233,7 @@ fn PasswordForm() -> impl IntoView {
                     hint="12 to 128 characters. Your other sessions will be signed out."
                     error=error_for(result, "new_password")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Change password"
                 </button>
             </ActionForm>

@@ -39,11 +39,7 @@ pub fn SignInPage() -> impl IntoView {
                 <p class="hint">
                     "Signing in sets one strictly necessary cookie. It lasts until you close the browser, or 30 days if you tick the box above. With two-factor sign-in, a second one holds your sign-in for the five minutes until you enter your code."
                 </p>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Sign in"
                 </button>
             </ActionForm>

@@ -171,11 +171,7 @@ pub fn SecondFactorCheckPage() -> impl IntoView {
                     required=true
                     error=error_for(result, "code")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Sign in"
                 </button>
             </ActionForm>

@@ -256,11 +256,7 @@ fn SignForm(
                 <p class="hint">
                     "We keep what you enter here, the version you sign and its SHA-256 fingerprint, and the time — for the life of the project. The receipt is mailed to the contact address once it is confirmed."
                 </p>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Sign"
                 </button>
             </ActionForm>

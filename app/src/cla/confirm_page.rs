@@ -24,11 +24,7 @@ pub fn ConfirmContactPage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Confirm my address"
                 </button>
             </ActionForm>

@@ -64,11 +64,7 @@ pub fn PublishPage() -> impl IntoView {
                     error=error_for(result, "effective")
                 />
                 <Checkbox name="material">"Material change: ask everyone again"</Checkbox>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Publish"
                 </button>
             </ActionForm>

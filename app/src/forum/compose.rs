@@ -76,17 +76,9 @@ fn ComposeFields(
     back: String,
     #[prop(into)] title_error: Signal<Option<String>>,
     #[prop(into)] body_error: Signal<Option<String>>,
-    #[prop(into)] pending: Signal<bool>,
     held: bool,
     submit: &'static str,
 ) -> impl IntoView {
-    let preview = ServerAction::<PreviewPost>::new();
-    let (body, set_body) = signal(draft.body.clone().unwrap_or_default());
-    let shown = move || match preview.value().get() {
-        Some(Ok(html)) => Some(Ok(html)),
-        Some(Err(error)) => Some(Err(error.explanation())),
-        None => draft.preview_html.clone().map(Ok),
-    };
     view! {
         <input type="hidden" name="back" value=back />
         {with_title
@@ -109,7 +101,6 @@ fn ComposeFields(
             value=draft.body.clone().unwrap_or_default()
             hint="Markdown: **bold**, _italic_, [links](https://example.org), `code`, > quotes and lists. HTML is shown as typed and images are left out. Mention a member with @username."
             error=body_error
-            on:input=move |ev| set_body.set(event_target_value(&ev))
         />
         <div class="honeypot" aria-hidden="true">
             <label for="field-website">"Leave this empty"</label>
@@ -126,14 +117,25 @@ fn ComposeFields(
                     </p>
                 }
             })}
+        <PreviewActions submit=submit.to_owned() html=draft.preview_html />
+    }
+}
+
+/// The form's buttons, and the preview below them. "Preview" sends the
+/// form to the server (`intent=preview`), which sends the draft back with
+/// its preview; with script, the preview comes back without leaving the
+/// page.
+#[island]
+fn PreviewActions(submit: String, html: Option<String>) -> impl IntoView {
+    let preview = ServerAction::<PreviewPost>::new();
+    let shown = move || match preview.value().get() {
+        Some(Ok(html)) => Some(Ok(html)),
+        Some(Err(error)) => Some(Err(error.explanation())),
+        None => html.clone().map(Ok),
+    };
+    view! {
         <div class="actions">
-            <button
-                type="submit"
-                class="button"
-                name="intent"
-                value="post"
-                aria-busy=move || pending.get().then_some("true")
-            >
+            <button type="submit" class="button" name="intent" value="post">
                 {submit}
             </button>
             <button
@@ -143,11 +145,14 @@ fn ComposeFields(
                 value="preview"
                 aria-busy=move || preview.pending().get().then_some("true")
                 on:click=move |ev| {
-                    ev.prevent_default();
-                    preview
-                        .dispatch(PreviewPost {
-                            body: body.get_untracked(),
-                        });
+                    #[cfg(feature = "hydrate")]
+                    {
+                        ev.prevent_default();
+                        let body = crate::forms::form_value(&ev, "body").unwrap_or_default();
+                        preview.dispatch(PreviewPost { body });
+                    }
+                    #[cfg(not(feature = "hydrate"))]
+                    let _ = ev;
                 }
             >
                 "Preview"
@@ -193,7 +198,6 @@ pub fn NewThreadForm(category: i64, held: bool, draft: Draft, back: String) -> i
                 back
                 title_error=error_for(result, "title")
                 body_error=error_for(result, "body")
-                pending=action.pending()
                 held
                 submit="Post thread"
             />
@@ -223,7 +227,6 @@ pub fn ReplyForm(
                     back
                     title_error=Signal::derive(|| None::<String>)
                     body_error=error_for(result, "body")
-                    pending=action.pending()
                     held
                     submit="Post reply"
                 />

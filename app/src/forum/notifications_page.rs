@@ -96,11 +96,7 @@ pub fn DigestSetting() -> impl IntoView {
                                 <ActionForm action=set attr:class="inline-form">
                                     <FormError error=form_error(move || set.value().get(), &[]) />
                                     <input type="hidden" name="on" value=(!on).to_string() />
-                                    <button
-                                        type="submit"
-                                        class="button button-secondary"
-                                        aria-busy=move || set.pending().get().then_some("true")
-                                    >
+                                    <button type="submit" class="button button-secondary">
                                         {button}
                                     </button>
                                 </ActionForm>

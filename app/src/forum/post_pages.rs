@@ -83,11 +83,7 @@ fn EditForm(post: EditablePost) -> impl IntoView {
                     error=error_for(result, "body")
                 />
                 <p class="hint">"Posts are public: anyone can read them, with your username."</p>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Save"
                 </button>
             </ActionForm>

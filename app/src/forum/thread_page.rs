@@ -303,11 +303,7 @@ fn ReportForm(post: i64, back: String) -> impl IntoView {
                     </label>
                     <textarea id=note_id name="note" rows="2"></textarea>
                 </div>
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-secondary">
                     "Send report"
                 </button>
             </ActionForm>
@@ -336,11 +332,7 @@ fn ModeratePostForms(
                     <label for=field
                         .clone()>{format!("Reason to {}", verb.label().to_lowercase())}</label>
                     <input id=field name="reason" type="text" />
-                    <button
-                        type="submit"
-                        class="button button-secondary"
-                        aria-busy=move || action.pending().get().then_some("true")
-                    >
+                    <button type="submit" class="button button-secondary">
                         {verb.label()}
                     </button>
                 </ActionForm>

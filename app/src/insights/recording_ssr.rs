@@ -1,8 +1,7 @@
 //! Recording page views without recording people (promises P1 and P2).
 //!
-//! A page served (or a client-side navigation reported by the beacon)
-//! becomes one row of `insight_page_views` with only non-identifying
-//! facts: the path (query dropped but for `utm_*`), the referring site's
+//! A page served becomes one row of `insight_page_views` with only
+//! non-identifying facts: the path (query dropped but for `utm_*`), the referring site's
 //! host, browser family and major version, OS family, device class, first
 //! preferred language, the country if a GeoIP database is configured, and
 //! the minute. Unique visitors are told apart by a
@@ -227,20 +226,6 @@ impl Recorder {
             .and_then(|url| url.host_str().map(str::to_ascii_lowercase))
             .filter(|host| *host != self.0.site_host && host.len() <= 253);
         self.record(request, path, referrer_host, trust_forwarded_for);
-    }
-
-    /// Records a client-side navigation to `target` (a path with perhaps
-    /// a query), reported by the beacon of a page already counted.
-    pub fn navigation(&self, request: &PageRequest<'_>, target: &str, trust_forwarded_for: bool) {
-        if !self.0.settings.enabled || !wants_counting(request.headers) {
-            return;
-        }
-        let (path, query) = target
-            .split_once('?')
-            .map_or((target, None), |(path, query)| (path, Some(query)));
-        if let Some(path) = clean_path(path, query) {
-            self.record(request, path, None, trust_forwarded_for);
-        }
     }
 
     fn record(

@@ -188,11 +188,7 @@ pub fn ReleasesAdminPage() -> impl IntoView {
                         required=true
                         error=error_for(saved, "channels")
                     />
-                    <button
-                        type="submit"
-                        class="button"
-                        aria-busy=move || save.pending().get().then_some("true")
-                    >
+                    <button type="submit" class="button">
                         "Add the product"
                     </button>
                 </ActionForm>

@@ -42,7 +42,6 @@ fn explained(column: &str, settings: &RetentionSettings) -> String {
 pub fn ApplyForm(job: JobId, retention: RetentionSettings) -> impl IntoView {
     let explained = move |column: &str| explained(column, &retention);
     let result = url_error("/api/jobs/apply");
-    let sending = RwSignal::new(false);
     let resume_error = error_for(result, "resume");
     view! {
         <section class="apply" aria-labelledby="apply-heading">
@@ -56,7 +55,6 @@ pub fn ApplyForm(job: JobId, retention: RetentionSettings) -> impl IntoView {
                 enctype="multipart/form-data"
                 class="form"
                 novalidate
-                on:submit=move |_| sending.set(true)
             >
                 <FormError error=form_error(result, FIELDS) />
                 <input type="hidden" name="job" value=job.0.to_string() />
@@ -180,12 +178,8 @@ pub fn ApplyForm(job: JobId, retention: RetentionSettings) -> impl IntoView {
                 <p class="hint">
                     "If you applied for this job before with the same email address, we mail you a link to confirm that this application replaces the earlier one."
                 </p>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || sending.get().then_some("true")
-                >
-                    {move || if sending.get() { "Sending…" } else { "Send application" }}
+                <button type="submit" class="button">
+                    "Send application"
                 </button>
             </form>
         </section>

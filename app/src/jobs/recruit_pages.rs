@@ -292,11 +292,7 @@ fn JobForm(detail: Option<super::JobDetail>) -> impl IntoView {
                     value=closes_value
                     error=error_for(result, "closes_on")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Save posting"
                 </button>
             </ActionForm>
@@ -456,11 +452,7 @@ fn ApplicationView(
                             <input type="hidden" name="id" value=id.to_string() />
                             <Select name="status" label="New status" options=steps />
                             <Checkbox name="notify">"Mail the applicant about the change"</Checkbox>
-                            <button
-                                type="submit"
-                                class="button"
-                                aria-busy=move || moved.pending().get().then_some("true")
-                            >
+                            <button type="submit" class="button">
                                 "Change status"
                             </button>
                         </ActionForm>
@@ -485,11 +477,7 @@ fn ApplicationView(
                                 rows=3
                                 error=error_for(move || noted_value.get(), "body")
                             />
-                            <button
-                                type="submit"
-                                class="button button-secondary"
-                                aria-busy=move || noted.pending().get().then_some("true")
-                            >
+                            <button type="submit" class="button button-secondary">
                                 "Add note"
                             </button>
                         </ActionForm>

@@ -86,11 +86,7 @@ pub fn ClaimPage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token() />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Show my application"
                 </button>
             </ActionForm>
@@ -111,11 +107,7 @@ pub fn ConfirmUpdatePage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token() />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Replace my application"
                 </button>
             </ActionForm>

@@ -124,11 +124,7 @@ pub fn MailListsAdminPage() -> impl IntoView {
                         options=AUDIENCES.to_vec()
                         error=error_for(result, "audience")
                     />
-                    <button
-                        type="submit"
-                        class="button"
-                        aria-busy=move || save.pending().get().then_some("true")
-                    >
+                    <button type="submit" class="button">
                         "Make the list"
                     </button>
                 </ActionForm>

@@ -41,6 +41,39 @@ fn ProgressBar(progress: Progress) -> impl IntoView {
     }
 }
 
+/// A send's progress; with script, while the send goes on, it refreshes
+/// itself every five seconds, and the page reloads once the send is over
+/// (its actions change). Without script, the "Refresh" link does it.
+#[island]
+fn LiveProgress(id: i64, progress: Progress, sending: bool) -> impl IntoView {
+    let (progress, set_progress) = signal(progress);
+    #[cfg(feature = "hydrate")]
+    if sending {
+        let poll = move || {
+            leptos::task::spawn_local(async move {
+                match campaign(id).await {
+                    Ok(detail) if detail.status == CampaignStatus::Sending => {
+                        if let Some(now) = detail.progress {
+                            set_progress.try_set(now);
+                        }
+                    }
+                    Ok(_) => {
+                        let _ = window().location().reload();
+                    }
+                    // Offline for a moment, or signed out: the link still works.
+                    Err(_) => {}
+                }
+            });
+        };
+        if let Ok(handle) = set_interval_with_handle(poll, std::time::Duration::from_secs(5)) {
+            on_cleanup(move || handle.clear());
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (id, sending, set_progress);
+    move || view! { <ProgressBar progress=progress.get() /> }
+}
+
 /// What the counting image and links counted, with what that is worth.
 #[component]
 fn CountedSection(counted: Counted) -> impl IntoView {
@@ -181,16 +214,12 @@ pub fn CampaignsPage() -> impl IntoView {
 pub fn CampaignPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
-    let (tick, set_tick) = signal(0_u32);
-    let detail = Resource::new(
-        move || (id(), tick.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => campaign(id).await.map(Some),
-                None => Ok(None),
-            }
-        },
-    );
+    let detail = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => campaign(id).await.map(Some),
+            None => Ok(None),
+        }
+    });
     let lists = Resource::new(|| (), |()| campaign_lists());
     view! {
         <Title text="Campaign" />
@@ -201,7 +230,7 @@ pub fn CampaignPage() -> impl IntoView {
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match (detail.await, lists.await) {
-                        (Ok(Some(detail)), _) => view! { <Campaign detail set_tick /> }.into_any(),
+                        (Ok(Some(detail)), _) => view! { <Campaign detail /> }.into_any(),
                         (Ok(None), Ok(lists)) => {
                             view! {
                                 <h1>"New campaign"</h1>
@@ -226,7 +255,7 @@ pub fn CampaignPage() -> impl IntoView {
 }
 
 #[component]
-fn Campaign(detail: CampaignDetail, set_tick: WriteSignal<u32>) -> impl IntoView {
+fn Campaign(detail: CampaignDetail) -> impl IntoView {
     let query = use_query_map();
     let flag = move |name: &str| query.with(|query| query.get(name).is_some());
     let CampaignDetail {
@@ -241,17 +270,6 @@ fn Campaign(detail: CampaignDetail, set_tick: WriteSignal<u32>) -> impl IntoView
         progress,
         counted,
     } = detail;
-    if status == CampaignStatus::Sending {
-        // With script, the progress refreshes itself; without, a reload does.
-        Effect::new(move |_| {
-            if let Ok(handle) = set_interval_with_handle(
-                move || set_tick.update(|n| *n += 1),
-                std::time::Duration::from_secs(5),
-            ) {
-                on_cleanup(move || handle.clear());
-            }
-        });
-    }
     let notice = move || {
         if flag("saved") {
             Some("Saved.")
@@ -282,7 +300,7 @@ fn Campaign(detail: CampaignDetail, set_tick: WriteSignal<u32>) -> impl IntoView
                 view! {
                     <section aria-labelledby="progress-heading">
                         <h2 id="progress-heading">"Progress"</h2>
-                        <ProgressBar progress />
+                        <LiveProgress id progress sending=status == CampaignStatus::Sending />
                         <p class="hint">
                             <a href=format!("/admin/campaigns/{id}")>"Refresh"</a>
                         </p>
@@ -321,7 +339,34 @@ fn Editor(
     let save = ServerAction::<SaveCampaign>::new();
     let value = save.value();
     let result = move || value.get();
-    let body_error = error_for(result, "body");
+    let body_error = error_for(result, "body").get_untracked();
+    view! {
+        <section aria-labelledby="editor-heading">
+            <h2 id="editor-heading">"Write"</h2>
+            <ActionForm action=save attr:class="form" attr:novalidate=true>
+                <FormError error=form_error(result, FIELDS) />
+                {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
+                <Field
+                    name="subject"
+                    label="Subject"
+                    required=true
+                    value=subject
+                    error=error_for(result, "subject")
+                />
+                <MarkdownEditor body preview error=body_error />
+                <ListBoxes lists error=error_for(result, "lists") />
+                <button type="submit" class="button">
+                    "Save"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// The text box and its preview, side by side. With script the preview
+/// follows the text a moment after the last key; without, saving shows it.
+#[island]
+fn MarkdownEditor(body: String, preview: String, error: Option<String>) -> impl IntoView {
     let (shown, set_shown) = signal(preview);
     // A preview a moment after the last key, not one per key; the page may
     // be gone by then (saved, or left), so nothing here may insist on it.
@@ -343,62 +388,43 @@ fn Editor(
             std::time::Duration::from_millis(300),
         );
     };
+    let invalid = error.is_some().then_some("true");
+    let described = if error.is_some() {
+        "field-body-hint field-body-error"
+    } else {
+        "field-body-hint"
+    };
     view! {
-        <section aria-labelledby="editor-heading">
-            <h2 id="editor-heading">"Write"</h2>
-            <ActionForm action=save attr:class="form" attr:novalidate=true>
-                <FormError error=form_error(result, FIELDS) />
-                {id.map(|id| view! { <input type="hidden" name="id" value=id.to_string() /> })}
-                <Field
-                    name="subject"
-                    label="Subject"
-                    required=true
-                    value=subject
-                    error=error_for(result, "subject")
-                />
-                <div class="editor">
-                    <div class="field">
-                        <label for="field-body">"Text (Markdown)"</label>
-                        <textarea
-                            id="field-body"
-                            name="body"
-                            rows="16"
-                            aria-describedby="field-body-hint"
-                            aria-invalid=move || body_error.get().map(|_| "true")
-                            on:input=on_input
-                        >
-                            {body}
-                        </textarea>
-                        <p class="hint" id="field-body-hint">
-                            "Every mail adds who it went to and the links to change lists or leave; the text is sent as it is beside the HTML, for mail programs that show only text."
-                        </p>
-                        {move || {
-                            body_error
-                                .get()
-                                .map(|message| {
-                                    view! {
-                                        <p class="field-error" id="field-body-error">
-                                            {message}
-                                        </p>
-                                    }
-                                })
-                        }}
-                    </div>
-                    <div class="preview" aria-labelledby="preview-heading" role="region">
-                        <h3 id="preview-heading">"Preview"</h3>
-                        <div class="prose mail-preview" inner_html=shown></div>
-                    </div>
-                </div>
-                <ListBoxes lists error=error_for(result, "lists") />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || save.pending().get().then_some("true")
+        <div class="editor">
+            <div class="field">
+                <label for="field-body">"Text (Markdown)"</label>
+                <textarea
+                    id="field-body"
+                    name="body"
+                    rows="16"
+                    aria-describedby=described
+                    aria-invalid=invalid
+                    on:input=on_input
                 >
-                    "Save"
-                </button>
-            </ActionForm>
-        </section>
+                    {body}
+                </textarea>
+                <p class="hint" id="field-body-hint">
+                    "Every mail adds who it went to and the links to change lists or leave; the text is sent as it is beside the HTML, for mail programs that show only text."
+                </p>
+                {error
+                    .map(|message| {
+                        view! {
+                            <p class="field-error" id="field-body-error">
+                                {message}
+                            </p>
+                        }
+                    })}
+            </div>
+            <div class="preview" aria-labelledby="preview-heading" role="region">
+                <h3 id="preview-heading">"Preview"</h3>
+                <div class="prose mail-preview" inner_html=shown></div>
+            </div>
+        </div>
     }
 }
 
@@ -417,11 +443,7 @@ fn Actions(id: i64, status: CampaignStatus) -> impl IntoView {
             <ActionForm action=test attr:class="inline-form">
                 <FormError error=form_error(move || test.value().get(), &[]) />
                 <input type="hidden" name="id" value=id.to_string() />
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-busy=move || test.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-secondary">
                     "Send a test to yourself"
                 </button>
             </ActionForm>
@@ -438,11 +460,7 @@ fn Actions(id: i64, status: CampaignStatus) -> impl IntoView {
                                 hint="In UTC. Leave empty to send now. Save your changes first: what is saved is sent."
                                 error=error_for(send_result, "send_at")
                             />
-                            <button
-                                type="submit"
-                                class="button"
-                                aria-busy=move || send.pending().get().then_some("true")
-                            >
+                            <button type="submit" class="button">
                                 "Send to the lists"
                             </button>
                         </ActionForm>
@@ -454,11 +472,7 @@ fn Actions(id: i64, status: CampaignStatus) -> impl IntoView {
                         <ActionForm action=stop attr:class="inline-form">
                             <FormError error=form_error(move || stop.value().get(), &[]) />
                             <input type="hidden" name="id" value=id.to_string() />
-                            <button
-                                type="submit"
-                                class="button button-secondary"
-                                aria-busy=move || stop.pending().get().then_some("true")
-                            >
+                            <button type="submit" class="button button-secondary">
                                 {if status == CampaignStatus::Scheduled {
                                     "Cancel the schedule"
                                 } else {

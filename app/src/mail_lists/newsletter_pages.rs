@@ -113,11 +113,7 @@ fn SubscribeForm(lists: Vec<ListChoice>) -> impl IntoView {
             />
             <ListBoxes lists error=error_for(result, "lists") />
             <Honeypot />
-            <button
-                type="submit"
-                class="button"
-                aria-busy=move || action.pending().get().then_some("true")
-            >
+            <button type="submit" class="button">
                 "Subscribe"
             </button>
         </ActionForm>
@@ -222,11 +218,7 @@ pub fn ConfirmSubscriptionPage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Confirm my subscription"
                 </button>
             </ActionForm>
@@ -359,11 +351,7 @@ fn PreferencesForms(
                         "Counted per newsletter, never per person: a small image and links that pass through this site tell us how often a newsletter was opened and which links were followed, not by whom. Untick it and your newsletters carry neither."
                     </p>
                 </div>
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || save.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Save"
                 </button>
             </ActionForm>
@@ -388,11 +376,7 @@ fn PreferencesForms(
                             </div>
                         }
                     })}
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-busy=move || leave.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-secondary">
                     "Unsubscribe from everything"
                 </button>
             </ActionForm>
@@ -476,11 +460,7 @@ fn ListSwitch(list: ListChoice, set: ServerAction<SetMyNewsletter>) -> impl Into
             <ActionForm action=set attr:class="inline-form">
                 <input type="hidden" name="list" value=list.id.to_string() />
                 <input type="hidden" name="on" value=(!list.on).to_string() />
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-busy=move || set.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-secondary">
                     {button}
                 </button>
             </ActionForm>

@@ -134,11 +134,7 @@ fn SubscriberTable(
                             <summary>{label.clone()}</summary>
                             <ActionForm action=erase attr:class="inline-form">
                                 <input type="hidden" name="id" value=row.id.to_string() />
-                                <button
-                                    type="submit"
-                                    class="button button-danger"
-                                    aria-busy=move || erase.pending().get().then_some("true")
-                                >
+                                <button type="submit" class="button button-danger">
                                     {format!("Yes, erase {}", row.name)}
                                 </button>
                             </ActionForm>

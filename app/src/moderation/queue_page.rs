@@ -243,11 +243,7 @@ fn SanctionForm(action: ServerAction<SanctionMember>) -> impl IntoView {
                     required=true
                     error=error_for(result, "reason")
                 />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Apply"
                 </button>
             </ActionForm>

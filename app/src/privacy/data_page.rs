@@ -97,11 +97,7 @@ fn Archive() -> impl IntoView {
             </p>
             <ActionForm action=ask attr:class="inline-form">
                 <FormError error=form_error(move || ask.value().get(), &[]) />
-                <button
-                    type="submit"
-                    class="button button-secondary"
-                    aria-busy=move || ask.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-secondary">
                     "Mail me an archive"
                 </button>
             </ActionForm>

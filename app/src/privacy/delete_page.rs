@@ -90,11 +90,7 @@ fn DeleteForm(username: String, proof: DeletionProof) -> impl IntoView {
                     password_error=error_for(result, "password")
                     code_error=error_for(result, "code")
                 />
-                <button
-                    type="submit"
-                    class="button button-danger"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-danger">
                     {match proof {
                         DeletionProof::MailedLink => "Mail me the link",
                         _ => "Delete my account",
@@ -176,11 +172,7 @@ pub fn ConfirmDeletionPage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token />
-                <button
-                    type="submit"
-                    class="button button-danger"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-danger">
                     "Delete my account"
                 </button>
             </ActionForm>

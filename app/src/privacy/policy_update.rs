@@ -70,11 +70,7 @@ pub fn PolicyUpdatePage() -> impl IntoView {
                                 <ActionForm action attr:class="form">
                                     <FormError error=form_error(result, &[]) />
                                     <input type="hidden" name="sha256" value=sha256 />
-                                    <button
-                                        type="submit"
-                                        class="button"
-                                        aria-busy=move || action.pending().get().then_some("true")
-                                    >
+                                    <button type="submit" class="button">
                                         "I accept this version"
                                     </button>
                                 </ActionForm>

@@ -263,11 +263,7 @@ fn StatusForm(
                 hint="Mailed to the sender with the new status, and kept in the log. Do not paste their data here: send it through a safe channel."
                 error=error_for(result, "message")
             />
-            <button
-                type="submit"
-                class="button"
-                aria-busy=move || action.pending().get().then_some("true")
-            >
+            <button type="submit" class="button">
                 "Save and mail the sender"
             </button>
         </ActionForm>
@@ -297,11 +293,7 @@ fn EraseForm(id: String, username: String, action: ServerAction<EraseForRequest>
                     hint=format!("Type {username} to confirm.")
                     error=error_for(result, "confirm")
                 />
-                <button
-                    type="submit"
-                    class="button button-danger"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button button-danger">
                     "Delete the account"
                 </button>
             </ActionForm>
@@ -323,11 +315,7 @@ fn NoteForm(id: String, action: ServerAction<NoteRequest>) -> impl IntoView {
                 hint="Not mailed to the sender; part of their data if they download it. Write what you would show them."
                 error=error_for(move || value.get(), "note")
             />
-            <button
-                type="submit"
-                class="button button-secondary"
-                aria-busy=move || action.pending().get().then_some("true")
-            >
+            <button type="submit" class="button button-secondary">
                 "Add note"
             </button>
         </ActionForm>

@@ -129,11 +129,7 @@ pub fn RequestFormPage() -> impl IntoView {
                     error=error_for(result, "details")
                 />
                 <Honeypot />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Send request"
                 </button>
             </ActionForm>
@@ -175,11 +171,7 @@ pub fn ConfirmRequestPage() -> impl IntoView {
             <ActionForm action attr:class="form">
                 <FormError error=form_error(move || value.get(), &[]) />
                 <input type="hidden" name="token" value=token />
-                <button
-                    type="submit"
-                    class="button"
-                    aria-busy=move || action.pending().get().then_some("true")
-                >
+                <button type="submit" class="button">
                     "Confirm my request"
                 </button>
             </ActionForm>

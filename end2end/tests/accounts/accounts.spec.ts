@@ -9,7 +9,6 @@ import {
   expect,
   expectNoSeriousA11yViolations,
   gotoReady,
-  refusedInputError,
   test,
 } from "../fixtures";
 import { linkFrom, mailsTo, waitForMail } from "../mail";
@@ -60,7 +59,6 @@ test("a new member registers, confirms the address from the mail, signs out and 
 });
 
 test.describe("signing in", () => {
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/sign-in")] });
 
   test("a wrong password is refused with a message at the field", async ({
     page,
@@ -111,7 +109,6 @@ test.describe("signing in", () => {
 });
 
 test.describe("registering", () => {
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/register")] });
 
   test("registration refuses a too-short password at its field and keeps nothing", async ({
     page,

@@ -9,7 +9,6 @@ import {
   expect,
   expectNoSeriousA11yViolations,
   gotoReady,
-  refusedInputError,
   test,
 } from "../fixtures";
 import { addMember, expectWelcome, newMember, signIn, signOut } from "../members";
@@ -27,8 +26,6 @@ async function loginAtProvider(page: Page, login: string): Promise<void> {
 }
 
 test.describe("a newcomer", () => {
-  // The first "Create account" is refused (422) on purpose.
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/finish-sign-up")] });
 
   test("signs in with the provider, picks a username, and comes back to the same account", async ({
     page,

@@ -15,7 +15,6 @@ import {
   expect,
   expectNoSeriousA11yViolations,
   gotoReady,
-  refusedInputError,
   test,
 } from "../fixtures";
 import { linkFrom, waitForMail } from "../mail";
@@ -110,7 +109,6 @@ async function expectSignedOut(context: BrowserContext): Promise<void> {
 }
 
 test.describe("two-factor sign-in", () => {
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/two-factor/verify")] });
 
   test("a member turns on two-factor sign-in and then signs in with a code from the app", async ({
     page,
@@ -173,7 +171,6 @@ test.describe("two-factor sign-in", () => {
 });
 
 test.describe("a forgotten password", () => {
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/account/sign-in")] });
 
   test("a member who forgot the password resets it from the mail and signs in with the new one", async ({
     page,

@@ -32,7 +32,6 @@ import {
   expectNoSeriousA11yViolations,
   gotoReady,
   isJavaScriptEnabled,
-  refusedInputError,
   test as base,
   waitForHydration,
 } from "../fixtures";
@@ -193,9 +192,6 @@ async function postId(page: Page, text: string): Promise<number> {
 }
 
 test.describe("the forum's main flow", () => {
-  // Bob's reply with too many links is refused (422) before he posts one that is fine.
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/forum/reply")] });
-
   test("a held thread is approved, a reported reply is hidden and logged, and visitors no longer see it", async ({
     page: mod,
     request,
@@ -456,9 +452,6 @@ test("Preview shows the Markdown rendered without posting", async ({ page }, tes
 });
 
 test.describe("deleting categories", () => {
-  // Deleting the category with a thread is refused (422).
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/forum/delete-category")] });
-
   test("an administrator deletes an empty category, and is told why not for one with threads", async ({
     page,
   }, testInfo) => {
@@ -654,12 +647,6 @@ test("the forum's and the moderators' pages have no serious accessibility violat
 });
 
 test.describe("after a material change of the privacy policy", () => {
-  // With JavaScript on, the refused post is a 403 answer the browser logs.
-  test.use({
-    allowedConsoleErrors: [
-      /^Failed to load resource: the server responded with a status of 403\b.* @ https?:\/\/[^/]+\/api\/forum\/start-thread$/,
-    ],
-  });
 
   test("a member may read but not post until they accept it", async ({ page }, testInfo) => {
     await signedInAdmin(page, testInfo);

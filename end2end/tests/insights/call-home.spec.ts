@@ -4,12 +4,6 @@
 import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "../fixtures";
 import { acceptPolicy, addMember, expectWelcome, signIn } from "../members";
 
-// With JavaScript on, the refused version is a 422 answer the browser logs.
-test.use({
-  allowedConsoleErrors: [
-    /^Failed to load resource: the server responded with a status of 422\b.* @ https?:\/\/[^/]+\/api\/admin\/publish-release$/,
-  ],
-});
 
 test("an administrator publishes releases and reads what the products report", async ({ page, request }, testInfo) => {
   const slug = `agent-${testInfo.project.name}`;

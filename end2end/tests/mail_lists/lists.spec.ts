@@ -1,10 +1,8 @@
 // The mail lists administrators make on /admin/mail-lists.
-import { expect, expectNoSeriousA11yViolations, gotoReady, refusedInputError, test } from "../fixtures";
+import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "../fixtures";
 import { addMember, expectWelcome, signIn } from "../members";
 
 test.describe("mail lists", () => {
-  // With JavaScript on, a refused form is a 422 answer the browser logs.
-  test.use({ allowedConsoleErrors: [refusedInputError("/api/admin/save-mail-list")] });
 
   test("an administrator makes a list, is told when a name is taken, renames and archives it", async ({
     page,

@@ -2,7 +2,7 @@
 // address, confirm from the mailed link, change lists from the page the
 // link opens, leave everything; and a member joining from their choices.
 import type { Page } from "@playwright/test";
-import { expect, expectNoSeriousA11yViolations, gotoReady, refusedInputError, test } from "../fixtures";
+import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "../fixtures";
 import { linkFrom, mailsTo, waitForMail } from "../mail";
 import { acceptPolicy, addMember, expectWelcome, signIn, signOut } from "../members";
 
@@ -18,14 +18,6 @@ async function makeList(page: Page, name: string, audience = "everyone"): Promis
 }
 
 test.describe("newsletter", () => {
-  // With JavaScript on, a refused form is a 422 answer the browser logs.
-  test.use({
-    allowedConsoleErrors: [
-      new RegExp(
-        `${refusedInputError("/api/newsletter/subscribe").source}|${refusedInputError("/api/newsletter/save-preferences").source}`,
-      ),
-    ],
-  });
 
   test("a visitor signs up, confirms from the mail, changes lists and leaves", async ({
     page,

@@ -10,7 +10,6 @@ import {
   expect,
   expectNoSeriousA11yViolations,
   gotoReady,
-  refusedInputError,
   test,
 } from "../fixtures";
 import { linkFrom, waitForMail } from "../mail";
@@ -75,14 +74,6 @@ test("a member asks for an archive and downloads it once from the mailed link", 
 });
 
 test.describe("deleting the account", () => {
-  // With JavaScript on, a refused form is a 422 answer the browser logs.
-  test.use({
-    allowedConsoleErrors: [
-      new RegExp(
-        `${refusedInputError("/api/account/delete").source}|${refusedInputError("/api/account/sign-in").source}`,
-      ),
-    ],
-  });
 
   test("a member deletes their account after confirming with the password", async ({
     page,

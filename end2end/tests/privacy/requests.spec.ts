@@ -6,7 +6,6 @@ import {
   expect,
   expectNoSeriousA11yViolations,
   gotoReady,
-  refusedInputError,
   test,
 } from "../fixtures";
 import { linkFrom, mailsTo, waitForMail } from "../mail";
@@ -35,14 +34,6 @@ async function nthRequestMail(
 }
 
 test.describe("privacy requests", () => {
-  // With JavaScript on, a refused form is a 422 answer the browser logs.
-  test.use({
-    allowedConsoleErrors: [
-      new RegExp(
-        `${refusedInputError("/api/privacy/send-request").source}|${refusedInputError("/api/privacy/erase-for-request").source}`,
-      ),
-    ],
-  });
 
   test("a deletion request is sent, confirmed, answered and carried out", async ({
     page,

@@ -265,7 +265,7 @@ done = function(summary, latency, requests)
   end
 end
 """ % (", ".join(json.dumps(c) for c in cookies), ", ".join(json.dumps(c) for c in categories),
-       ", ".join(json.dumps(w) for w in vocabulary), threads, base))
+       ", ".join(json.dumps(w) for w in vocabulary), threads))
     seconds = int(args.soak * 60)
     command = ["wrk", "-t2", f"-c{args.connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
                "-s", script, base + "/"]

@@ -27,7 +27,7 @@ LAYERS = [
     ["error", "slug", "return_path", "email"],
     # Infrastructure (ssr: database, clock, mail, limiter, tokens, Markdown,
     # the HTML shell) and form helpers; no feature.
-    ["forms", "notice", "ssr"],
+    ["forms", "notice", "ssr", "table"],
     # Page pieces every feature uses.
     ["error_page", "shared_page", "chart", "description"],
     # Features, each its own folder; accounts is the one the others build on.

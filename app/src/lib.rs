@@ -31,6 +31,7 @@ mod layout;
 mod notice;
 mod shared_page;
 mod slug;
+mod table;
 
 #[cfg(feature = "ssr")]
 pub mod features;

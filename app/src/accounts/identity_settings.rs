@@ -1,6 +1,7 @@
 //! The settings page's "Sign-in methods": linked accounts at providers,
 //! unlink one, link another.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 
 use super::{
@@ -64,7 +65,7 @@ fn Methods(methods: SignInMethods, unlink: ServerAction<UnlinkIdentity>) -> impl
         .collect_view();
     let table = (!none_linked).then(|| {
         view! {
-            <div class="table-scroll">
+            <TableScroll label="Linked accounts">
                 <table class="data-table">
                     <caption class="visually-hidden">"Linked accounts"</caption>
                     <thead>
@@ -80,7 +81,7 @@ fn Methods(methods: SignInMethods, unlink: ServerAction<UnlinkIdentity>) -> impl
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         }
     });
     view! {

@@ -1,5 +1,6 @@
 //! `/account`: the member's sessions, password, address and data.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -126,7 +127,7 @@ fn SessionList(
             <p>
                 "We keep the browser and system family of each session — no IP address, no location."
             </p>
-            <div class="table-scroll">
+            <TableScroll label="Sessions">
                 <table class="data-table">
                     <thead>
                         <tr>
@@ -141,7 +142,7 @@ fn SessionList(
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
             {(others > 0)
                 .then(|| {
                     view! {

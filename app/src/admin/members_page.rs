@@ -1,5 +1,6 @@
 //! `/admin/members`: find members, grant and revoke roles, read the audit log.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -167,7 +168,7 @@ fn MemberTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Members">
             <table class="data-table">
                 <caption>
                     "A role change ends the member's sessions: the new roles apply at their next sign-in. Changing your own roles keeps you signed in here and ends your other sessions."
@@ -184,7 +185,7 @@ fn MemberTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -207,7 +208,7 @@ fn AuditLog(lines: Vec<AuditLine>) -> impl IntoView {
     view! {
         <section aria-labelledby="audit-heading">
             <h2 id="audit-heading">"Audit log"</h2>
-            <div class="table-scroll">
+            <TableScroll label="Audit log entries">
                 <table class="data-table">
                     <thead>
                         <tr>
@@ -220,7 +221,7 @@ fn AuditLog(lines: Vec<AuditLine>) -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }

@@ -1,6 +1,7 @@
 //! `/admin/cla`: every signature, searchable, filtered by version and
 //! standing (including who must sign a material new version), as CSV too.
 
+use crate::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -147,7 +148,7 @@ fn SignatureTable(rows: Vec<SignatureRow>) -> impl IntoView {
     view! {
         <p role="status">{format!("{count} signature(s)")}</p>
         // Wide: it may scroll sideways, so keyboards must reach it.
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Signatures">
+        <TableScroll label="Signatures">
             <table class="data-table">
                 <thead>
                     <tr>
@@ -164,6 +165,6 @@ fn SignatureTable(rows: Vec<SignatureRow>) -> impl IntoView {
                 </thead>
                 <tbody>{body}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

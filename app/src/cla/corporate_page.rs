@@ -1,6 +1,7 @@
 //! `/contribute/corporate`: the corporate agreement, signing it for a
 //! company, and the list of people the company covers.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 
@@ -164,7 +165,7 @@ fn Company(
                     </p>
                 }
             })}
-        <div class="table-scroll">
+        <TableScroll label=format!("Covered by {company}")>
             <table class="data-table">
                 <caption>{format!("Covered by {company}")}</caption>
                 <thead>
@@ -180,7 +181,7 @@ fn Company(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
         {(standing == Standing::Valid)
             .then(|| {
                 view! {

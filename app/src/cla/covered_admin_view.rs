@@ -1,6 +1,7 @@
 //! On `/admin/cla`: the entries of companies' lists. Those waiting for
 //! approval come first; an administrator approves or removes each.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 
 use super::{
@@ -80,7 +81,7 @@ fn EntryTable(entries: Vec<ListedEntry>, decide: ServerAction<DecideCovered>) ->
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Companies' lists">
+        <TableScroll label="Companies' lists">
             <table class="data-table">
                 <thead>
                     <tr>
@@ -97,6 +98,6 @@ fn EntryTable(entries: Vec<ListedEntry>, decide: ServerAction<DecideCovered>) ->
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }

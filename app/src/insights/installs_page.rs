@@ -2,6 +2,7 @@
 //! report, drawn on the server (SVG chart, plain tables), so it reads the
 //! same with JavaScript off.
 
+use crate::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -159,7 +160,7 @@ fn Dashboard(report: InstallReport) -> impl IntoView {
                 series
                 empty="No install has reported in these weeks."
             />
-            <div class="table-scroll" tabindex="0" role="region" aria-label="Installs by version">
+            <TableScroll label="Installs by version">
                 <table class="data-table">
                     <caption>"Installs by version, newest week first"</caption>
                     <thead>
@@ -173,7 +174,7 @@ fn Dashboard(report: InstallReport) -> impl IntoView {
                     </thead>
                     <tbody>{weeks}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
         <div class="insight-tables">
             <RowsTable

@@ -2,6 +2,7 @@
 //! versions published on them — what `GET /api/updates/v1` answers products
 //! that call home (docs/call-home.md).
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -273,7 +274,7 @@ fn ProductSection(
                 view! { <p>"No release published."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll" tabindex="0" role="region" aria-label=caption.clone()>
+                    <TableScroll label=caption.clone()>
                         <table class="data-table">
                             <caption>{caption.clone()}</caption>
                             <thead>
@@ -288,7 +289,7 @@ fn ProductSection(
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
                     .into_any()
             }}

@@ -2,6 +2,7 @@
 //! application's pipeline and notes. The server checks the role on every
 //! call; these pages only show what it answers.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -98,7 +99,7 @@ fn JobTable(jobs: Vec<JobSummary>, toggle: ServerAction<SetJobOpen>) -> impl Int
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Job postings">
             <table class="data-table">
                 <caption>"Job postings"</caption>
                 <thead>
@@ -111,7 +112,7 @@ fn JobTable(jobs: Vec<JobSummary>, toggle: ServerAction<SetJobOpen>) -> impl Int
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 
@@ -140,7 +141,7 @@ fn ApplicationTable(applications: Vec<super::ApplicationSummary>) -> impl IntoVi
         })
         .collect_view();
     view! {
-        <div class="table-scroll">
+        <TableScroll label="Applications">
             <table class="data-table">
                 <thead>
                     <tr>
@@ -152,7 +153,7 @@ fn ApplicationTable(applications: Vec<super::ApplicationSummary>) -> impl IntoVi
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }

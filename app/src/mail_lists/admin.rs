@@ -3,6 +3,7 @@
 //! join them, and archive those no longer sent. The forum digest is a list
 //! too, made by the portal, and cannot be changed here.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use serde::{Deserialize, Serialize};
@@ -178,7 +179,7 @@ fn ListTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Mail lists">
+        <TableScroll label="Mail lists">
             <table class="data-table">
                 <caption>"Mail lists"</caption>
                 <thead>
@@ -193,7 +194,7 @@ fn ListTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
 }
 

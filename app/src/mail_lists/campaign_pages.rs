@@ -2,6 +2,7 @@
 //! with its live preview, the test mail, sending now or later, and the
 //! progress of a send.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -96,12 +97,7 @@ fn CountedSection(counted: Counted) -> impl IntoView {
             {(!links.is_empty())
                 .then(|| {
                     view! {
-                        <div
-                            class="table-scroll"
-                            tabindex="0"
-                            role="region"
-                            aria-label="Clicks per link"
-                        >
+                        <TableScroll label="Clicks per link">
                             <table class="table">
                                 <caption>"Clicks per link"</caption>
                                 <thead>
@@ -124,7 +120,7 @@ fn CountedSection(counted: Counted) -> impl IntoView {
                                         .collect_view()}
                                 </tbody>
                             </table>
-                        </div>
+                        </TableScroll>
                     }
                 })}
         </section>
@@ -156,12 +152,7 @@ pub fn CampaignsPage() -> impl IntoView {
                         }
                         Ok(rows) => {
                             view! {
-                                <div
-                                    class="table-scroll"
-                                    tabindex="0"
-                                    role="region"
-                                    aria-label="Campaigns"
-                                >
+                                <TableScroll label="Campaigns">
                                     <table class="table">
                                         <caption>"Campaigns"</caption>
                                         <thead>
@@ -197,7 +188,7 @@ pub fn CampaignsPage() -> impl IntoView {
                                                 .collect_view()}
                                         </tbody>
                                     </table>
-                                </div>
+                                </TableScroll>
                             }
                                 .into_any()
                         }

@@ -2,6 +2,7 @@
 //! server, no chart script), the search, one page of subscribers with the
 //! erase button, and the CSV export.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -145,7 +146,7 @@ fn SubscriberTable(
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Subscribers">
+        <TableScroll label="Subscribers">
             <table class="table">
                 <caption>"Subscribers"</caption>
                 <thead>
@@ -160,7 +161,7 @@ fn SubscriberTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
         {next}
     }
     .into_any()

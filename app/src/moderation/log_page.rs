@@ -1,6 +1,7 @@
 //! `/moderation/log`: every moderation action, newest first. Read-only:
 //! neither this page nor any server function can change an entry.
 
+use crate::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -59,12 +60,7 @@ fn LogTable(log: LogPage) -> impl IntoView {
                 view! { <p class="empty">"No actions yet."</p> }.into_any()
             } else {
                 view! {
-                    <div
-                        class="table-scroll"
-                        tabindex="0"
-                        role="region"
-                        aria-label="Moderation log"
-                    >
+                    <TableScroll label="Moderation log">
                         <table>
                             <thead>
                                 <tr>
@@ -78,7 +74,7 @@ fn LogTable(log: LogPage) -> impl IntoView {
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>
-                    </div>
+                    </TableScroll>
                 }
                     .into_any()
             }}

@@ -1,6 +1,7 @@
 //! `/account/data`: everything the portal holds about the signed-in member,
 //! grouped by feature, generated from the data manifest.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -145,7 +146,7 @@ fn Table(table: HeldTable) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=label>
+        <TableScroll label=label>
             <table class="data-table">
                 <caption>{title}</caption>
                 <thead>
@@ -153,7 +154,7 @@ fn Table(table: HeldTable) -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
         {(more > 0)
             .then(|| {
                 view! { <p class="hint">{format!("And {more} more, in the download.")}</p> }

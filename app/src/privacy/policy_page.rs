@@ -1,5 +1,6 @@
 //! `/privacy`: the policy in force, followed by the data manifest.
 
+use crate::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -91,7 +92,7 @@ fn DataManifest(settings: RetentionSettings) -> impl IntoView {
             <p>
                 "This list is generated from the same table the software uses to export, erase and test personal data. A field that is not listed here cannot be stored."
             </p>
-            <div class="table-scroll">
+            <TableScroll label="Personal fields, by feature">
                 <table class="data-table">
                     <caption>"Personal fields, by feature"</caption>
                     <thead>
@@ -106,7 +107,7 @@ fn DataManifest(settings: RetentionSettings) -> impl IntoView {
                     </thead>
                     <tbody>{rows}</tbody>
                 </table>
-            </div>
+            </TableScroll>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 //! (`/privacy/queue`) and one request with its log and actions
 //! (`/privacy/queue/<id>`). The server checks the role on every call.
 
+use crate::table::TableScroll;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -77,7 +78,7 @@ fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str) -> impl Into
         })
         .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label="Privacy requests">
+        <TableScroll label="Privacy requests">
             <table class="data-table">
                 <thead>
                     <tr>
@@ -90,7 +91,7 @@ fn RequestTable(requests: Vec<RequestSummary>, empty: &'static str) -> impl Into
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </TableScroll>
     }
     .into_any()
 }

@@ -145,7 +145,7 @@ def first_link(html, pattern):
 
 def sign_in(base, members):
     """Session cookies of the seeded members 1..members, signed in four at
-    a time."""
+    a time, each having accepted the privacy policy in force."""
     from concurrent.futures import ThreadPoolExecutor
 
     def one(n):
@@ -158,8 +158,20 @@ def sign_in(base, members):
                 return pair
         return None
 
+    # Members seeded before the policy's newest material version have not
+    # accepted it, and may not post until they do: accept it for them.
+    privacy = fetch(base + "/privacy")[3].decode()
+    found = re.search(r'<code class="hash">([0-9a-f]{64})', privacy)
+    accept = urllib.parse.urlencode({"sha256": found.group(1) if found else ""}).encode()
+
+    def accepted(cookie):
+        if cookie:
+            fetch(base + "/api/privacy/accept", data=accept, follow=False,
+                  headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+        return cookie
+
     with ThreadPoolExecutor(4) as pool:
-        return [c for c in pool.map(one, range(1, members + 1)) if c]
+        return [c for c in pool.map(lambda n: accepted(one(n)), range(1, members + 1)) if c]
 
 
 def anon_mb(pid):

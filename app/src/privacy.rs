@@ -93,7 +93,7 @@ pub async fn policy_update() -> Result<Option<PolicyChange>, AppError> {
         .map_err(|error| db_error("checking the member's consent", error))?;
     Ok(pending.map(|document| PolicyChange {
         version: document.version,
-        effective_date_label: crate::documents::ssr::format_date(document.effective_at, true),
+        effective_date_label: crate::ssr::dates::long_day(document.effective_at),
     }))
 }
 

@@ -4,6 +4,7 @@
 
 mod clock;
 pub mod cookies;
+pub mod dates;
 pub mod db;
 pub mod feature;
 pub mod files;

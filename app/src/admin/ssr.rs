@@ -232,7 +232,7 @@ pub async fn audit_log(db: &DatabaseConnection) -> Result<Vec<AuditLine>, AppErr
     Ok(rows
         .into_iter()
         .map(|row| AuditLine {
-            at: crate::documents::ssr::format_date(row.at, true),
+            at: crate::ssr::dates::long_day(row.at),
             actor: name(row.actor_id),
             target: name(row.target_id),
             kind: row.kind,

@@ -144,25 +144,12 @@ pub async fn current(
     let model = found.ok_or(AppError::NotFound)?;
     Ok(PublishedDocument {
         html: markdown::to_safe_html_remembered(&model.body),
-        effective_date: format_date(model.effective_at, false),
-        effective_date_label: format_date(model.effective_at, true),
+        effective_date: crate::ssr::dates::day(model.effective_at),
+        effective_date_label: crate::ssr::dates::long_day(model.effective_at),
         title: model.title,
         version: model.version,
         sha256: model.sha256,
     })
-}
-
-pub fn format_date(at: OffsetDateTime, for_people: bool) -> String {
-    let result = if for_people {
-        at.format(format_description!(
-            "[day padding:none] [month repr:long] [year]"
-        ))
-    } else {
-        at.format(format_description!("[year]-[month]-[day]"))
-    };
-    // Formatting a valid date with a static description cannot fail; fall
-    // back to the ISO form rather than panic if it ever does.
-    result.unwrap_or_else(|_| at.date().to_string())
 }
 
 /// The lines of `new` that changed from `old`, with two lines of context;
@@ -202,8 +189,8 @@ mod tests {
     #[test]
     fn dates_are_formatted_for_machines_and_people() {
         let at = datetime!(2026-11-09 00:00 UTC);
-        assert_eq!(format_date(at, false), "2026-11-09");
-        assert_eq!(format_date(at, true), "9 November 2026");
+        assert_eq!(crate::ssr::dates::day(at), "2026-11-09");
+        assert_eq!(crate::ssr::dates::long_day(at), "9 November 2026");
     }
 
     #[test]

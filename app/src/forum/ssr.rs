@@ -17,7 +17,7 @@ pub mod search;
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, sea_query::Expr,
 };
-use time::{OffsetDateTime, macros::format_description};
+use time::OffsetDateTime;
 
 pub use crate::accounts::ssr::usernames;
 pub use categories::*;
@@ -73,15 +73,6 @@ pub const FEATURE: Feature = Feature {
     },
     ..Feature::named("forum")
 };
-
-/// A moment as posts show it: `2026-11-29 14:05 UTC`.
-pub fn moment(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(format_description!(
-            "[year]-[month]-[day] [hour]:[minute] UTC"
-        ))
-        .unwrap_or_else(|_| at.date().to_string())
-}
 
 /// Whether `user` may moderate (moderators and admins).
 pub fn is_moderator(user: Option<&CurrentUser>) -> bool {

@@ -62,8 +62,3 @@ pub const APPLICANT: CookieKind = CookieKind {
     set_when: "you choose to follow your job application in this browser",
     lasts: Lasts::BrowserSession,
 };
-
-/// Formats a moment as `YYYY-MM-DD`.
-fn day(at: time::OffsetDateTime) -> String {
-    crate::documents::ssr::format_date(at, false)
-}

@@ -26,7 +26,6 @@ use super::campaigns::{CampaignDetail, CampaignStatus, CampaignSummary, Counted,
 use super::newsletter::ListChoice;
 use crate::{
     accounts::{Email, ssr::account},
-    documents::ssr::format_date,
     error::AppError,
     ssr::{
         AppState, db_error,
@@ -366,18 +365,18 @@ async fn remaining<C: ConnectionTrait>(db: &C, lists: &[i64], cursor: i64) -> Re
 
 fn when(row: &campaign::Model) -> String {
     match status_of(row) {
-        CampaignStatus::Draft => format!("changed {}", format_date(row.updated_at, true)),
+        CampaignStatus::Draft => format!("changed {}", crate::ssr::dates::long_day(row.updated_at)),
         CampaignStatus::Scheduled => row
             .send_at
-            .map(|at| format!("to go {}", format_date(at, true)))
+            .map(|at| format!("to go {}", crate::ssr::dates::long_day(at)))
             .unwrap_or_default(),
         CampaignStatus::Sending => row
             .started_at
-            .map(|at| format!("since {}", format_date(at, true)))
+            .map(|at| format!("since {}", crate::ssr::dates::long_day(at)))
             .unwrap_or_default(),
         CampaignStatus::Sent | CampaignStatus::Cancelled => row
             .finished_at
-            .map(|at| format_date(at, true))
+            .map(crate::ssr::dates::long_day)
             .unwrap_or_default(),
     }
 }

@@ -23,7 +23,6 @@ use crate::{
         Role,
         ssr::{account, audit_entry, session::Auth},
     },
-    documents::ssr::format_date,
     error::AppError,
     ssr::{
         AppState, db_error, error_status,
@@ -177,7 +176,7 @@ fn row_of(
         lists: lists.remove(&subscriber.id).unwrap_or_default(),
         confirmed_on: subscriber
             .confirmed_at
-            .map(|at| format_date(at, false))
+            .map(crate::ssr::dates::day)
             .unwrap_or_default(),
         counting: subscriber.tracking,
     }

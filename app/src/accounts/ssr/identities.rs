@@ -12,10 +12,7 @@ use super::{
     identity_links::known_as,
     providers::{GITHUB, Providers},
 };
-use crate::{
-    accounts::{LinkedIdentity, SignInMethods},
-    documents::ssr::format_date,
-};
+use crate::accounts::{LinkedIdentity, SignInMethods};
 
 /// The member's password and identities, and what they can still link.
 pub async fn methods(
@@ -51,8 +48,8 @@ pub async fn methods(
                     row.email.as_deref(),
                     &Some(row.subject),
                 ),
-                linked: format_date(row.created_at, false),
-                last_used: format_date(row.last_sign_in_at, true),
+                linked: crate::ssr::dates::day(row.created_at),
+                last_used: crate::ssr::dates::long_day(row.last_sign_in_at),
             })
             .collect(),
         available,

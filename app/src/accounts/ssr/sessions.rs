@@ -26,8 +26,8 @@ pub async fn list(
             current: row.id_hash == current,
             id: row.id_hash,
             device: row.device,
-            signed_in: crate::documents::ssr::format_date(row.created_at, true),
-            last_seen: crate::documents::ssr::format_date(row.last_seen_at, true),
+            signed_in: crate::ssr::dates::long_day(row.created_at),
+            last_seen: crate::ssr::dates::long_day(row.last_seen_at),
             remembered: row.remember,
         })
         .collect())

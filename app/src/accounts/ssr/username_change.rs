@@ -123,7 +123,7 @@ pub async fn change_username(
     if let Some(changed) = account.username_changed_at
         && changed + CHANGE_EVERY > now
     {
-        let next = crate::documents::ssr::format_date(changed + CHANGE_EVERY, false);
+        let next = crate::ssr::dates::day(changed + CHANGE_EVERY);
         return Err(AccountError::Invalid {
             field: "username",
             message: format!("You can change your username once every 30 days; next on {next}."),

@@ -17,7 +17,6 @@ use crate::{
     accounts::Role,
     accounts::ssr::session::Auth,
     cla::{SignatureId, SignatureRow, Standing, standing_matches},
-    documents::ssr::format_date,
     error::AppError,
     ssr::{AppState, request::csv_field},
 };
@@ -84,7 +83,7 @@ pub async fn search(
             email: row.email,
             github_login: row.github_login,
             version: row.version,
-            signed: format_date(row.signed_at, false),
+            signed: crate::ssr::dates::day(row.signed_at),
             standing,
         });
         if found.len() == 1000 {

@@ -14,7 +14,6 @@ use super::{
 use crate::{
     accounts::ssr::{account, identity, providers::GITHUB},
     cla::{ListedEntry, is_public_mail_domain},
-    documents::ssr::format_date,
     error::AppError,
     ssr::Clock,
 };
@@ -108,7 +107,7 @@ pub async fn listed(db: &DatabaseConnection) -> Result<Vec<ListedEntry>, AppErro
             None => String::new(),
         };
         let approval = entry.approved_at.map(|at| match entry.approved_by {
-            Some(_) => format!("by an administrator, {}", format_date(at, false)),
+            Some(_) => format!("by an administrator, {}", crate::ssr::dates::day(at)),
             None => "the signer's address is at this domain".to_owned(),
         });
         found.push(ListedEntry {
@@ -117,7 +116,7 @@ pub async fn listed(db: &DatabaseConnection) -> Result<Vec<ListedEntry>, AppErro
             signer_email,
             kind: entry.kind,
             value: entry.value,
-            added: format_date(entry.added_at, false),
+            added: crate::ssr::dates::day(entry.added_at),
             approval,
         });
     }

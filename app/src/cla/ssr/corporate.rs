@@ -22,7 +22,7 @@ use crate::{
     },
     documents::{
         DocumentKind,
-        ssr::{current, current_version, format_date},
+        ssr::{current, current_version},
     },
     error::AppError,
     ssr::Clock,
@@ -87,7 +87,7 @@ async fn managed(
             id: SignatureId(row.id),
             company: row.company_name.unwrap_or_default(),
             version: row.version,
-            signed: format_date(row.signed_at, true),
+            signed: crate::ssr::dates::long_day(row.signed_at),
             standing,
             contact_pending: row.email_confirmed_at.is_none().then_some(row.email),
             covered: entries
@@ -96,7 +96,7 @@ async fn managed(
                     id: entry.id,
                     kind: entry.kind,
                     value: entry.value,
-                    added: format_date(entry.added_at, true),
+                    added: crate::ssr::dates::long_day(entry.added_at),
                     approved: entry.approved_at.is_some(),
                 })
                 .collect(),

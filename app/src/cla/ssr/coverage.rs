@@ -18,10 +18,7 @@ use crate::{
         ssr::{account, identity, providers::GITHUB},
     },
     cla::{CoverageStatus, Standing},
-    documents::{
-        DocumentKind,
-        ssr::{document, format_date},
-    },
+    documents::{DocumentKind, ssr::document},
     error::AppError,
 };
 
@@ -57,7 +54,11 @@ pub async fn standing(
         DocumentKind::IndividualCla
     };
     Ok(match row.revoked_at {
-        Some(at) => Standing::Revoked(format_date(at, for_people)),
+        Some(at) => Standing::Revoked(if for_people {
+            crate::ssr::dates::long_day(at)
+        } else {
+            crate::ssr::dates::day(at)
+        }),
         None if is_current(db, kind, row.version, now)
             .await
             .map_err(failed("checking versions"))? =>

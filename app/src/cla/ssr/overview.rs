@@ -13,7 +13,7 @@ use crate::{
     cla::{AgreementOverview, Changes, MyAgreement, MySignature, Standing},
     documents::{
         DocumentKind,
-        ssr::{current, current_version, document, format_date, line_diff},
+        ssr::{current, current_version, document, line_diff},
     },
     error::AppError,
 };
@@ -67,7 +67,7 @@ async fn mine(
         signatures.push(MySignature {
             id: crate::cla::SignatureId(row.id),
             version: row.version,
-            signed: format_date(row.signed_at, true),
+            signed: crate::ssr::dates::long_day(row.signed_at),
             standing,
             contact_pending: row.email_confirmed_at.is_none().then_some(row.email),
         });

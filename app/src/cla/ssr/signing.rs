@@ -14,7 +14,7 @@ use crate::{
     cla::{Receipt, SignatureId, signature_matches},
     documents::{
         DocumentKind,
-        ssr::{current_version, document, format_date},
+        ssr::{current_version, document},
     },
     error::AppError,
     ssr::{
@@ -306,7 +306,7 @@ pub(super) fn to_receipt(row: &signature::Model, agreement: &document::Model) ->
         agreement: agreement.title.clone(),
         version: row.version,
         sha256: row.sha256.clone(),
-        effective: format_date(agreement.effective_at, true),
+        effective: crate::ssr::dates::long_day(agreement.effective_at),
         full_name: row.full_name.clone(),
         email: row.email.clone(),
         postal_address: row.postal_address.clone(),

@@ -10,7 +10,8 @@ use sea_orm::{
     QuerySelect, sea_query::Expr,
 };
 
-use super::{Seen, moment, notification, post, thread, usernames};
+use super::{Seen, notification, post, thread, usernames};
+use crate::ssr::dates::moment;
 use crate::{
     accounts::{CurrentUser, Username, ssr::account},
     error::AppError,

@@ -72,7 +72,7 @@ pub async fn posting_status(
     }
     if let Some(sanction) = active_sanction(&state.reads, user.id, state.clock.now()).await? {
         return Ok(Posting::Sanctioned {
-            until: sanction.ends_at.map(super::moment),
+            until: sanction.ends_at.map(crate::ssr::dates::moment),
             reason: sanction.reason,
         });
     }

@@ -1,5 +1,6 @@
 //! Category and thread pages, as each viewer may see them.
 
+use crate::ssr::dates::moment;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -11,8 +12,8 @@ use sea_orm::{
 use time::OffsetDateTime;
 
 use super::{
-    Seen, categories, category, is_moderator, moment, post, posting_status, read, revision,
-    state_of, thread,
+    Seen, categories, category, is_moderator, post, posting_status, read, revision, state_of,
+    thread,
 };
 use crate::{
     accounts::{CurrentUser, ssr::account},

@@ -17,7 +17,7 @@ use sea_orm::{
     prelude::TimeDateTimeWithTimeZone,
 };
 
-use super::moment;
+use crate::ssr::dates::moment;
 use crate::{
     error::AppError,
     forum::{

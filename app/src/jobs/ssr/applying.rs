@@ -6,13 +6,14 @@
 //! leaked mail does not let anyone else in. A lost cookie is replaced by
 //! asking for a new link, which goes to the application's address only.
 
+use crate::ssr::dates::day;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, TransactionTrait,
 };
 use time::{Duration, OffsetDateTime};
 
-use super::{day, entities::*, mails, postings, resume};
+use super::{entities::*, mails, postings, resume};
 use crate::{
     accounts::Email,
     error::AppError,

@@ -2,6 +2,7 @@
 //! Every status change is an append-only event written in the same
 //! transaction as the change.
 
+use crate::ssr::dates::day;
 use std::collections::HashMap;
 
 use sea_orm::{
@@ -10,7 +11,7 @@ use sea_orm::{
 };
 use time::Duration;
 
-use super::{add_event, day, entities::*, mails, postings};
+use super::{add_event, entities::*, mails, postings};
 use crate::{
     accounts::{Email, ssr::account},
     error::AppError,

@@ -1,12 +1,13 @@
 //! Job postings: the public list, one posting, and what recruiters change.
 
+use crate::ssr::dates::day;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder,
 };
 use time::{Date, Month, OffsetDateTime};
 
-use super::{day, entities::job};
+use super::entities::job;
 use crate::{
     error::AppError,
     jobs::{Employment, FeedJob, JobDetail, JobId, JobInput, JobSummary, Workplace, slug},

@@ -2,6 +2,7 @@
 //! transaction. The database refuses to change or delete a row (a trigger
 //! on both SQLite and PostgreSQL), and the application has no way to ask.
 
+use crate::ssr::dates::moment;
 use sea_orm::{
     ActiveValue::Set, ConnectionTrait, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect,
 };
@@ -10,10 +11,7 @@ use time::OffsetDateTime;
 use super::log_row;
 use crate::{
     error::AppError,
-    forum::{
-        Paging,
-        ssr::{moment, usernames},
-    },
+    forum::{Paging, ssr::usernames},
     moderation::{ActionKind, LogEntry, LogPage},
     ssr::db_error,
 };

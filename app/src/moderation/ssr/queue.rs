@@ -1,6 +1,7 @@
 //! The moderation queue: open reports (oldest first), posts waiting for
 //! approval, and the sanctions in force.
 
+use crate::ssr::dates::moment;
 use std::collections::HashMap;
 
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -10,7 +11,7 @@ use crate::{
     error::AppError,
     forum::{
         PostId, ReportReason, ThreadId,
-        ssr::{moment, post, state_of, thread, usernames},
+        ssr::{post, state_of, thread, usernames},
     },
     moderation::{Flag, PendingPost, Queue, ReportId, ReportView},
     ssr::{AppState, db_error},

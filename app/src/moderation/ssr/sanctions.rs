@@ -2,6 +2,7 @@
 //! can still sign in and read; they cannot post, edit or report, and they
 //! see the reason where the posting form would be.
 
+use crate::ssr::dates::moment;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
     QueryFilter, QueryOrder, TransactionTrait,
@@ -15,7 +16,7 @@ use crate::{
         ssr::{account, account_role},
     },
     error::AppError,
-    forum::ssr::{moment, usernames},
+    forum::ssr::usernames,
     moderation::{ActionKind, SanctionId, SanctionKind, SanctionView},
     ssr::{AppState, db_error},
 };

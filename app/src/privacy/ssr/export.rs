@@ -124,7 +124,7 @@ pub async fn member_data<C: ConnectionTrait>(
     }
     Ok(MemberData {
         username: member.username.clone(),
-        generated_at: crate::documents::ssr::format_date(generated_at, true),
+        generated_at: crate::ssr::dates::long_day(generated_at),
         features,
     })
 }
@@ -361,9 +361,6 @@ pub async fn download(
     crate::ssr::request::attachment(
         serde_json::to_vec_pretty(&to_json(&data)).unwrap_or_default(),
         "application/json; charset=utf-8",
-        &format!(
-            "my-data-{}.json",
-            crate::documents::ssr::format_date(now, false)
-        ),
+        &format!("my-data-{}.json", crate::ssr::dates::day(now)),
     )
 }

@@ -17,10 +17,7 @@ use crate::{
         Email,
         ssr::{account, consent},
     },
-    documents::{
-        DocumentKind,
-        ssr::{document, format_date},
-    },
+    documents::{DocumentKind, ssr::document},
     ssr::{
         AppState,
         mail::{self, Mail, escape, html, link},
@@ -164,7 +161,7 @@ async fn due(
 }
 
 fn notice_mail(to: &Email, username: &str, policy: &document::Model, link_to: &str) -> Mail {
-    let date = format_date(policy.effective_at, true);
+    let date = crate::ssr::dates::long_day(policy.effective_at);
     let paragraphs = [
         format!("Hello {username},"),
         format!(

@@ -16,7 +16,6 @@ use crate::{
         Email, Username,
         ssr::{account, usernames},
     },
-    documents::ssr::format_date,
     error::AppError,
     privacy::{
         PrivacySettings,
@@ -302,7 +301,7 @@ pub async fn confirm_request(state: &AppState, token: &str) -> Result<(), AppErr
     .await?;
     let kind = kind_of(&found);
     if let Ok(to) = Email::parse(&found.email) {
-        let due_on = format_date(due, true);
+        let due_on = crate::ssr::dates::long_day(due);
         mail::enqueue(
             &txn,
             &state.clock,
@@ -354,11 +353,8 @@ fn summary(
         id: row.id,
         kind: kind_of(row),
         status: status_of(row),
-        received_on: format_date(row.confirmed_at.unwrap_or(row.created_at), false),
-        due_on: row
-            .due_at
-            .map(|due| format_date(due, false))
-            .unwrap_or_default(),
+        received_on: crate::ssr::dates::day(row.confirmed_at.unwrap_or(row.created_at)),
+        due_on: row.due_at.map(crate::ssr::dates::day).unwrap_or_default(),
         urgency: urgency(row, now),
         assignee: row.assignee_id.and_then(|id| names.get(&id).cloned()),
     }
@@ -464,7 +460,7 @@ pub async fn detail(state: &AppState, id: i64, me: i64) -> Result<RequestDetail,
         .map(|event| RequestLogEntry {
             at: format!(
                 "{} {:02}:{:02} UTC",
-                format_date(event.created_at, false),
+                crate::ssr::dates::day(event.created_at),
                 event.created_at.hour(),
                 event.created_at.minute()
             ),

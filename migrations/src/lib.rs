@@ -49,6 +49,7 @@ mod m20261207_000401_releases;
 mod m20261207_000402_privacy_policy_v6;
 mod m20261207_000403_usage_report_months;
 mod m20261207_000404_privacy_policy_v7;
+mod m20261208_000101_privacy_policy_v8;
 
 pub struct Migrator;
 
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000402_privacy_policy_v6::Migration),
             Box::new(m20261207_000403_usage_report_months::Migration),
             Box::new(m20261207_000404_privacy_policy_v7::Migration),
+            Box::new(m20261208_000101_privacy_policy_v8::Migration),
         ]
     }
 }

@@ -59,7 +59,6 @@ test("a new member registers, confirms the address from the mail, signs out and 
 });
 
 test.describe("signing in", () => {
-
   test("a wrong password is refused with a message at the field", async ({
     page,
     context,
@@ -109,7 +108,6 @@ test.describe("signing in", () => {
 });
 
 test.describe("registering", () => {
-
   test("registration refuses a too-short password at its field and keeps nothing", async ({
     page,
     request,

@@ -26,7 +26,6 @@ async function loginAtProvider(page: Page, login: string): Promise<void> {
 }
 
 test.describe("a newcomer", () => {
-
   test("signs in with the provider, picks a username, and comes back to the same account", async ({
     page,
   }, testInfo) => {

@@ -109,7 +109,6 @@ async function expectSignedOut(context: BrowserContext): Promise<void> {
 }
 
 test.describe("two-factor sign-in", () => {
-
   test("a member turns on two-factor sign-in and then signs in with a code from the app", async ({
     page,
     context,
@@ -171,7 +170,6 @@ test.describe("two-factor sign-in", () => {
 });
 
 test.describe("a forgotten password", () => {
-
   test("a member who forgot the password resets it from the mail and signs in with the new one", async ({
     page,
     context,

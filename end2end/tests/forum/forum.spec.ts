@@ -647,11 +647,10 @@ test("the forum's and the moderators' pages have no serious accessibility violat
 });
 
 test.describe("after a material change of the privacy policy", () => {
-
   test("a member may read but not post until they accept it", async ({ page }, testInfo) => {
     await signedInAdmin(page, testInfo);
     const category = await createCategory(page, `Held ${testInfo.project.name}`, "Consent first.");
-    const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v7.md");
+    const policy = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v8.md");
     portal(["publish", "--document", "privacy-policy", "--title", "Privacy policy", "--file", policy, "--material"]);
 
     // Reading still works; posting is refused with what to do.

@@ -4,7 +4,6 @@
 import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "../fixtures";
 import { acceptPolicy, addMember, expectWelcome, signIn } from "../members";
 
-
 test("an administrator publishes releases and reads what the products report", async ({ page, request }, testInfo) => {
   const slug = `agent-${testInfo.project.name}`;
   const name = `Agent ${testInfo.project.name}`;

@@ -7,7 +7,6 @@ import { waitForMail } from "../mail";
 import { acceptPolicy, addMember, expectWelcome, signIn } from "../members";
 
 test.describe("campaigns", () => {
-
   test("an administrator writes, tries and sends a campaign to a list", async ({
     page,
     request,

@@ -3,7 +3,6 @@ import { expect, expectNoSeriousA11yViolations, gotoReady, test } from "../fixtu
 import { addMember, expectWelcome, signIn } from "../members";
 
 test.describe("mail lists", () => {
-
   test("an administrator makes a list, is told when a name is taken, renames and archives it", async ({
     page,
   }, testInfo) => {

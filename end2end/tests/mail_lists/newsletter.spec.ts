@@ -18,7 +18,6 @@ async function makeList(page: Page, name: string, audience = "everyone"): Promis
 }
 
 test.describe("newsletter", () => {
-
   test("a visitor signs up, confirms from the mail, changes lists and leaves", async ({
     page,
     request,

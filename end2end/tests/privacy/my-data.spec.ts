@@ -74,7 +74,6 @@ test("a member asks for an archive and downloads it once from the mailed link", 
 });
 
 test.describe("deleting the account", () => {
-
   test("a member deletes their account after confirming with the password", async ({
     page,
     context,
@@ -149,7 +148,7 @@ test("after a material change of the privacy policy, a member is asked to accept
   await signIn(page, member.username, member.password);
   await expectWelcome(page, member);
   // Publish the policy in force, with one more sentence, as a material change.
-  const shipped = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v7.md");
+  const shipped = path.resolve(__dirname, "../../../migrations/src/policy/privacy-v8.md");
   const policy = testInfo.outputPath("privacy.md");
   const added = "We also read this sentence in a test.";
   await writeFile(policy, `${await readFile(shipped, "utf8")}\n${added}\n`);

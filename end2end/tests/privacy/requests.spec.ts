@@ -34,7 +34,6 @@ async function nthRequestMail(
 }
 
 test.describe("privacy requests", () => {
-
   test("a deletion request is sent, confirmed, answered and carried out", async ({
     page,
     request,

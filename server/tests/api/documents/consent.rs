@@ -38,7 +38,7 @@ async fn a_material_change_asks_members_once_and_an_editorial_one_asks_no_one() 
     assert_eq!(asked(&app).await?, None);
 
     publish_policy(&app, true, "We now also keep your shoe size.\n").await?;
-    let current = 9;
+    let current = 10;
     assert_eq!(asked(&app).await?, Some(current));
     let page = app.get("/forum").await?.text().await?;
     assert!(

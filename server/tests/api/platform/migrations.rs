@@ -21,8 +21,8 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
 
     Migrator::up(&db, None).await?;
     assert_eq!(Migrator::get_pending_migrations(&db).await?.len(), 0);
-    // Seven versions of the privacy policy and the two contributor agreements.
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 9);
+    // Eight versions of the privacy policy and the two contributor agreements.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 10);
 
     Migrator::down(&db, None).await?;
     assert_eq!(Migrator::get_pending_migrations(&db).await?.len(), total);
@@ -40,8 +40,8 @@ async fn migrations_go_up_down_and_up_again() -> TestResult {
     assert_eq!(count(&db, remaining).await?, 0, "down left tables behind");
 
     Migrator::up(&db, None).await?;
-    // Seven versions of the privacy policy and the two contributor agreements.
-    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 9);
+    // Eight versions of the privacy policy and the two contributor agreements.
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents").await?, 10);
     db.close().await?;
     Ok(())
 }

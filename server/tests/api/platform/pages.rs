@@ -55,9 +55,9 @@ async fn the_privacy_page_shows_the_policy_with_version_date_and_fingerprint() -
     let html = Html::parse_document(&response.text().await?);
     assert_eq!(select(&html, "article.document h1"), ["Privacy policy"]);
     let facts = select(&html, ".document-facts dd");
-    let policy = include_str!("../../../../migrations/src/policy/privacy-v7.md");
+    let policy = include_str!("../../../../migrations/src/policy/privacy-v8.md");
     let expected_hash = hex::encode(Sha256::digest(policy.as_bytes()));
-    assert_eq!(facts, ["7", "7 December 2026", expected_hash.as_str()]);
+    assert_eq!(facts, ["8", "7 December 2026", expected_hash.as_str()]);
     let dates = Selector::parse("time[datetime='2026-12-07']").map_err(|e| e.to_string())?;
     assert_eq!(html.select(&dates).count(), 1);
     let text = select(&html, ".prose").concat();
